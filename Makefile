@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# One file, two roles.
+#
+# Inside a kernel build this is the crash-diagnosis subsystem's Kbuild file:
+# the tree holds it as crash/Makefile and the top-level Kbuild includes it
+# (patches/0001-kbuild-reach-the-crash-diagnosis-subsystem.patch), with
+# kbuild's srctree set.  It names the directories the subsystem owns.
+#
+# At the root of the repository it is the user's entry point: `make help`.
+
+# Directories of the subsystem inside the kernel tree.
+crash-dirs := kernel/crash/
+
+ifneq ($(srctree),)
+
+obj-y += $(crash-dirs)
+
+else
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+.DELETE_ON_ERROR:
+
+REPO := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+OUT ?= $(REPO)/out
+JOBS ?= $(shell nproc)
+
+# The pinned base: Debian's linux-source-6.12, or a 6.12.y tree of yours.
+ifdef KERNEL_SRC
+BASE := $(abspath $(KERNEL_SRC))
+else
+BASE := $(OUT)/base/linux-source-6.12
+endif
+TREE := $(OUT)/tree
+FRAGMENT := $(REPO)/kernel/configs/crash-qemu.config
+KCONFIGS := $(REPO)/Kconfig $(shell find $(REPO)/kernel $(REPO)/arch \
+	$(REPO)/fs $(REPO)/drivers -name Kconfig 2>/dev/null)
+KUNITCONFIGS := $(sort $(wildcard $(REPO)/tools/testing/kunit/*.kunitconfig))
+
+BUILD_PATCHED := $(OUT)/build/patched
+BUILD_BASELINE := $(OUT)/build/baseline
+BUILD_KUNIT := $(OUT)/build/kunit
+CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
+kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
+
+E2E_DIR := $(REPO)/tools/testing/selftests/crash
+E2E_KERNEL ?= patched
+E2E_OUT := $(OUT)/e2e/$(E2E_KERNEL)
+INITRAMFS := $(OUT)/initramfs/e2e.cpio.gz
+E2E_SCENARIOS ?=
+kernel-of = --kernel $(BUILD_$(1))/arch/x86/boot/bzImage \
+	--vmlinux $(BUILD_$(1))/vmlinux
+
+ifeq ($(E2E_KERNEL),baseline)
+E2E_BUILD := baseline
+else
+E2E_BUILD := kernel
+endif
+E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
+
+.PHONY: help deps base tree config kernel baseline kunit e2e check demo \
+	patches patches-check bench static test-harness clean distclean
+
+help:
+	@echo 'Crash diagnosis for Linux 6.12: build, test and demo'
+	@echo
+	@echo '  make demo       build what is missing, crash a QEMU guest, report'
+	@echo '                  what every crash target captured (out/demo/)'
+	@echo '  make check      static checks, patch series, KUnit and QEMU'
+	@echo '                  end-to-end scenarios (the CI command)'
+	@echo
+	@echo '  make kernel     patched bzImage and vmlinux (out/build/patched/)'
+	@echo '  make baseline   unpatched base, same config (out/build/baseline/)'
+	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
+	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
+	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
+	@echo '  make bench      benchmarks, ours over upstream in the same run'
+	@echo '  make patches    git-am-able series with cover letter (out/patches/)'
+	@echo '  make static     checkpatch --strict, W=1 and sparse on our code'
+	@echo '  make clean      remove builds and results, keep the base tree'
+	@echo '  make distclean  remove out/ entirely'
+	@echo
+	@echo 'KERNEL_SRC=/path/to/linux-6.12.y builds against your tree instead'
+	@echo 'of Debian'\''s linux-source-6.12.  OUT=$(OUT)  JOBS=$(JOBS)'
+
+deps:
+	@$(REPO)/build/deps.sh
+
+$(OUT)/base/linux-source-6.12/Makefile: | deps
+	@$(REPO)/build/base.sh $(OUT)/base
+
+base: $(BASE)/Makefile
+	@$(REPO)/build/base-check.sh $(BASE)
+
+tree: base
+	@python3 $(REPO)/build/sync-tree.py $(BASE) $(TREE) $(REPO)/patches $(REPO)
+
+# The .config is regenerated when the fragment or one of our Kconfig files
+# changes; kbuild itself rebuilds only what depends on changed options.
+$(BUILD_PATCHED)/.config: $(FRAGMENT) $(KCONFIGS) | tree
+	@$(REPO)/build/kconfig.sh $(TREE) $@ $(FRAGMENT) "$(CC_WRAP)"
+
+$(BUILD_BASELINE)/.config: $(FRAGMENT) | base
+	@$(REPO)/build/kconfig.sh $(BASE) $@ $(FRAGMENT) "$(CC_WRAP)" baseline
+
+config: tree $(BUILD_PATCHED)/.config
+
+kernel: config
+	@python3 $(REPO)/build/check-config.py $(FRAGMENT) \
+		$(BUILD_PATCHED)/.config
+	@echo "  BUILD   patched kernel in $(BUILD_PATCHED)"
+	@$(call kmake,$(TREE),$(BUILD_PATCHED))
+
+baseline: $(BUILD_BASELINE)/.config
+	@echo "  BUILD   baseline kernel in $(BUILD_BASELINE)"
+	@$(call kmake,$(BASE),$(BUILD_BASELINE))
+
+kunit: tree
+	@mkdir -p $(OUT)/kunit
+	@cd $(TREE) && set -o pipefail && python3 tools/testing/kunit/kunit.py \
+		run --arch=x86_64 --build_dir=$(BUILD_KUNIT) --jobs=$(JOBS) \
+		--make_options=CC="$(CC_WRAP)" \
+		$(addprefix --kunitconfig=,$(KUNITCONFIGS)) \
+		| tee $(OUT)/kunit/kunit.log
+
+$(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | deps
+	@$(E2E_DIR)/mkinitramfs.sh $@
+
+e2e: $(E2E_BUILD) $(INITRAMFS)
+	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,$(E2E_UPPER)) \
+		--initramfs $(INITRAMFS) --out $(E2E_OUT) $(E2E_SCENARIOS)
+
+demo: kernel $(INITRAMFS)
+	@python3 $(E2E_DIR)/demo.py $(call kernel-of,PATCHED) \
+		--initramfs $(INITRAMFS) --out $(OUT)/demo
+
+bench: kernel baseline $(INITRAMFS)
+	@python3 $(E2E_DIR)/bench.py --initramfs $(INITRAMFS) \
+		--out $(OUT)/bench \
+		--ours $(BUILD_PATCHED)/arch/x86/boot/bzImage \
+		--upstream $(BUILD_BASELINE)/arch/x86/boot/bzImage
+
+patches: tree
+	@python3 $(REPO)/build/mkseries.py $(BASE) $(REPO) $(OUT)/patches
+
+patches-check: patches
+	@$(REPO)/build/check-series.sh $(BASE) $(TREE) $(OUT)/patches
+
+static: kernel
+	@$(REPO)/build/static.sh $(TREE) $(BUILD_PATCHED) "$(CC_WRAP)" \
+		$(REPO)/patches $(crash-dirs)
+
+test-harness:
+	@python3 -m unittest discover -s $(REPO)/build -p 'test_*.py'
+	@python3 -m unittest discover -s $(E2E_DIR) -p 'test_*.py'
+
+# Static checks first, the scenarios last: the run ends with the KUnit
+# summary and the scenarios' "N passed, N failed".
+check: test-harness static patches-check kunit
+	@$(MAKE) --no-print-directory e2e
+	@echo
+	@echo "KUnit: $$(grep -h 'Testing complete' $(OUT)/kunit/kunit.log)"
+	@tail -n 1 $(E2E_OUT)/summary.txt
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/tree $(OUT)/tree.tmp $(OUT)/e2e \
+		$(OUT)/demo $(OUT)/bench $(OUT)/kunit $(OUT)/patches \
+		$(OUT)/initramfs $(OUT)/series
+
+distclean:
+	rm -rf $(OUT)
+
+endif

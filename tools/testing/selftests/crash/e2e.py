@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""End-to-end crash scenarios in QEMU.
+
+    e2e.py --kernel bzImage --initramfs e2e.cpio.gz --out DIR [NAME...]
+
+Boots the kernel once per scenario (TCG, -smp 2, -m 1G unless the
+scenario says otherwise), lets the guest run the scenario's steps across
+as many reboots as it causes, stops QEMU as soon as the guest has powered
+off (or the scenario's timeout passes), and checks what was captured.
+Prints one line per scenario and "N passed, N failed"; exits non-zero if
+any failed.  Each scenario's files are in DIR/NAME/.
+
+The control disk (the guest's /dev/vda), 4 MiB:
+    0       a tar archive holding run.sh, the guest steps
+    1 MiB   the boot counter, written by the guest (guest/lib.sh)
+    2 MiB   a tar archive the guest may write for the host (e2e_output)
+"""
+import argparse
+import io
+import os
+import shutil
+import sys
+import tarfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from qemu import Guest, GuestError  # noqa: E402
+from scenarios import REGISTRY, CheckFailed, Run  # noqa: E402
+
+CTL_SIZE = 4 << 20
+CTL_COUNTER = 1 << 20
+CTL_OUTPUT = 2 << 20
+BASE_CMDLINE = "console=ttyS0 panic=10 printk.time=1"
+POWEROFF_GRACE = 30
+
+
+def make_control_disk(path, guest_script):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        data = guest_script.encode()
+        info = tarfile.TarInfo("run.sh")
+        info.size = len(data)
+        info.mode = 0o644
+        t.addfile(info, io.BytesIO(data))
+    image = buf.getvalue()
+    assert len(image) < CTL_COUNTER
+    with open(path, "wb") as f:
+        f.write(image)
+        f.truncate(CTL_SIZE)
+
+
+def read_control_disk(path):
+    """(boot counter, {name: bytes} the guest handed over)."""
+    with open(path, "rb") as f:
+        f.seek(CTL_COUNTER)
+        digits = bytes(c for c in f.read(16) if 48 <= c <= 57)
+        f.seek(CTL_OUTPUT)
+        raw = f.read()
+    outputs = {}
+    if raw[:512].strip(b"\0"):
+        with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+            for m in t.getmembers():
+                if m.isfile():
+                    outputs[m.name] = t.extractfile(m).read()
+    return int(digits or b"0"), outputs
+
+
+def run_scenario(sc, kind, kernel, initrd, outdir):
+    """Run one scenario; (ok, message, seconds)."""
+    workdir = os.path.join(outdir, sc.name)
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    ctl = os.path.join(workdir, "control.img")
+    make_control_disk(ctl, sc.guest)
+    disks = [ctl]
+    for name, mib in sc.disks:
+        path = os.path.join(workdir, name)
+        with open(path, "wb") as f:
+            f.truncate(mib << 20)
+        disks.append(path)
+
+    run = Run(kind, workdir)
+    if sc.setup:
+        sc.setup(run)
+    cmdline = " ".join(filter(None, [BASE_CMDLINE, sc.cmdline,
+                                     run.data.get("cmdline")]))
+    guest = Guest(kernel, initrd, cmdline, workdir, mem=sc.mem, smp=sc.smp,
+                  disks=disks, net=sc.net,
+                  extra_args=run.data.get("qemu_args", ()))
+    start = time.monotonic()
+    try:
+        guest.start()
+        if sc.during:
+            sc.during(run, guest)
+        guest.wait_for(r"^E2E: done", sc.timeout)
+        if guest.wait_exit(POWEROFF_GRACE) is None:
+            raise GuestError("guest said done but did not power off "
+                             "within %ds" % POWEROFF_GRACE)
+        run.log = guest.text
+        run.boot_count, run.outputs = read_control_disk(ctl)
+        sc.check(run)
+        return True, "", time.monotonic() - start
+    except (GuestError, CheckFailed) as e:
+        return False, str(e), time.monotonic() - start
+    finally:
+        guest.stop()
+        if sc.teardown:
+            sc.teardown(run)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--vmlinux")
+    ap.add_argument("--initramfs", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--kind", choices=("patched", "baseline"))
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("names", nargs="*")
+    args = ap.parse_args()
+
+    kind = args.kind or ("baseline" if "baseline" in args.kernel
+                         else "patched")
+    chosen = [sc for sc in REGISTRY.values() if kind in sc.kernels]
+    if args.names:
+        unknown = [n for n in args.names if n not in REGISTRY]
+        if unknown:
+            sys.exit("e2e: no such scenario: %s (have: %s)"
+                     % (" ".join(unknown), " ".join(REGISTRY)))
+        chosen = [REGISTRY[n] for n in args.names]
+    if args.list:
+        for sc in chosen:
+            print("%-24s %s" % (sc.name, sc.doc))
+        return 0
+
+    os.makedirs(args.out, exist_ok=True)
+    print("e2e: %d scenario(s) on the %s kernel (%s)"
+          % (len(chosen), kind, args.kernel))
+    passed = failed = 0
+    lines = []
+    for sc in chosen:
+        ok, msg, secs = run_scenario(sc, kind, args.kernel, args.initramfs,
+                                     args.out)
+        if ok:
+            passed += 1
+            line = "PASS %-24s %5.1fs" % (sc.name, secs)
+        else:
+            failed += 1
+            line = "FAIL %-24s %5.1fs  %s (see %s)" % (
+                sc.name, secs, msg, os.path.join(args.out, sc.name))
+        print(line, flush=True)
+        lines.append(line)
+    summary = "%d passed, %d failed" % (passed, failed)
+    print(summary)
+    with open(os.path.join(args.out, "summary.txt"), "w") as f:
+        f.write("\n".join(lines + [summary]) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

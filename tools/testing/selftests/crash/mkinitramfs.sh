@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh OUTPUT
+# The guest side of the end-to-end scenarios: Debian's busybox-static,
+# kexec-tools with the shared libraries it needs, and guest/init.  It does
+# not depend on the kernel: test modules travel in a second archive that
+# e2e.py appends per kernel.
+set -e
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+need() { [ -e "$1" ] || { echo "mkinitramfs: $1 missing (make deps)" >&2; exit 1; }; }
+need /bin/busybox
+need /sbin/kexec
+
+mkdir -p "$root/bin" "$root/sbin" "$root/proc" "$root/sys" "$root/dev" \
+	"$root/tmp" "$root/e2e" "$root/lib/modules"
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/guest/init" "$root/init"
+cp "$here/guest/lib.sh" "$root/e2e/lib.sh"
+chmod 755 "$root/init"
+
+# A dynamically linked program and every library ldd names for it.
+copy_prog() {
+	cp "$1" "$root/sbin/"
+	ldd "$1" | grep -o '/[^ ]*' | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+copy_prog /sbin/kexec
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -9 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "  INITRD  $out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0
+"""One QEMU guest: start it, follow its serial console, talk to its monitor,
+stop it.
+
+QEMU runs under TCG (KVM does not work on the machines this is made for),
+with the serial console on QEMU's stdout and the monitor on a UNIX socket.
+A guest reset keeps the same QEMU process and so the guest's RAM, which the
+persistent-RAM scenarios rely on.
+"""
+import os
+import re
+import selectors
+import socket
+import subprocess
+import time
+
+
+class GuestError(Exception):
+    """The guest did not do what the scenario waited for."""
+
+
+class Guest:
+    def __init__(self, kernel, initrd, cmdline, workdir, mem="1G", smp=2,
+                 disks=(), net=False, extra_args=(), log_name="serial.log"):
+        self.workdir = workdir
+        os.makedirs(workdir, exist_ok=True)
+        self.log_path = os.path.join(workdir, log_name)
+        self.monitor_path = os.path.join(workdir, "monitor.sock")
+        self.args = [
+            "qemu-system-x86_64", "-accel", "tcg", "-nodefaults",
+            "-no-user-config", "-display", "none", "-m", str(mem),
+            "-smp", str(smp), "-serial", "stdio",
+            "-monitor", "unix:%s,server,nowait" % self.monitor_path,
+            "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
+        ]
+        for i, disk in enumerate(disks):
+            self.args += ["-drive", "file=%s,format=raw,if=virtio,"
+                          "cache=unsafe,index=%d" % (disk, i)]
+        if net:
+            self.args += ["-netdev", "user,id=n0",
+                          "-device", "virtio-net-pci,netdev=n0"]
+        self.args += list(extra_args)
+        self.proc = None
+        self.text = ""
+        self._pending = b""
+        self.started = None
+
+    def start(self):
+        if os.path.exists(self.monitor_path):
+            os.unlink(self.monitor_path)
+        self._log = open(self.log_path, "wb")
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self.proc.stdout, selectors.EVENT_READ)
+        return self
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def _read(self, timeout):
+        """Read what the guest printed within @timeout seconds.
+        False once QEMU has closed its output (it exited)."""
+        if not self._sel.get_map():
+            return False
+        if not self._sel.select(timeout):
+            return True
+        data = self.proc.stdout.read()
+        if not data:
+            self._sel.unregister(self.proc.stdout)
+            return False
+        self._log.write(data)
+        self._log.flush()
+        data = (self._pending + data).replace(b"\r", b"")
+        cut = data.rfind(b"\n") + 1
+        self._pending = data[cut:]
+        self.text += data[:cut].decode("utf-8", "replace")
+        return True
+
+    def wait_for(self, pattern, timeout, start=0):
+        """Wait until the console (from offset @start) matches @pattern.
+        Returns the match; raises GuestError on timeout or exit."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.text, start)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise GuestError("timed out after %ds waiting for /%s/"
+                                 % (timeout, pattern))
+            if not self._read(min(left, 0.5)):
+                m = regex.search(self.text, start)
+                if m:
+                    return m
+                raise GuestError("QEMU exited (status %s) while waiting for "
+                                 "/%s/" % (self.proc.wait(), pattern))
+
+    def wait_exit(self, timeout):
+        """Wait for QEMU to exit by itself; its exit status, or None."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._read(0.2):
+            pass
+        try:
+            return self.proc.wait(max(0.0, deadline - time.monotonic()) + 1)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def monitor(self, command, timeout=10):
+        """Run a QEMU monitor command; its output."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(self.monitor_path)
+        out = b""
+        try:
+            while not out.endswith(b"(qemu) "):
+                out += s.recv(4096)
+            s.sendall(command.encode() + b"\n")
+            out = b""
+            while not out.endswith(b"(qemu) "):
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            s.close()
+        text = out.decode("utf-8", "replace").replace("\r", "")
+        return text.split("\n", 1)[-1].rsplit("(qemu) ", 1)[0]
+
+    def stop(self):
+        """Kill QEMU if it still runs."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc:
+            while self._read(0.1):
+                pass
+            self._log.close()

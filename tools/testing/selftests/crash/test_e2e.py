@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of the end-to-end harness itself (no QEMU needed)."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import e2e  # noqa: E402
+from scenarios import REGISTRY, CheckFailed, Run  # noqa: E402
+
+LOG = """[    0.000000] Linux version 6.12.117 (a@b)
+E2E: boot 1
+E2E: crashing with sysrq
+[    2.0] Kernel panic - not syncing: sysrq triggered crash
+[    2.1] Rebooting in 1 seconds..
+[    0.000000] Linux version 6.12.117 (a@b)
+[    0.3] smp: Brought up 1 node, 2 CPUs
+E2E: boot 2
+E2E: done
+"""
+
+
+class ControlDisk(unittest.TestCase):
+    def test_round_trip_with_guest_tools(self):
+        """The host's layout is the one guest/lib.sh uses: write the
+        counter and the output area with the same dd and tar commands."""
+        with tempfile.TemporaryDirectory() as tmp:
+            img = os.path.join(tmp, "ctl.img")
+            e2e.make_control_disk(img, "boot1() { :; }\n")
+            self.assertEqual(os.path.getsize(img), e2e.CTL_SIZE)
+            out = subprocess.run(["tar", "-xOf", img, "run.sh"],
+                                 capture_output=True, text=True, check=True)
+            self.assertEqual(out.stdout, "boot1() { :; }\n")
+            self.assertEqual(e2e.read_control_disk(img), (0, {}))
+            lib = os.path.join(os.path.dirname(e2e.__file__), "guest",
+                               "lib.sh")
+            subprocess.run(["sh", "-c", """
+                . "$0"; E2E_CTL="$1"; e2e_counter_bump >/dev/null
+                e2e_counter_bump >/dev/null; cd "$2" && echo hi > f &&
+                e2e_output f""", lib, img, tmp], check=True,
+                capture_output=True)
+            self.assertEqual(e2e.read_control_disk(img), (2, {"f": b"hi\n"}))
+
+
+class Checks(unittest.TestCase):
+    def test_boots_and_order(self):
+        run = Run("patched", "/tmp", LOG)
+        self.assertEqual(len(run.boots), 2)
+        run.expect_boots(2)
+        run.expect_in_order(r"sysrq triggered crash", r"Rebooting",
+                            r"E2E: boot 2")
+        with self.assertRaises(CheckFailed):
+            run.expect_in_order(r"E2E: boot 2", r"sysrq triggered crash")
+        with self.assertRaises(CheckFailed):
+            run.expect_not(r"Kernel panic")
+        with self.assertRaises(CheckFailed):
+            run.expect_boots(1)
+
+    def test_registered_checks_accept_good_and_refuse_bad_logs(self):
+        REGISTRY["sysrq-panic"].check(Run("patched", "/tmp", LOG))
+        bad = LOG.replace("Rebooting in 1 seconds", "hang")
+        with self.assertRaises(CheckFailed):
+            REGISTRY["sysrq-panic"].check(Run("patched", "/tmp", bad))
+        with self.assertRaises(CheckFailed):
+            REGISTRY["boot"].check(Run("patched", "/tmp", LOG))
+
+
+if __name__ == "__main__":
+    unittest.main()
