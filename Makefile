@@ -121,7 +121,7 @@ kunit: tree
 	@mkdir -p $(OUT)/kunit
 	@cd $(TREE) && set -o pipefail && python3 tools/testing/kunit/kunit.py \
 		run --arch=x86_64 --build_dir=$(BUILD_KUNIT) --jobs=$(JOBS) \
-		--make_options=CC="$(CC_WRAP)" \
+		--make_options=CC="$(CC_WRAP)" --qemu_args="-smp 2" \
 		$(addprefix --kunitconfig=,$(KUNITCONFIGS)) \
 		| tee $(OUT)/kunit/kunit.log
 

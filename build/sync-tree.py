@@ -28,6 +28,7 @@ OVERLAY = {
     "Kconfig": "crash/Kconfig",
     "Makefile": "crash/Makefile",
     "kernel": "kernel",
+    "include": "include",
     "arch": "arch",
     "fs": "fs",
     "drivers": "drivers",

@@ -20,8 +20,10 @@ import argparse
 import io
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -65,6 +67,36 @@ def read_control_disk(path):
                 if m.isfile():
                     outputs[m.name] = t.extractfile(m).read()
     return int(digits or b"0"), outputs
+
+
+def initrd_with_modules(initrd, build_dir, outdir):
+    """The guest initramfs plus the kernel's modules in /lib/modules/, as a
+    second cpio archive appended to the first (the kernel unpacks both)."""
+    try:
+        with open(os.path.join(build_dir, "modules.order")) as f:
+            modules = [os.path.join(build_dir, line.strip()[:-2] + ".ko")
+                       for line in f if line.strip()]
+    except FileNotFoundError:
+        return initrd
+    modules = [m for m in modules if os.path.exists(m)]
+    if not modules:
+        return initrd
+    out = os.path.join(outdir, "initrd.cpio.gz")
+    with tempfile.TemporaryDirectory() as root:
+        os.makedirs(os.path.join(root, "lib", "modules"))
+        for m in modules:
+            shutil.copy(m, os.path.join(root, "lib", "modules"))
+        names = subprocess.run(["find", "lib"], cwd=root, check=True,
+                               capture_output=True, text=True).stdout
+        archive = subprocess.run(["cpio", "-o", "-H", "newc", "-R", "0:0",
+                                  "--quiet"], cwd=root, input=names.encode(),
+                                 check=True, capture_output=True).stdout
+    with open(out, "wb") as f:
+        with open(initrd, "rb") as base:
+            f.write(base.read())
+        f.write(subprocess.run(["gzip", "-1"], input=archive, check=True,
+                               capture_output=True).stdout)
+    return out
 
 
 def run_scenario(sc, kind, kernel, initrd, outdir):
@@ -136,13 +168,16 @@ def main():
         return 0
 
     os.makedirs(args.out, exist_ok=True)
+    initrd = args.initramfs
+    if args.vmlinux:
+        initrd = initrd_with_modules(initrd, os.path.dirname(args.vmlinux),
+                                     args.out)
     print("e2e: %d scenario(s) on the %s kernel (%s)"
           % (len(chosen), kind, args.kernel))
     passed = failed = 0
     lines = []
     for sc in chosen:
-        ok, msg, secs = run_scenario(sc, kind, args.kernel, args.initramfs,
-                                     args.out)
+        ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out)
         if ok:
             passed += 1
             line = "PASS %-24s %5.1fs" % (sc.name, secs)

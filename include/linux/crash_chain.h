@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The crash chain: one ordered, fault-isolated path for every consumer of
+ * a crash (capture the machine state, persist the log, stream it, hand
+ * off to a capture kernel).  See Documentation/core-api/crash-chain.rst.
+ */
+#ifndef _LINUX_CRASH_CHAIN_H
+#define _LINUX_CRASH_CHAIN_H
+
+#include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct pt_regs;
+
+/*
+ * Why the chain runs.  These are the kmsg_dump reasons, which the chain
+ * owns now; kmsg_dump.h keeps their historical names.
+ */
+enum kmsg_dump_reason {
+	KMSG_DUMP_UNDEF,
+	KMSG_DUMP_PANIC,
+	KMSG_DUMP_OOPS,
+	KMSG_DUMP_EMERG,
+	KMSG_DUMP_SHUTDOWN,
+	KMSG_DUMP_MAX
+};
+
+#define CRASH_REASON(r)		BIT(r)
+#define CRASH_REASONS_ALL	(CRASH_REASON(KMSG_DUMP_PANIC) |	\
+				 CRASH_REASON(KMSG_DUMP_OOPS) |		\
+				 CRASH_REASON(KMSG_DUMP_EMERG) |	\
+				 CRASH_REASON(KMSG_DUMP_SHUTDOWN))
+
+/**
+ * enum crash_stage - the stages of a run, each a group of handlers
+ * @CRASH_STAGE_CAPTURE: stop the other CPUs, save registers and
+ *	machine-check state
+ * @CRASH_STAGE_PERSIST: write the log where it survives a reset (the
+ *	kmsg dumpers)
+ * @CRASH_STAGE_STREAM: push the log out (netconsole, consoles)
+ * @CRASH_STAGE_HANDOFF: jump to the capture kernel; does not return when
+ *	it works
+ * @CRASH_STAGE_LEGACY: the panic notifier list
+ * @CRASH_NR_STAGES: number of stages
+ *
+ * The stages run in the order crash_chain.order chooses; see
+ * Documentation/admin-guide/crash/crash-chain.rst.
+ */
+enum crash_stage {
+	CRASH_STAGE_CAPTURE,
+	CRASH_STAGE_PERSIST,
+	CRASH_STAGE_STREAM,
+	CRASH_STAGE_HANDOFF,
+	CRASH_STAGE_LEGACY,
+	CRASH_NR_STAGES
+};
+
+/**
+ * struct crash_context - what a handler is told about the run
+ * @reason: why the chain runs
+ * @desc: the panic message, or NULL
+ * @regs: registers at the fault that led here, or NULL
+ */
+struct crash_context {
+	enum kmsg_dump_reason reason;
+	const char *desc;
+	struct pt_regs *regs;
+};
+
+/* Handler return values besides 0 (done) and -errno (failed). */
+#define CRASH_IDLE	1	/* nothing to do this time; listed as idle */
+#define CRASH_NOT_MINE	2	/* does not take this reason; not listed */
+
+/**
+ * struct crash_handler - one consumer of crashes
+ * @name: short name for the receipt
+ * @stage: the stage it runs in
+ * @priority: order inside the stage, lower first
+ * @reasons: mask of CRASH_REASON() it runs for
+ * @run: the work; 0, CRASH_IDLE, CRASH_NOT_MINE or -errno
+ * @node: on the chain; private to the chain
+ * @registered: private to the chain
+ *
+ * @run may be called in any context, with interrupts off and the other
+ * CPUs stopped or dead: it must not sleep, allocate, or wait for a lock
+ * (trylock only), and must bound its work.  The rules are in
+ * Documentation/core-api/crash-chain.rst.
+ */
+#define CRASH_HANDLER_NAME_LEN	24
+
+struct crash_handler {
+	char name[CRASH_HANDLER_NAME_LEN];
+	enum crash_stage stage;
+	int priority;
+	unsigned int reasons;
+	int (*run)(struct crash_handler *h, const struct crash_context *ctx);
+	struct list_head node;
+	bool registered;
+};
+
+int crash_handler_register(struct crash_handler *h);
+void crash_handler_unregister(struct crash_handler *h);
+void crash_chain_run(enum kmsg_dump_reason reason, const char *desc);
+void crash_chain_oops_end(struct pt_regs *regs);
+
+#endif /* _LINUX_CRASH_CHAIN_H */

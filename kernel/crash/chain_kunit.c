@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the crash chain's engine, on chains of their own with a
+ * clock of their own.  A "fault" is simulated the way the kernel sees one:
+ * the faulting handler enters the chain again on the same CPU, as the
+ * oops path or panic() would.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/string.h>
+
+#include "chain.h"
+
+struct test_handler {
+	struct crash_handler h;
+	int ret;
+	u64 takes_ns;
+	void (*action)(struct test_handler *t);
+	int ran;
+	enum crash_run_outcome nested;
+};
+
+static struct {
+	struct crash_chain chain;
+	char log[256];
+	u64 now;
+	enum kmsg_dump_reason nested_reason;
+} t;
+
+static u64 test_clock(void)
+{
+	return t.now;
+}
+
+static int test_run(struct crash_handler *h, const struct crash_context *ctx)
+{
+	struct test_handler *th = container_of(h, struct test_handler, h);
+
+	th->ran++;
+	strlcat(t.log, h->name, sizeof(t.log));
+	strlcat(t.log, " ", sizeof(t.log));
+	t.now += th->takes_ns;
+	if (th->action)
+		th->action(th);
+	return th->ret;
+}
+
+#define TH(_name, _stage, _prio, _reasons) {				\
+	.h = { .name = _name, .stage = _stage, .priority = _prio,	\
+	       .reasons = _reasons, .run = test_run },			\
+}
+
+#define PANIC_ONLY	CRASH_REASON(KMSG_DUMP_PANIC)
+#define OOPS_ONLY	CRASH_REASON(KMSG_DUMP_OOPS)
+#define ALL		CRASH_REASONS_ALL
+
+static int chain_test_init(struct kunit *test)
+{
+	crash_chain_init(&t.chain);
+	t.chain.clock = test_clock;
+	t.chain.busy_wait_ms = 0;
+	t.log[0] = '\0';
+	t.now = 1000;
+	return 0;
+}
+
+static void add_all(struct kunit *test, struct test_handler *hs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, crash_chain_add(&t.chain, &hs[i].h), 0);
+}
+
+static void del_all(struct test_handler *hs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		crash_chain_del(&t.chain, &hs[i].h);
+}
+
+static enum crash_run_outcome run(enum kmsg_dump_reason reason)
+{
+	struct crash_context ctx = { .reason = reason, .desc = "test" };
+
+	return crash_chain_walk_run(&t.chain, &ctx, BIT(CRASH_NR_STAGES) - 1);
+}
+
+static const struct crash_receipt_line *line_of(const char *name)
+{
+	const struct crash_receipt *r = &t.chain.last;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_lines; i++)
+		if (!strcmp(r->line[i].name, name))
+			return &r->line[i];
+	return NULL;
+}
+
+static struct test_handler scrambled[] = {
+	TH("s1", CRASH_STAGE_STREAM, 0, ALL),
+	TH("p2", CRASH_STAGE_PERSIST, 5, ALL),
+	TH("c", CRASH_STAGE_CAPTURE, 0, ALL),
+	TH("p1", CRASH_STAGE_PERSIST, -5, ALL),
+	TH("h", CRASH_STAGE_HANDOFF, 0, ALL),
+	TH("l", CRASH_STAGE_LEGACY, 0, ALL),
+	TH("p3", CRASH_STAGE_PERSIST, 5, ALL),
+};
+
+static void chain_orders_stages_and_priorities(struct kunit *test)
+{
+	add_all(test, scrambled, ARRAY_SIZE(scrambled));
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_PANIC), CRASH_RUN_DONE);
+	/* equal priorities keep registration order: p2 before p3 */
+	KUNIT_EXPECT_STREQ(test, t.log, "c p1 p2 p3 s1 h l ");
+	KUNIT_EXPECT_EQ(test, t.chain.last.nr_lines, 7U);
+	KUNIT_EXPECT_EQ(test, t.chain.last.line[0].stage, CRASH_STAGE_CAPTURE);
+
+	t.log[0] = '\0';
+	t.chain.panic_done = false;
+	KUNIT_ASSERT_EQ(test, crash_order_parse("handoff-first\n",
+						t.chain.order), 0);
+	run(KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_STREQ(test, t.log, "c h p1 p2 p3 s1 l ");
+
+	/* crash_kexec_post_notifiers: the notifiers right after capture */
+	t.log[0] = '\0';
+	t.chain.panic_done = false;
+	crash_order_parse("persist-first", t.chain.order);
+	t.chain.legacy_first = true;
+	run(KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_STREQ(test, t.log, "c l p1 p2 p3 s1 h ");
+	del_all(scrambled, ARRAY_SIZE(scrambled));
+}
+
+static struct test_handler by_reason[] = {
+	TH("panic", CRASH_STAGE_PERSIST, 0, PANIC_ONLY),
+	TH("oops", CRASH_STAGE_PERSIST, 0, OOPS_ONLY),
+	TH("any", CRASH_STAGE_STREAM, 0, ALL),
+	TH("notmine", CRASH_STAGE_STREAM, 1, ALL),
+	TH("idle", CRASH_STAGE_STREAM, 2, ALL),
+};
+
+static void chain_filters_reasons(struct kunit *test)
+{
+	by_reason[3].ret = CRASH_NOT_MINE;
+	by_reason[4].ret = CRASH_IDLE;
+	add_all(test, by_reason, ARRAY_SIZE(by_reason));
+	run(KMSG_DUMP_OOPS);
+	KUNIT_EXPECT_STREQ(test, t.log, "oops any notmine idle ");
+	/* a handler that says the reason is not its own is not listed */
+	KUNIT_EXPECT_EQ(test, t.chain.last.nr_lines, 3U);
+	KUNIT_EXPECT_NULL(test, line_of("notmine"));
+	KUNIT_ASSERT_NOT_NULL(test, line_of("idle"));
+	KUNIT_EXPECT_EQ(test, line_of("idle")->result, CRASH_RESULT_IDLE);
+	KUNIT_EXPECT_EQ(test, t.chain.last.reason, KMSG_DUMP_OOPS);
+
+	t.log[0] = '\0';
+	run(KMSG_DUMP_SHUTDOWN);
+	KUNIT_EXPECT_STREQ(test, t.log, "any notmine idle ");
+
+	t.log[0] = '\0';
+	crash_chain_walk_run(&t.chain, &(struct crash_context){
+			.reason = KMSG_DUMP_PANIC }, BIT(CRASH_STAGE_PERSIST));
+	KUNIT_EXPECT_STREQ(test, t.log, "panic ");
+	del_all(by_reason, ARRAY_SIZE(by_reason));
+}
+
+static struct test_handler steady = TH("steady", CRASH_STAGE_PERSIST, 0,
+				       ALL);
+static struct test_handler flicker = TH("flicker", CRASH_STAGE_PERSIST, 1,
+					ALL);
+
+static int flicker_thread(void *data)
+{
+	while (!kthread_should_stop()) {
+		crash_chain_add(&t.chain, &flicker.h);
+		crash_chain_del(&t.chain, &flicker.h);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Register and unregister on one CPU while another runs the chain. */
+static void chain_register_concurrently(struct kunit *test)
+{
+	struct task_struct *k;
+	int i, runs = 300;
+
+	KUNIT_ASSERT_EQ(test, crash_chain_add(&t.chain, &steady.h), 0);
+	k = kthread_run(flicker_thread, NULL, "crash-chain-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	for (i = 0; i < runs; i++) {
+		t.log[0] = '\0';
+		KUNIT_ASSERT_EQ(test, run(KMSG_DUMP_OOPS), CRASH_RUN_DONE);
+		KUNIT_ASSERT_TRUE(test, !strcmp(t.log, "steady ") ||
+				  !strcmp(t.log, "steady flicker "));
+		if (i % 16 == 0)
+			usleep_range(100, 200);
+	}
+	kthread_stop(k);
+	KUNIT_EXPECT_EQ(test, steady.ran, runs);
+	crash_chain_del(&t.chain, &steady.h);
+	KUNIT_EXPECT_TRUE(test, list_empty(&t.chain.handlers));
+}
+
+static struct test_handler failing[] = {
+	TH("eio", CRASH_STAGE_PERSIST, 0, ALL),
+	TH("next", CRASH_STAGE_PERSIST, 1, ALL),
+};
+
+static void chain_records_failures(struct kunit *test)
+{
+	char buf[80];
+
+	failing[0].ret = -EIO;
+	failing[0].takes_ns = 1500 * NSEC_PER_USEC;
+	add_all(test, failing, ARRAY_SIZE(failing));
+	run(KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_STREQ(test, t.log, "eio next ");
+	KUNIT_ASSERT_NOT_NULL(test, line_of("eio"));
+	KUNIT_EXPECT_EQ(test, line_of("eio")->result, CRASH_RESULT_FAILED);
+	KUNIT_EXPECT_EQ(test, line_of("eio")->err, -EIO);
+	KUNIT_EXPECT_EQ(test, line_of("eio")->usecs, 1500U);
+	KUNIT_EXPECT_EQ(test, line_of("next")->result, CRASH_RESULT_OK);
+	static const char want[] =
+		"persist  eio                      failed -EIO          1500 us";
+
+	crash_receipt_line_format(line_of("eio"), buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, want);
+	del_all(failing, ARRAY_SIZE(failing));
+}
+
+/* The faulting handler's frame enters the chain again, as an oops would. */
+static void fault(struct test_handler *th)
+{
+	struct crash_context ctx = { .reason = t.nested_reason };
+
+	th->nested = crash_chain_walk_run(&t.chain, &ctx,
+					  BIT(CRASH_NR_STAGES) - 1);
+}
+
+static struct test_handler faulting[] = {
+	TH("before", CRASH_STAGE_PERSIST, 0, ALL),
+	TH("boom", CRASH_STAGE_PERSIST, 1, ALL),
+	TH("after", CRASH_STAGE_PERSIST, 2, ALL),
+	TH("stream", CRASH_STAGE_STREAM, 0, ALL),
+};
+
+static void chain_resumes_after_a_fault(struct kunit *test)
+{
+	faulting[1].action = fault;
+	t.nested_reason = KMSG_DUMP_OOPS;
+	add_all(test, faulting, ARRAY_SIZE(faulting));
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_OOPS), CRASH_RUN_RESUMED);
+	KUNIT_EXPECT_EQ(test, faulting[1].nested, CRASH_RUN_RESUMED);
+	/* boom never ran to its end; the others ran once each */
+	KUNIT_EXPECT_STREQ(test, t.log, "before boom after stream ");
+	KUNIT_EXPECT_EQ(test, t.chain.last.faults, 1U);
+	KUNIT_EXPECT_EQ(test, t.chain.last.nr_lines, 4U);
+	KUNIT_EXPECT_EQ(test, line_of("boom")->result, CRASH_RESULT_FAULT);
+	KUNIT_EXPECT_EQ(test, line_of("after")->result, CRASH_RESULT_OK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t.chain.run_cpu), -1);
+
+	/* the chain is usable again afterwards */
+	faulting[1].action = NULL;
+	t.log[0] = '\0';
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_OOPS), CRASH_RUN_DONE);
+	KUNIT_EXPECT_STREQ(test, t.log, "before boom after stream ");
+	KUNIT_EXPECT_EQ(test, t.chain.last.faults, 0U);
+	del_all(faulting, ARRAY_SIZE(faulting));
+}
+
+static struct test_handler twice[] = {
+	TH("boom1", CRASH_STAGE_PERSIST, 0, ALL),
+	TH("boom2", CRASH_STAGE_PERSIST, 1, ALL),
+	TH("p", CRASH_STAGE_PERSIST, 2, ALL),
+	TH("s", CRASH_STAGE_STREAM, 0, ALL),
+	TH("h", CRASH_STAGE_HANDOFF, 0, ALL),
+	TH("l", CRASH_STAGE_LEGACY, 0, ALL),
+};
+
+static void chain_second_fault_goes_to_handoff(struct kunit *test)
+{
+	twice[0].action = fault;
+	twice[1].action = fault;
+	t.nested_reason = KMSG_DUMP_OOPS;
+	add_all(test, twice, ARRAY_SIZE(twice));
+	run(KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_STREQ(test, t.log, "boom1 boom2 h ");
+	KUNIT_EXPECT_EQ(test, t.chain.last.faults, 2U);
+	KUNIT_EXPECT_EQ(test, t.chain.last.reason, KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_EQ(test, line_of("boom1")->result, CRASH_RESULT_FAULT);
+	KUNIT_EXPECT_EQ(test, line_of("boom2")->result, CRASH_RESULT_FAULT);
+	KUNIT_EXPECT_EQ(test, line_of("p")->result, CRASH_RESULT_SKIPPED);
+	KUNIT_EXPECT_EQ(test, line_of("s")->result, CRASH_RESULT_SKIPPED);
+	KUNIT_EXPECT_EQ(test, line_of("h")->result, CRASH_RESULT_OK);
+	KUNIT_EXPECT_EQ(test, line_of("l")->result, CRASH_RESULT_SKIPPED);
+	KUNIT_EXPECT_TRUE(test, t.chain.panic_done);
+	del_all(twice, ARRAY_SIZE(twice));
+}
+
+static struct test_handler escalating[] = {
+	TH("oops-dumper", CRASH_STAGE_PERSIST, 0, ALL),
+	TH("panics", CRASH_STAGE_PERSIST, 1, OOPS_ONLY),
+	TH("oops-only", CRASH_STAGE_PERSIST, 2, OOPS_ONLY),
+	TH("kdump", CRASH_STAGE_HANDOFF, 0, PANIC_ONLY),
+};
+
+/* A handler of an oops run panics: the oops run ends, a panic run runs. */
+static void chain_panic_inside_an_oops_run(struct kunit *test)
+{
+	escalating[1].action = fault;
+	t.nested_reason = KMSG_DUMP_PANIC;
+	add_all(test, escalating, ARRAY_SIZE(escalating));
+	run(KMSG_DUMP_OOPS);
+	KUNIT_EXPECT_EQ(test, escalating[1].nested, CRASH_RUN_DONE);
+	KUNIT_EXPECT_STREQ(test, t.log, "oops-dumper panics oops-dumper kdump ");
+	KUNIT_EXPECT_EQ(test, t.chain.last.reason, KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_EQ(test, t.chain.last.nr_lines, 2U);
+	KUNIT_EXPECT_TRUE(test, t.chain.panic_done);
+	KUNIT_EXPECT_EQ(test, escalating[2].ran, 0);
+
+	/* the panic() after a completed panic run does not run it again */
+	t.log[0] = '\0';
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_PANIC), CRASH_RUN_SKIPPED);
+	KUNIT_EXPECT_STREQ(test, t.log, "");
+	del_all(escalating, ARRAY_SIZE(escalating));
+}
+
+static struct test_handler slow[] = {
+	TH("p-slow", CRASH_STAGE_PERSIST, 0, ALL),
+	TH("p-late", CRASH_STAGE_PERSIST, 1, ALL),
+	TH("s", CRASH_STAGE_STREAM, 0, ALL),
+	TH("s-slow", CRASH_STAGE_STREAM, 1, ALL),
+	TH("s-late", CRASH_STAGE_STREAM, 2, ALL),
+};
+
+static void chain_enforces_budgets(struct kunit *test)
+{
+	slow[0].takes_ns = 20 * NSEC_PER_MSEC;
+	slow[3].takes_ns = 5 * NSEC_PER_MSEC;
+	t.chain.budget_ms[CRASH_STAGE_PERSIST] = 10;
+	t.chain.budget_ms[CRASH_STAGE_STREAM] = 10;
+	add_all(test, slow, ARRAY_SIZE(slow));
+	run(KMSG_DUMP_PANIC);
+	/* persist overran: the rest of it is skipped, stream starts afresh */
+	KUNIT_EXPECT_STREQ(test, t.log, "p-slow s s-slow s-late ");
+	KUNIT_EXPECT_EQ(test, line_of("p-late")->result,
+			CRASH_RESULT_OVER_BUDGET);
+	KUNIT_EXPECT_EQ(test, line_of("s-late")->result, CRASH_RESULT_OK);
+	KUNIT_EXPECT_EQ(test, line_of("p-slow")->usecs, 20000U);
+	KUNIT_EXPECT_EQ(test, t.chain.last.usecs, 25000ULL);
+	del_all(slow, ARRAY_SIZE(slow));
+}
+
+static void chain_busy_and_takeover(struct kunit *test)
+{
+	struct test_handler *th = &scrambled[2];	/* "c", capture */
+
+	th->ran = 0;
+	KUNIT_ASSERT_EQ(test, crash_chain_add(&t.chain, &th->h), 0);
+	atomic_set(&t.chain.run_cpu, nr_cpu_ids + 1);
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_OOPS), CRASH_RUN_BUSY);
+	KUNIT_EXPECT_EQ(test, th->ran, 0);
+	/* a panic does not wait for the CPU it is about to stop */
+	KUNIT_EXPECT_EQ(test, run(KMSG_DUMP_PANIC), CRASH_RUN_DONE);
+	KUNIT_EXPECT_EQ(test, th->ran, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t.chain.run_cpu), -1);
+	crash_chain_del(&t.chain, &th->h);
+}
+
+static void chain_receipt_text(struct kunit *test)
+{
+	static struct test_handler many[40];
+	static const struct crash_receipt r = {
+		.reason = KMSG_DUMP_PANIC, .nr_lines = 2, .faults = 1,
+		.usecs = 4321,
+		.line = {
+			{ "stop-cpus", CRASH_STAGE_CAPTURE, CRASH_RESULT_OK, 0,
+			  1021 },
+			{ "pstore_dump", CRASH_STAGE_PERSIST,
+			  CRASH_RESULT_FAULT, 0, 7 },
+		},
+	};
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	static const char want[] =
+		"panic run: 2 handlers, 1 fault, 4321 us\n"
+		"capture  stop-cpus                ok                   1021 us\n"
+		"persist  pstore_dump              FAULT                   7 us\n";
+
+	crash_receipt_format(&r, buf, 512);
+	KUNIT_EXPECT_STREQ(test, buf, want);
+
+	for (i = 0; i < ARRAY_SIZE(many); i++) {
+		many[i] = (struct test_handler)TH("h", CRASH_STAGE_STREAM, i,
+						  ALL);
+		snprintf(many[i].h.name, sizeof(many[i].h.name), "h%d", i);
+	}
+	add_all(test, many, ARRAY_SIZE(many));
+	run(KMSG_DUMP_OOPS);
+	KUNIT_EXPECT_EQ(test, t.chain.last.nr_lines, CRASH_RECEIPT_LINES);
+	KUNIT_EXPECT_EQ(test, t.chain.last.dropped, 8U);
+	crash_receipt_format(&t.chain.last, buf, 512);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "oops run: 40 handlers"));
+	del_all(many, ARRAY_SIZE(many));
+}
+
+static void chain_rejects_bad_handlers(struct kunit *test)
+{
+	struct test_handler ok = TH("ok", CRASH_STAGE_STREAM, 0, ALL);
+	struct test_handler bad[] = {
+		TH("", CRASH_STAGE_STREAM, 0, ALL),
+		TH("stage", CRASH_NR_STAGES, 0, ALL),
+		TH("reasons", CRASH_STAGE_STREAM, 0, 0),
+		TH("undef", CRASH_STAGE_STREAM, 0,
+		   CRASH_REASON(KMSG_DUMP_UNDEF)),
+		{ .h = { .name = "norun", .reasons = ALL } },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, crash_chain_add(&t.chain, &bad[i].h),
+				    -EINVAL, "handler %d", i);
+	KUNIT_EXPECT_EQ(test, crash_chain_add(&t.chain, &ok.h), 0);
+	KUNIT_EXPECT_EQ(test, crash_chain_add(&t.chain, &ok.h), -EBUSY);
+	crash_chain_del(&t.chain, &ok.h);
+	crash_chain_del(&t.chain, &ok.h);	/* twice is harmless */
+	KUNIT_EXPECT_TRUE(test, list_empty(&t.chain.handlers));
+}
+
+static void chain_order_values(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "persist", "handoff", "Persist-First", "handoff-first-x",
+		"persist-first handoff-first", " handoff-first",
+	};
+	enum crash_stage order[CRASH_NR_STAGES];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, crash_order_parse("persist-first", order), 0);
+	KUNIT_EXPECT_EQ(test, order[1], CRASH_STAGE_PERSIST);
+	KUNIT_EXPECT_EQ(test, order[3], CRASH_STAGE_HANDOFF);
+	KUNIT_EXPECT_EQ(test, crash_order_parse("handoff-first", order), 0);
+	KUNIT_EXPECT_EQ(test, order[1], CRASH_STAGE_HANDOFF);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, crash_order_parse(bad[i], order),
+				    -EINVAL, "\"%s\"", bad[i]);
+}
+
+static struct kunit_case chain_test_cases[] = {
+	KUNIT_CASE(chain_orders_stages_and_priorities),
+	KUNIT_CASE(chain_filters_reasons),
+	KUNIT_CASE(chain_register_concurrently),
+	KUNIT_CASE(chain_records_failures),
+	KUNIT_CASE(chain_resumes_after_a_fault),
+	KUNIT_CASE(chain_second_fault_goes_to_handoff),
+	KUNIT_CASE(chain_panic_inside_an_oops_run),
+	KUNIT_CASE(chain_enforces_budgets),
+	KUNIT_CASE(chain_busy_and_takeover),
+	KUNIT_CASE(chain_receipt_text),
+	KUNIT_CASE(chain_rejects_bad_handlers),
+	KUNIT_CASE(chain_order_values),
+	{}
+};
+
+static struct kunit_suite chain_test_suite = {
+	.name = "crash_chain",
+	.init = chain_test_init,
+	.test_cases = chain_test_cases,
+};
+
+kunit_test_suite(chain_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the crash chain");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

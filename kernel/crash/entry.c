@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's crash chain: its built-in handlers, its parameters, the
+ * entry points panic(), the oops path and the reboot paths call, and the
+ * receipt in sysfs.
+ *
+ * DOC: what an entry point does after a fault was resumed
+ *
+ * When a handler faults, the nested entry (the oops path's or panic()'s
+ * call into the chain) finishes the run (see chain.c).  It must then not
+ * return into the code that faulted, so it finishes what the interrupted
+ * caller would have done: a panic run ends in panic(), which finds the
+ * panic run done and goes on to reboot; an emergency-restart run ends in
+ * machine_emergency_restart(); a shutdown run in the restart, halt or
+ * power-off system_state names.  An oops run simply returns: the oopsing
+ * task dies, as it would have.
+ */
+#include <linux/crash_core.h>
+#include <linux/init.h>
+#include <linux/kexec.h>
+#include <linux/kobject.h>
+#include <linux/moduleparam.h>
+#include <linux/notifier.h>
+#include <linux/panic.h>
+#include <linux/panic_notifier.h>
+#include <linux/printk.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sysfs.h>
+#include <linux/timekeeping.h>
+
+#include "chain.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "crash_chain."
+
+/* Stop the other CPUs; with kdump built in, each saves its registers. */
+static int crash_stop_cpus(struct crash_handler *h,
+			   const struct crash_context *ctx)
+{
+	if (IS_ENABLED(CONFIG_CRASH_DUMP))
+		crash_smp_send_stop();
+	else
+		smp_send_stop();
+	printk_legacy_allow_panic_sync();
+	return 0;
+}
+
+/* panic_print=: task list, memory, timers, locks, ftrace, into the log */
+static int crash_panic_print(struct crash_handler *h,
+			     const struct crash_context *ctx)
+{
+	if (!panic_print)
+		return CRASH_IDLE;
+	panic_print_sys_info(false);
+	return 0;
+}
+
+/* The capture kernel; does not return when the jump happens. */
+static int crash_kexec_handoff(struct crash_handler *h,
+			       const struct crash_context *ctx)
+{
+	if (!IS_ENABLED(CONFIG_CRASH_DUMP) || !kexec_crash_loaded())
+		return CRASH_IDLE;
+	__crash_kexec(ctx->regs);
+	return -EBUSY;	/* someone held the kexec lock */
+}
+
+static int crash_panic_notifiers(struct crash_handler *h,
+				 const struct crash_context *ctx)
+{
+	atomic_notifier_call_chain(&panic_notifier_list, 0,
+				   (void *)ctx->desc);
+	return 0;
+}
+
+enum {
+	CRASH_BUILTIN_STOP_CPUS,
+	CRASH_BUILTIN_PANIC_PRINT,
+	CRASH_BUILTIN_KEXEC,
+	CRASH_BUILTIN_NOTIFIERS,
+	CRASH_NR_BUILTINS
+};
+
+static struct crash_handler crash_builtins[CRASH_NR_BUILTINS];
+static struct crash_chain crash_chain;
+
+/*
+ * The built-in handlers are on the chain from the first instruction, so
+ * that a panic before any initcall still stops the CPUs, reaches kdump and
+ * calls the notifiers: the list is linked at compile time, in stage order.
+ */
+static struct crash_chain crash_chain = {
+	.handlers = {
+		.next = &crash_builtins[0].node,
+		.prev = &crash_builtins[CRASH_NR_BUILTINS - 1].node,
+	},
+	.lock = __MUTEX_INITIALIZER(crash_chain.lock),
+	.run_cpu = ATOMIC_INIT(-1),
+	.budget_ms = {
+		[CRASH_STAGE_CAPTURE] = 3000,
+		[CRASH_STAGE_PERSIST] = 5000,
+		[CRASH_STAGE_STREAM] = 5000,
+	},
+	.order = {
+		CRASH_STAGE_CAPTURE, CRASH_STAGE_PERSIST, CRASH_STAGE_STREAM,
+		CRASH_STAGE_HANDOFF, CRASH_STAGE_LEGACY,
+	},
+	.busy_wait_ms = CRASH_BUSY_WAIT_MS,
+	.clock = ktime_get_mono_fast_ns,
+	.print = true,
+	.last_seq = SEQCNT_ZERO(crash_chain.last_seq),
+};
+
+#define CRASH_PANIC_ONLY	CRASH_REASON(KMSG_DUMP_PANIC)
+
+static struct crash_handler crash_builtins[CRASH_NR_BUILTINS] = {
+	[CRASH_BUILTIN_STOP_CPUS] = {
+		.name = "stop-cpus",
+		.stage = CRASH_STAGE_CAPTURE,
+		.reasons = CRASH_PANIC_ONLY,
+		.run = crash_stop_cpus,
+		.node = {
+			.next = &crash_builtins[CRASH_BUILTIN_PANIC_PRINT].node,
+			.prev = &crash_chain.handlers,
+		},
+		.registered = true,
+	},
+	[CRASH_BUILTIN_PANIC_PRINT] = {
+		.name = "panic-print",
+		.stage = CRASH_STAGE_CAPTURE,
+		.priority = 100,
+		.reasons = CRASH_PANIC_ONLY,
+		.run = crash_panic_print,
+		.node = {
+			.next = &crash_builtins[CRASH_BUILTIN_KEXEC].node,
+			.prev = &crash_builtins[CRASH_BUILTIN_STOP_CPUS].node,
+		},
+		.registered = true,
+	},
+	[CRASH_BUILTIN_KEXEC] = {
+		.name = "kexec",
+		.stage = CRASH_STAGE_HANDOFF,
+		.reasons = CRASH_PANIC_ONLY,
+		.run = crash_kexec_handoff,
+		.node = {
+			.next = &crash_builtins[CRASH_BUILTIN_NOTIFIERS].node,
+			.prev = &crash_builtins[CRASH_BUILTIN_PANIC_PRINT].node,
+		},
+		.registered = true,
+	},
+	[CRASH_BUILTIN_NOTIFIERS] = {
+		.name = "panic-notifiers",
+		.stage = CRASH_STAGE_LEGACY,
+		.reasons = CRASH_PANIC_ONLY,
+		.run = crash_panic_notifiers,
+		.node = {
+			.next = &crash_chain.handlers,
+			.prev = &crash_builtins[CRASH_BUILTIN_KEXEC].node,
+		},
+		.registered = true,
+	},
+};
+
+/* crash_chain.order= */
+static int crash_order_set(const char *val, const struct kernel_param *kp)
+{
+	enum crash_stage order[CRASH_NR_STAGES];
+
+	if (crash_order_parse(val, order)) {
+		pr_err("crash_chain: order=%.*s: expected persist-first or handoff-first\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	memcpy(crash_chain.order, order, sizeof(order));
+	return 0;
+}
+
+static int crash_order_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  crash_chain.order[1] == CRASH_STAGE_HANDOFF ?
+			  "handoff-first" : "persist-first");
+}
+
+static const struct kernel_param_ops crash_order_ops = {
+	.set = crash_order_set,
+	.get = crash_order_get,
+};
+module_param_cb(order, &crash_order_ops, NULL, 0644);
+MODULE_PARM_DESC(order, "persist-first (default) or handoff-first");
+
+module_param_named(capture_ms, crash_chain.budget_ms[CRASH_STAGE_CAPTURE],
+		   uint, 0644);
+module_param_named(persist_ms, crash_chain.budget_ms[CRASH_STAGE_PERSIST],
+		   uint, 0644);
+module_param_named(stream_ms, crash_chain.budget_ms[CRASH_STAGE_STREAM],
+		   uint, 0644);
+module_param_named(handoff_ms, crash_chain.budget_ms[CRASH_STAGE_HANDOFF],
+		   uint, 0644);
+module_param_named(legacy_ms, crash_chain.budget_ms[CRASH_STAGE_LEGACY],
+		   uint, 0644);
+MODULE_PARM_DESC(persist_ms, "time budget of a stage in ms, 0 for none");
+
+/**
+ * crash_handler_register() - put a handler on the crash chain
+ * @h: the handler; @h->name, @h->stage, @h->reasons and @h->run set
+ *
+ * May sleep.  Safe against a crash on another CPU at any moment.
+ *
+ * Return: 0, -EINVAL for an incomplete handler, -EBUSY if registered.
+ */
+int crash_handler_register(struct crash_handler *h)
+{
+	return crash_chain_add(&crash_chain, h);
+}
+EXPORT_SYMBOL_GPL(crash_handler_register);
+
+/**
+ * crash_handler_unregister() - take a handler off the crash chain
+ * @h: the handler
+ *
+ * May sleep; returns once no run can be using @h.
+ */
+void crash_handler_unregister(struct crash_handler *h)
+{
+	crash_chain_del(&crash_chain, h);
+}
+EXPORT_SYMBOL_GPL(crash_handler_unregister);
+
+/*
+ * The registers of a fatal oops, for the capture stage and kdump: the
+ * oops path records them before panic() is called from further down the
+ * same path, so they are used only by that CPU and task.
+ */
+static struct {
+	struct pt_regs regs;
+	struct task_struct *task;
+	int cpu;
+} crash_fatal_oops = { .cpu = -1 };
+
+/**
+ * crash_chain_oops_end() - the oops path is about to finish an oops
+ * @regs: the registers at the oops
+ *
+ * Called by the architecture's oops_end() in place of upstream's
+ * crash_kexec(regs).  If the oops is going to end in panic() (in
+ * interrupt, in init or the idle task, or panic_on_oops), remember its
+ * registers for the panic run.
+ */
+void crash_chain_oops_end(struct pt_regs *regs)
+{
+	if (!regs || !(in_interrupt() || !current->pid ||
+		       is_global_init(current) || panic_on_oops))
+		return;
+	crash_fatal_oops.regs = *regs;
+	crash_fatal_oops.task = current;
+	WRITE_ONCE(crash_fatal_oops.cpu, raw_smp_processor_id());
+}
+
+static struct pt_regs *crash_fatal_oops_regs(void)
+{
+	if (READ_ONCE(crash_fatal_oops.cpu) != raw_smp_processor_id() ||
+	    crash_fatal_oops.task != current)
+		return NULL;
+	return &crash_fatal_oops.regs;
+}
+
+static void __noreturn crash_finish_shutdown(void)
+{
+	switch (system_state) {
+	case SYSTEM_HALT:
+		machine_halt();
+		break;
+	case SYSTEM_POWER_OFF:
+		machine_power_off();
+		break;
+	default:
+		machine_restart(NULL);
+		break;
+	}
+	machine_emergency_restart();
+	for (;;)
+		cpu_relax();
+}
+
+/* Run the stages in @stages of the kernel's chain for @reason. */
+void crash_chain_run_stages(enum kmsg_dump_reason reason, const char *desc,
+			    unsigned int stages)
+{
+	struct crash_context ctx = {
+		.reason = reason,
+		.desc = desc,
+		.regs = crash_fatal_oops_regs(),
+	};
+
+	WRITE_ONCE(crash_chain.legacy_first, crash_kexec_post_notifiers);
+	if (crash_chain_walk_run(&crash_chain, &ctx, stages) !=
+	    CRASH_RUN_RESUMED || reason != KMSG_DUMP_OOPS)
+		return;
+
+	/* Finished a run whose handler faulted: see the DOC comment above. */
+	switch (crash_chain.last.reason) {
+	case KMSG_DUMP_PANIC:
+		panic("crash_chain: a handler faulted");
+	case KMSG_DUMP_EMERG:
+		machine_emergency_restart();
+		break;
+	case KMSG_DUMP_SHUTDOWN:
+		crash_finish_shutdown();
+	default:
+		break;
+	}
+}
+
+/**
+ * crash_chain_run() - run the crash chain for a reason
+ * @reason: panic, oops, emergency restart or shutdown
+ * @desc: the panic message, or NULL
+ *
+ * The one call panic(), the oops path and the reboot paths make.  A panic
+ * run does not return if a capture kernel takes over.
+ */
+void crash_chain_run(enum kmsg_dump_reason reason, const char *desc)
+{
+	crash_chain_run_stages(reason, desc, BIT(CRASH_NR_STAGES) - 1);
+}
+EXPORT_SYMBOL_GPL(crash_chain_run);
+
+static ssize_t receipt_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct crash_receipt *r = kmalloc(sizeof(*r), GFP_KERNEL);
+	int n;
+
+	if (!r)
+		return -ENOMEM;
+	crash_chain_last_receipt(&crash_chain, r);
+	if (r->reason == KMSG_DUMP_UNDEF)
+		n = sysfs_emit(buf, "no run yet\n");
+	else
+		n = crash_receipt_format(r, buf, PAGE_SIZE);
+	kfree(r);
+	return n;
+}
+
+static ssize_t handlers_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct crash_handler *h;
+	int n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(h, &crash_chain.handlers, node)
+		n += sysfs_emit_at(buf, n, "%-8s %5d 0x%02x %s\n",
+				   crash_stage_name(h->stage), h->priority,
+				   h->reasons, h->name);
+	rcu_read_unlock();
+	return n;
+}
+
+static struct kobj_attribute receipt_attr = __ATTR_RO(receipt);
+static struct kobj_attribute handlers_attr = __ATTR_RO(handlers);
+
+static struct attribute *crash_chain_attrs[] = {
+	&receipt_attr.attr,
+	&handlers_attr.attr,
+	NULL
+};
+
+static const struct attribute_group crash_chain_group = {
+	.attrs = crash_chain_attrs,
+};
+
+static int __init crash_chain_sysfs_init(void)
+{
+	struct kobject *kobj = kobject_create_and_add("crash_chain",
+						      kernel_kobj);
+
+	if (!kobj)
+		return -ENOMEM;
+	return sysfs_create_group(kobj, &crash_chain_group);
+}
+subsys_initcall(crash_chain_sysfs_init);

@@ -1,0 +1,249 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The crash chain: every crash type runs it, its receipt tells what ran,
+and a handler that faults does not take the others down."""
+import re
+
+from . import CheckFailed, scenario
+
+# A ramoops region kept out of the kernel's RAM: its dumper (pstore_dump)
+# is a persist-stage handler, so receipts have a persist line.
+RAMOOPS = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
+           "ramoops.mem_size=0x100000 ramoops.record_size=0x10000")
+
+PATCHED = ("patched",)
+
+SAVE_PSTORE = """
+boot2() {
+	mkdir -p /sys/fs/pstore /tmp/ps
+	mount -t pstore pstore /sys/fs/pstore
+	cp /sys/fs/pstore/* /tmp/ps/ 2>/dev/null
+	cd /tmp/ps && e2e_output *
+}
+"""
+
+
+def receipt(run, text, reason="panic"):
+    """{name: (stage, result)} of the last @reason receipt in @text, in
+    the order printed; CheckFailed if there is none."""
+    starts = [m.end() for m in re.finditer(
+        r"crash_chain: %s run: \d+ handlers?, \d+ faults?, \d+ us\n" % reason,
+        text)]
+    if not starts:
+        raise CheckFailed("no receipt of a %s run" % reason)
+    lines = {}
+    for m in re.finditer(r"^.*crash_chain:   (\w+)\s+(\S+)\s+(.+?)\s+\d+ us$",
+                         text[starts[-1]:], re.M):
+        if m.group(2) in lines:
+            break
+        lines[m.group(2)] = (m.group(1), m.group(3))
+    return lines
+
+
+def expect_receipt(run, text, wanted, reason="panic"):
+    """Every (name, stage, result) of @wanted is in the receipt, in this
+    order."""
+    got = receipt(run, text, reason)
+    names = list(got)
+    last = -1
+    for name, stage, result in wanted:
+        if name not in got:
+            raise CheckFailed("receipt has no line for %s: %s" % (name, got))
+        if got[name] != (stage, result):
+            raise CheckFailed("receipt: %s is %s, expected %s" %
+                              (name, got[name], (stage, result)))
+        if names.index(name) < last:
+            raise CheckFailed("receipt: %s out of order: %s" % (name, names))
+        last = names.index(name)
+    return got
+
+
+def first_boot(run):
+    run.expect_boots(2)
+    return run.boots[0]
+
+
+@scenario("chain-panic", cmdline="panic=1 " + RAMOOPS, kernels=PATCHED,
+          guest="boot1() { e2e_crash PANIC; }\n" + SAVE_PSTORE)
+def chain_panic(run):
+    """LKDTM PANIC runs every stage; the pstore record holds the receipt
+    of the stages before persist."""
+    text = first_boot(run)
+    expect_receipt(run, text, [
+        ("stop-cpus", "capture", "ok"),
+        ("panic-print", "capture", "idle"),
+        ("pstore_dump", "persist", "ok"),
+        ("kexec", "handoff", "idle"),
+        ("panic-notifiers", "legacy", "ok")])
+    run.expect(r"crash_chain: panic run: 5 handlers, 0 faults", text)
+    record = run.outputs.get("dmesg-ramoops-0", b"").decode(errors="replace")
+    run.expect(r"Kernel panic - not syncing: dumptest", record,
+               what="dmesg-ramoops-0")
+    run.expect(r"crash_chain: receipt so far:\n.*crash_chain:   capture  "
+               r"stop-cpus +ok", record, what="dmesg-ramoops-0")
+
+
+def fatal_oops(name, crash, cmdline, first_line, panic_line):
+    @scenario(name, cmdline="panic=1 %s %s" % (cmdline, RAMOOPS),
+              kernels=PATCHED, guest="boot1() { e2e_crash %s; }\n" % crash
+              + "boot2() { :; }\n")
+    def check(run):
+        text = first_boot(run)
+        run.expect_in_order(first_line, panic_line, text=text)
+        expect_receipt(run, text, [
+            ("stop-cpus", "capture", "ok"),
+            ("pstore_dump", "persist", "ok"),
+            ("kexec", "handoff", "idle"),
+            ("panic-notifiers", "legacy", "ok")])
+        run.expect(r"E2E: boot 2", run.boots[1])
+    check.__doc__ = "LKDTM %s with %s ends in one panic run." % (crash,
+                                                                 cmdline)
+    return check
+
+
+fatal_oops("chain-bug", "BUG", "oops=panic",
+           r"kernel BUG at", r"Kernel panic - not syncing: Fatal exception")
+fatal_oops("chain-exception", "EXCEPTION", "oops=panic",
+           r"BUG: kernel NULL pointer dereference",
+           r"Kernel panic - not syncing: Fatal exception")
+fatal_oops("chain-warning", "WARNING", "panic_on_warn=1",
+           r"WARNING: CPU: \d+ PID: \d+ at",
+           r"Kernel panic - not syncing: kernel: panic_on_warn set")
+
+
+@scenario("chain-oops", cmdline=RAMOOPS, kernels=PATCHED, guest="""
+boot1() {
+	(e2e_crash EXCEPTION)
+	echo "E2E: result alive after the oops"
+	cat /sys/kernel/crash_chain/receipt | sed 's/^/E2E: receipt /'
+}
+""")
+def chain_oops(run):
+    """A non-fatal oops runs the chain for oopses; the system runs on and
+    /sys/kernel/crash_chain/receipt shows the run."""
+    run.expect_boots(1)
+    run.expect_in_order(r"BUG: kernel NULL pointer dereference",
+                        r"E2E: result alive after the oops",
+                        r"E2E: receipt oops run: 1 handler, 0 faults",
+                        r"E2E: receipt persist  pstore_dump +ok")
+    run.expect_not(r"Kernel panic")
+
+
+def fault_scenario(name, args, doc, wanted, after):
+    @scenario(name, cmdline="panic=1 " + RAMOOPS, kernels=PATCHED, guest="""
+boot1() {
+	insmod /lib/modules/crash_chain_fault_test.ko %s
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % args)
+    def check(run):
+        text = first_boot(run)
+        run.expect(r"crash_chain_fault_test: armed", text)
+        expect_receipt(run, text, wanted)
+        for pattern in after:
+            run.expect(pattern, text)
+        run.expect(r"E2E: boot 2", run.boots[1])
+    check.__doc__ = doc
+    return check
+
+
+fault_scenario(
+    "chain-handler-oops", "fault=oops",
+    "A handler that oopses is abandoned; the later handlers still run.",
+    [("stop-cpus", "capture", "ok"),
+     ("fault-test-1", "persist", "FAULT"),
+     ("pstore_dump", "persist", "ok"),
+     ("fault-witness", "persist", "ok"),
+     ("kexec", "handoff", "idle"),
+     ("panic-notifiers", "legacy", "ok")],
+    [r"BUG: kernel NULL pointer dereference",
+     r"crash_chain_fault_test: witness ran after the fault",
+     r"crash_chain: panic run: 7 handlers, 1 fault",
+     r"Kernel panic - not syncing: crash_chain: a handler faulted",
+     r"Rebooting in 1 seconds"])
+
+fault_scenario(
+    "chain-handler-panics", "fault=panic",
+    "A handler that panics is abandoned; the later handlers still run.",
+    [("fault-test-1", "persist", "FAULT"),
+     ("pstore_dump", "persist", "ok"),
+     ("fault-witness", "persist", "ok"),
+     ("kexec", "handoff", "idle")],
+    [r"Kernel panic - not syncing: crash_chain_fault_test: fault-test-1 "
+     r"panics",
+     r"Rebooting in 1 seconds"])
+
+fault_scenario(
+    "chain-double-fault", "fault=oops faults=2",
+    "A second fault skips everything but the hand-off.",
+    [("fault-test-1", "persist", "FAULT"),
+     ("fault-test-2", "persist", "FAULT"),
+     ("pstore_dump", "persist", "skipped"),
+     ("fault-witness", "persist", "skipped"),
+     ("kexec", "handoff", "idle"),
+     ("panic-notifiers", "legacy", "skipped")],
+    [r"crash_chain: panic run: 8 handlers, 2 faults",
+     r"Rebooting in 1 seconds"])
+
+
+@scenario("chain-budget", kernels=PATCHED,
+          cmdline="panic=1 crash_chain.persist_ms=100 " + RAMOOPS, guest="""
+boot1() {
+	insmod /lib/modules/crash_chain_fault_test.ko fault=slow
+	e2e_crash PANIC
+}
+boot2() { :; }
+""")
+def chain_budget(run):
+    """A persist stage past its budget skips its remaining handlers."""
+    text = first_boot(run)
+    expect_receipt(run, text, [
+        ("fault-test-1", "persist", "ok"),
+        ("pstore_dump", "persist", "over-budget"),
+        ("fault-witness", "persist", "over-budget"),
+        ("kexec", "handoff", "idle"),
+        ("panic-notifiers", "legacy", "ok")])
+    run.expect(r"persist  fault-test-1 +ok +(\d{6}) us", text)
+    run.expect_not(r"witness ran", text)
+
+
+@scenario("chain-order", kernels=PATCHED,
+          cmdline="panic=1 crash_chain.order=handoff-first " + RAMOOPS,
+          guest="""
+boot1() {
+	p=/sys/module/crash_chain/parameters/order
+	e2e_result order=$(cat $p)
+	echo sideways > $p 2>/dev/null || e2e_result bad-order-refused
+	e2e_result order=$(cat $p)
+	e2e_crash PANIC
+}
+boot2() { :; }
+""")
+def chain_order(run):
+    """crash_chain.order=handoff-first puts the hand-off before persist;
+    a bad value at run time is refused with a message."""
+    text = first_boot(run)
+    run.expect_in_order(r"E2E: result order=handoff-first",
+                        r"crash_chain: order=sideways: expected "
+                        r"persist-first or handoff-first",
+                        r"E2E: result bad-order-refused",
+                        r"E2E: result order=handoff-first", text=text)
+    expect_receipt(run, text, [
+        ("stop-cpus", "capture", "ok"),
+        ("kexec", "handoff", "idle"),
+        ("pstore_dump", "persist", "ok"),
+        ("panic-notifiers", "legacy", "ok")])
+
+
+@scenario("chain-post-notifiers", kernels=PATCHED,
+          cmdline="panic=1 crash_kexec_post_notifiers " + RAMOOPS,
+          guest="boot1() { e2e_crash PANIC; }\nboot2() { :; }\n")
+def chain_post_notifiers(run):
+    """crash_kexec_post_notifiers runs the notifiers right after capture,
+    before the dumpers and the hand-off, as upstream did."""
+    text = first_boot(run)
+    expect_receipt(run, text, [
+        ("stop-cpus", "capture", "ok"),
+        ("panic-notifiers", "legacy", "ok"),
+        ("pstore_dump", "persist", "ok"),
+        ("kexec", "handoff", "idle")])
