@@ -42,6 +42,7 @@ KUNITCONFIGS := $(sort $(wildcard $(REPO)/tools/testing/kunit/*.kunitconfig))
 BUILD_PATCHED := $(OUT)/build/patched
 BUILD_BASELINE := $(OUT)/build/baseline
 BUILD_KUNIT := $(OUT)/build/kunit
+BUILD_COMPAT := $(OUT)/build/compat
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
 
@@ -60,7 +61,7 @@ E2E_BUILD := kernel
 endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
-.PHONY: help deps base tree config kernel baseline kunit e2e check demo \
+.PHONY: help deps base tree config kernel baseline compat kunit e2e check demo \
 	patches patches-check bench static test-harness clean distclean
 
 help:
@@ -73,6 +74,8 @@ help:
 	@echo
 	@echo '  make kernel     patched bzImage and vmlinux (out/build/patched/)'
 	@echo '  make baseline   unpatched base, same config (out/build/baseline/)'
+	@echo '  make compat     x86_64 defconfig + our options + KVM, Hyper-V, Xen,'
+	@echo '                  EFI pstore: upstream users still build and link'
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
@@ -116,6 +119,14 @@ kernel: config
 baseline: $(BUILD_BASELINE)/.config
 	@echo "  BUILD   baseline kernel in $(BUILD_BASELINE)"
 	@$(call kmake,$(BASE),$(BUILD_BASELINE))
+
+$(BUILD_COMPAT)/.config: $(REPO)/kernel/configs/crash-compat.config $(KCONFIGS) | tree
+	@$(REPO)/build/kconfig.sh $(TREE) $@ $< "$(CC_WRAP)" patched defconfig
+
+compat: tree $(BUILD_COMPAT)/.config
+	@echo "  BUILD   defconfig + crash-compat.config in $(BUILD_COMPAT)"
+	@$(call kmake,$(TREE),$(BUILD_COMPAT)) vmlinux modules
+	@echo "  COMPAT  vmlinux and modules built and linked"
 
 kunit: tree
 	@mkdir -p $(OUT)/kunit

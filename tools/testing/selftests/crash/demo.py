@@ -46,6 +46,20 @@ class SerialConsole:
 TARGETS = [SerialConsole()]
 
 
+def panic_receipt(log):
+    """The crash chain's receipt of the first panic run, as printed."""
+    m = re.search(r"^.*crash_chain: (panic run: .*)$", log, re.M)
+    if not m:
+        return []
+    lines = [m.group(1)]
+    for line in log[m.end() + 1:].splitlines():
+        r = re.match(r"^.*crash_chain:   (.*)$", line)
+        if not r:
+            break
+        lines.append(r.group(1))
+    return lines
+
+
 def guest_script(targets):
     collect = "\n".join("\t" + t.collect for t in targets if t.collect)
     return """
@@ -106,6 +120,8 @@ def main():
                   "  crash line     %s" % (crash_line or "-")]
     lines += ["", "%d of %d targets captured the crash" % (captured,
                                                            len(TARGETS))]
+    lines += ["", "crash chain receipt of the panic run:"]
+    lines += ["  " + r for r in panic_receipt(guest.text)] or ["  (none)"]
     report = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "report.txt"), "w") as f:
         f.write(report)

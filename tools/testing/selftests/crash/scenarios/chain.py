@@ -247,3 +247,19 @@ def chain_post_notifiers(run):
         ("panic-notifiers", "legacy", "ok"),
         ("pstore_dump", "persist", "ok"),
         ("kexec", "handoff", "idle")])
+
+
+@scenario("chain-panic-print", kernels=PATCHED,
+          cmdline="panic=1 panic_print=0x1",
+          guest="boot1() { e2e_crash PANIC; }\nboot2() { :; }\n")
+def chain_panic_print(run):
+    """panic_print= still reports, from the capture stage, after the other
+    CPUs stopped and before anything is persisted."""
+    text = first_boot(run)
+    expect_receipt(run, text, [
+        ("stop-cpus", "capture", "ok"),
+        ("panic-print", "capture", "ok"),
+        ("kexec", "handoff", "idle")])
+    run.expect_in_order(r"Kernel panic - not syncing: dumptest",
+                        r"task:init +state:", r"crash_chain: panic run",
+                        text=text)
