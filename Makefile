@@ -9,8 +9,10 @@
 #
 # At the root of the repository it is the user's entry point: `make help`.
 
-# Directories of the subsystem inside the kernel tree.
-crash-dirs := kernel/crash/
+# Directories of the subsystem inside the kernel tree: those this file
+# descends into, and all of them (fs/Makefile reaches fs/pstore/ itself).
+crash-dirs := kernel/crash/ drivers/ramoops/
+crash-own-dirs := $(crash-dirs) fs/pstore/
 
 ifneq ($(srctree),)
 
@@ -36,7 +38,7 @@ endif
 TREE := $(OUT)/tree
 FRAGMENT := $(REPO)/kernel/configs/crash-qemu.config
 KCONFIGS := $(REPO)/Kconfig $(shell find $(REPO)/kernel $(REPO)/arch \
-	$(REPO)/fs $(REPO)/drivers -name Kconfig 2>/dev/null)
+	$(REPO)/fs $(REPO)/drivers -name 'Kconfig*' 2>/dev/null)
 KUNITCONFIGS := $(sort $(wildcard $(REPO)/tools/testing/kunit/*.kunitconfig))
 
 BUILD_PATCHED := $(OUT)/build/patched
@@ -136,8 +138,8 @@ kunit: tree
 		$(addprefix --kunitconfig=,$(KUNITCONFIGS)) \
 		| tee $(OUT)/kunit/kunit.log
 
-$(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | deps
-	@$(E2E_DIR)/mkinitramfs.sh $@
+$(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | base
+	@$(E2E_DIR)/mkinitramfs.sh $@ $(BASE)/tools/testing/selftests
 
 e2e: $(E2E_BUILD) $(INITRAMFS)
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,$(E2E_UPPER)) \
@@ -160,8 +162,8 @@ patches-check: patches
 	@$(REPO)/build/check-series.sh $(BASE) $(TREE) $(OUT)/patches
 
 static: kernel
-	@$(REPO)/build/static.sh $(TREE) $(BUILD_PATCHED) "$(CC_WRAP)" \
-		$(REPO)/patches $(crash-dirs)
+	@cd $(REPO) && build/static.sh $(TREE) $(BUILD_PATCHED) "$(CC_WRAP)" \
+		$(REPO)/patches $(crash-own-dirs)
 
 test-harness:
 	@python3 -m unittest discover -s $(REPO)/build -p 'test_*.py'

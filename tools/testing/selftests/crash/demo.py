@@ -30,6 +30,7 @@ class SerialConsole:
     """The first boot's serial console, as the host saw it."""
     name = "serial console"
     cmdline = ""
+    prepare = ""
     collect = ""
 
     def report(self, outdir, log, outputs):
@@ -43,7 +44,31 @@ class SerialConsole:
         return bool(m), path, m.group(0).strip() if m else None
 
 
-TARGETS = [SerialConsole()]
+class Ramoops:
+    """pstore on ramoops: the crash record, the console tail, pmsg."""
+    name = "pstore/ramoops"
+    cmdline = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
+               "ramoops.mem_size=0x100000 ramoops.record_size=0x10000 "
+               "ramoops.console_size=0x10000 ramoops.pmsg_size=0x10000")
+    prepare = 'echo "demo: pmsg line from before the crash" > /dev/pmsg0'
+    collect = ("mkdir -p /sys/fs/pstore; "
+               "mount -t pstore pstore /sys/fs/pstore; "
+               "cp /sys/fs/pstore/* . 2>/dev/null")
+
+    def report(self, outdir, log, outputs):
+        path = os.path.join(outdir, "dmesg-ramoops-0")
+        text = outputs.get("dmesg-ramoops-0", b"").decode(errors="replace")
+        m = re.search(r"^.*%s.*$" % CRASH_LINE, text, re.M)
+        extra = ", ".join("%s %d bytes" % (n, len(outputs[n]))
+                          for n in sorted(outputs)
+                          if n.startswith(("console-", "pmsg-")))
+        line = m.group(0).strip() if m else None
+        if line and extra:
+            line += "  (also: %s)" % extra
+        return bool(m), path if text else None, line
+
+
+TARGETS = [SerialConsole(), Ramoops()]
 
 
 def panic_receipt(log):
@@ -62,8 +87,10 @@ def panic_receipt(log):
 
 def guest_script(targets):
     collect = "\n".join("\t" + t.collect for t in targets if t.collect)
+    prepare = "\n".join("\t" + t.prepare for t in targets if t.prepare)
     return """
 boot1() {
+%s
 	e2e_crash %s
 }
 boot2() {
@@ -72,7 +99,7 @@ boot2() {
 	[ -n "$(ls)" ] && e2e_output *
 	cd /
 }
-""" % (CRASH, collect or "\t:")
+""" % (prepare or "\t:", CRASH, collect or "\t:")
 
 
 def main():

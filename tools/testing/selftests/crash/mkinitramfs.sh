@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh OUTPUT
+# mkinitramfs.sh OUTPUT [SELFTESTS]
 # The guest side of the end-to-end scenarios: Debian's busybox-static,
-# kexec-tools with the shared libraries it needs, and guest/init.  It does
-# not depend on the kernel: test modules travel in a second archive that
-# e2e.py appends per kernel.
+# kexec-tools with the shared libraries it needs, guest/init, and the base
+# tree's selftests directory SELFTESTS/pstore (run unchanged in the guest).
+# It does not depend on the kernel: test modules travel in a second
+# archive that e2e.py appends per kernel.
 set -e
 out=$1
+selftests=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -31,6 +33,11 @@ copy_prog() {
 	done
 }
 copy_prog /sbin/kexec
+
+if [ -n "$selftests" ]; then
+	mkdir -p "$root/e2e/selftests"
+	cp -r "$selftests/pstore" "$root/e2e/selftests/"
+fi
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet) |

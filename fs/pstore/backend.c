@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pstore backends: registration of the one backend that stores records,
+ * and reading what it holds into the filesystem.
+ *
+ * DOC: one backend at a time
+ *
+ * A backend (ramoops, efi-pstore, ...) registers a struct pstore_info
+ * with its name, the frontends it takes (PSTORE_FLAGS_*), a staging
+ * buffer for crash records (@buf, @bufsize) and read/write/erase
+ * callbacks.  pstore takes the first backend that registers, or the one
+ * pstore.backend= names, and attaches the frontends it asked for: the
+ * kernel log at crashes (dmesg.c), the console (console.c), /dev/pmsg0
+ * (pmsg.c).  Records are read back when the filesystem is mounted, when a
+ * backend registers, and after a crash record was written while the
+ * system runs on.
+ */
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/pstore.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "core.h"
+
+/* A backend that never stops returning records is broken: stop reading. */
+#define PSTORE_MAX_RECORDS	65536
+
+struct pstore_info *psinfo;
+EXPORT_SYMBOL_IF_KUNIT(psinfo);
+DEFINE_MUTEX(pstore_backend_lock);	/* guards psinfo and registration */
+
+static char *backend;
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend, "the backend to use, by name (default: the first)");
+
+/* Poll the backend for records written while the system runs on. */
+static int pstore_update_ms = -1;
+module_param_named(update_ms, pstore_update_ms, int, 0600);
+MODULE_PARM_DESC(update_ms,
+		 "milliseconds between polls for new records (-1: never)");
+
+static bool backend_was_set;
+static bool pstore_new_entry;
+static void pstore_poll(struct timer_list *unused);
+static DEFINE_TIMER(pstore_timer, pstore_poll);
+static void pstore_refresh(struct work_struct *work);
+static DECLARE_WORK(pstore_work, pstore_refresh);
+
+void pstore_record_init(struct pstore_record *record, struct pstore_info *psi)
+{
+	memset(record, 0, sizeof(*record));
+	record->psi = psi;
+	/* safe at crash time: no lock, no sleeping */
+	record->time = ns_to_timespec64(ktime_get_real_fast_ns());
+}
+
+/* A record read from the backend, waiting for its file. */
+struct pstore_read {
+	struct list_head node;
+	struct pstore_record record;
+};
+
+/**
+ * pstore_get_records() - read the backend's records into the filesystem
+ * @quiet: do not log each record's problems (periodic updates)
+ *
+ * Records already shown are skipped by pstore_fs_add().  The records are
+ * read under the backend's read_mutex and given their files after it is
+ * dropped: unlink takes the two locks the other way round.
+ */
+void pstore_get_records(bool quiet)
+{
+	struct pstore_info *psi = psinfo;
+	struct pstore_read *rd, *tmp;
+	LIST_HEAD(records);
+	int ret, n = 0;
+
+	if (!psi || !pstore_fs_mounted())
+		return;
+
+	mutex_lock(&psi->read_mutex);
+	if (psi->open && psi->open(psi)) {
+		mutex_unlock(&psi->read_mutex);
+		return;
+	}
+	while (n++ < PSTORE_MAX_RECORDS) {
+		rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+		if (!rd)
+			break;
+		pstore_record_init(&rd->record, psi);
+		rd->record.size = psi->read(&rd->record);
+		if (rd->record.size <= 0) {
+			kvfree(rd->record.buf);
+			kfree(rd);
+			break;
+		}
+		list_add_tail(&rd->node, &records);
+	}
+	if (psi->close)
+		psi->close(psi);
+	mutex_unlock(&psi->read_mutex);
+
+	list_for_each_entry_safe(rd, tmp, &records, node) {
+		struct pstore_record *record;
+
+		list_del(&rd->node);
+		ret = pstore_decompress_record(&rd->record);
+		if (ret && !quiet)
+			pr_warn("pstore: %s record %llu stays compressed: %d\n",
+				psi->name, rd->record.id, ret);
+		record = kmemdup(&rd->record, sizeof(*record), GFP_KERNEL);
+		ret = record ? pstore_fs_add(record) : -ENOMEM;
+		if (ret) {
+			if (ret != -EEXIST && !quiet)
+				pr_err("pstore: cannot show %s record %llu: %d\n",
+				       psi->name, rd->record.id, ret);
+			kvfree(rd->record.buf);
+			kfree(rd->record.priv);
+			kfree(record);
+		}
+		kfree(rd);
+	}
+}
+
+static void pstore_refresh(struct work_struct *work)
+{
+	pstore_get_records(true);
+}
+
+/* A crash record was written and the system runs on: show it. */
+void pstore_records_changed(void)
+{
+	WRITE_ONCE(pstore_new_entry, true);
+	if (!oops_in_progress && !in_nmi())
+		schedule_work(&pstore_work);
+}
+
+static void pstore_poll(struct timer_list *unused)
+{
+	if (READ_ONCE(pstore_new_entry)) {
+		WRITE_ONCE(pstore_new_entry, false);
+		schedule_work(&pstore_work);
+	}
+	if (pstore_update_ms >= 0)
+		mod_timer(&pstore_timer,
+			  jiffies + msecs_to_jiffies(pstore_update_ms));
+}
+
+/* A write_user() for backends that have none: through a bounce buffer. */
+static int pstore_write_user_bounce(struct pstore_record *record,
+				    const char __user *buf)
+{
+	int ret;
+
+	if (record->size < 0)
+		return -EINVAL;
+	record->buf = vmemdup_user(buf, record->size);
+	if (IS_ERR(record->buf)) {
+		ret = PTR_ERR(record->buf);
+		record->buf = NULL;
+		return ret;
+	}
+	ret = record->psi->write(record);
+	kvfree(record->buf);
+	record->buf = NULL;
+	return ret;
+}
+
+static int pstore_check_backend(struct pstore_info *psi)
+{
+	if (!psi->name || !psi->name[0]) {
+		pr_err("pstore: a backend without a name cannot register\n");
+		return -EINVAL;
+	}
+	if (!(psi->flags & (PSTORE_FLAGS_DMESG | PSTORE_FLAGS_CONSOLE |
+			    PSTORE_FLAGS_FTRACE | PSTORE_FLAGS_PMSG))) {
+		pr_err("pstore: backend '%s' takes no frontend\n", psi->name);
+		return -EINVAL;
+	}
+	if (!psi->read || !psi->write) {
+		pr_err("pstore: backend '%s' lacks read() or write()\n",
+		       psi->name);
+		return -EINVAL;
+	}
+	if ((psi->flags & PSTORE_FLAGS_DMESG) && (!psi->buf || !psi->bufsize)) {
+		pr_err("pstore: backend '%s' takes crash records but has no buffer\n",
+		       psi->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * pstore_register() - make a backend the store of crash records
+ * @psi: the backend
+ *
+ * Return: 0; -EINVAL for an incomplete backend; -EPERM if pstore.backend=
+ * names another; -EBUSY if another backend is registered.
+ */
+int pstore_register(struct pstore_info *psi)
+{
+	int ret;
+
+	if (backend && strcmp(backend, psi->name)) {
+		pr_warn("pstore: ignoring backend '%s': pstore.backend=%s\n",
+			psi->name, backend);
+		return -EPERM;
+	}
+	ret = pstore_check_backend(psi);
+	if (ret)
+		return ret;
+
+	mutex_lock(&pstore_backend_lock);
+	if (psinfo) {
+		pr_warn("pstore: backend '%s' already registered, ignoring '%s'\n",
+			psinfo->name, psi->name);
+		ret = -EBUSY;
+		goto out;
+	}
+	if (!psi->write_user)
+		psi->write_user = pstore_write_user_bounce;
+	mutex_init(&psi->read_mutex);
+	raw_spin_lock_init(&psi->buf_lock);
+
+	if (psi->flags & PSTORE_FLAGS_DMESG) {
+		ret = pstore_dmesg_register(psi);
+		if (ret)
+			goto out;
+	}
+	psinfo = psi;
+	if (psi->flags & PSTORE_FLAGS_CONSOLE)
+		pstore_console_register();
+	if (psi->flags & PSTORE_FLAGS_PMSG)
+		pstore_pmsg_register();
+	if (psi->flags & PSTORE_FLAGS_FTRACE)
+		pr_info("pstore: backend '%s' keeps ftrace records, which this kernel does not write\n",
+			psi->name);
+	if (!backend) {
+		backend = kstrdup(psi->name, GFP_KERNEL);
+		backend_was_set = true;
+	}
+	pstore_get_records(false);
+	if (pstore_update_ms >= 0)
+		mod_timer(&pstore_timer,
+			  jiffies + msecs_to_jiffies(pstore_update_ms));
+	pr_info("pstore: registered %s as the persistent store backend\n",
+		psi->name);
+out:
+	mutex_unlock(&pstore_backend_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(pstore_register);
+
+/**
+ * pstore_unregister() - stop using a backend
+ * @psi: the backend pstore_register() took
+ *
+ * Detaches the frontends and removes the backend's files.
+ */
+void pstore_unregister(struct pstore_info *psi)
+{
+	mutex_lock(&pstore_backend_lock);
+	if (psinfo != psi) {
+		mutex_unlock(&pstore_backend_lock);
+		return;
+	}
+	if (psi->flags & PSTORE_FLAGS_PMSG)
+		pstore_pmsg_unregister();
+	if (psi->flags & PSTORE_FLAGS_CONSOLE)
+		pstore_console_unregister();
+	if (psi->flags & PSTORE_FLAGS_DMESG)
+		pstore_dmesg_unregister();
+	del_timer_sync(&pstore_timer);
+	flush_work(&pstore_work);
+	psinfo = NULL;
+	if (backend_was_set) {
+		kfree(backend);
+		backend = NULL;
+		backend_was_set = false;
+	}
+	mutex_unlock(&pstore_backend_lock);
+	pstore_fs_remove_backend(psi);
+}
+EXPORT_SYMBOL_GPL(pstore_unregister);
+
+static int __init pstore_init(void)
+{
+	return pstore_fs_init();
+}
+late_initcall(pstore_init);
+
+static void __exit pstore_exit(void)
+{
+	pstore_fs_exit();
+}
+module_exit(pstore_exit);
+
+MODULE_AUTHOR("The crash-diagnosis project");
+MODULE_DESCRIPTION("Persistent store of crash records");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pstore's pieces: the backend registry (backend.c), the filesystem
+ * (fs.c), the frontends (dmesg.c, console.c, pmsg_dev.c) and compression
+ * (compress.c).
+ */
+#ifndef _FS_PSTORE_CORE_H
+#define _FS_PSTORE_CORE_H
+
+#include <linux/kmsg_dump.h>
+#include <linux/pstore.h>
+#include <linux/types.h>
+
+/* The registered backend, or NULL; changes under pstore_backend_lock. */
+extern struct pstore_info *psinfo;
+extern struct mutex pstore_backend_lock;
+extern unsigned long kmsg_bytes;
+
+void pstore_record_init(struct pstore_record *record, struct pstore_info *psi);
+void pstore_get_records(bool quiet);
+void pstore_records_changed(void);
+
+/* fs.c */
+int __init pstore_fs_init(void);
+void pstore_fs_exit(void);
+int pstore_fs_add(struct pstore_record *record);
+void pstore_fs_remove_backend(struct pstore_info *psi);
+bool pstore_fs_mounted(void);
+
+/* names.c */
+int pstore_record_name(const struct pstore_record *record, char *buf,
+		       size_t size);
+
+/* dmesg.c */
+int pstore_dmesg_register(struct pstore_info *psi);
+void pstore_dmesg_unregister(void);
+
+/*
+ * A compressed record's payload starts with this header, so that any
+ * backend's records say how to read them back.
+ */
+#define PSTORE_ZMAGIC		0x5a545350	/* "PSTZ" */
+
+struct pstore_zhdr {
+	__le32 magic;
+	u8 algo;
+	u8 reserved[3];
+	__le32 orig_len;
+} __packed;
+
+enum pstore_zalgo {
+	PSTORE_ZALGO_NONE,
+	PSTORE_ZALGO_DEFLATE,
+	PSTORE_ZALGO_ZSTD,
+	PSTORE_ZALGO_LZ4,
+	PSTORE_ZALGO_MAX
+};
+
+#ifdef CONFIG_PSTORE_COMPRESS
+int pstore_compress_setup(const char *name, size_t max_in);
+int pstore_compress_init(size_t max_in);
+void pstore_compress_exit(void);
+bool pstore_compress_enabled(void);
+ssize_t pstore_compress(const void *in, size_t in_len, void *out,
+			size_t out_size);
+int pstore_decompress_record(struct pstore_record *record);
+#else
+static inline int pstore_compress_init(size_t max_in) { return 0; }
+static inline void pstore_compress_exit(void) { }
+static inline bool pstore_compress_enabled(void) { return false; }
+static inline ssize_t pstore_compress(const void *in, size_t in_len,
+				      void *out, size_t out_size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int pstore_decompress_record(struct pstore_record *record)
+{
+	return record->compressed ? -EOPNOTSUPP : 0;
+}
+#endif
+
+#ifdef CONFIG_PSTORE_CONSOLE
+void pstore_console_register(void);
+void pstore_console_unregister(void);
+#else
+static inline void pstore_console_register(void) { }
+static inline void pstore_console_unregister(void) { }
+#endif
+
+#ifdef CONFIG_PSTORE_PMSG
+void pstore_pmsg_register(void);
+void pstore_pmsg_unregister(void);
+#else
+static inline void pstore_pmsg_register(void) { }
+static inline void pstore_pmsg_unregister(void) { }
+#endif
+
+#endif /* _FS_PSTORE_CORE_H */

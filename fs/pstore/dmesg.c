@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dmesg frontend: the kernel log, written to the backend by the crash
+ * chain's persist stage.
+ *
+ * DOC: filling a crash record
+ *
+ * A record is a header line ("Panic#1 Part1") and the newest part of the
+ * log.  Without compression that is as much of the log as the backend's
+ * buffer holds.  With compression, pstore looks for the largest tail of
+ * the log whose compressed form fits: it starts from PSTORE_MAX_RATIO
+ * times the buffer, and shrinks the tail by what the last attempt
+ * overshot until it fits (three attempts, then it falls back to plain
+ * text).  Kernel logs compress about 7:1 with zstd, so a record keeps
+ * several times the log a plain record of the same size would.
+ *
+ * At crash time this runs from the crash chain with interrupts off, maybe
+ * in NMI: the backend's buffer lock is only tried, never waited for, and
+ * nothing is allocated (the buffers are allocated at registration).
+ */
+#include <linux/kmsg_dump.h>
+#include <linux/moduleparam.h>
+#include <linux/pstore.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <kunit/visibility.h>
+
+#include "core.h"
+
+/* The most uncompressed log tried per compressed record, in buffers. */
+#define PSTORE_MAX_RATIO	8UL
+#define PSTORE_MAX_LOG		SZ_1M
+#define PSTORE_FIT_TRIES	4
+
+unsigned long kmsg_bytes = CONFIG_PSTORE_DEFAULT_KMSG_BYTES;
+module_param(kmsg_bytes, ulong, 0644);
+MODULE_PARM_DESC(kmsg_bytes,
+		 "log bytes after which no further record parts are written");
+
+static int pstore_max_reason = -1;
+module_param_named(max_reason, pstore_max_reason, int, 0444);
+MODULE_PARM_DESC(max_reason,
+		 "most severe reason to write for (1 panic, 2 oops, ...; default: the backend's)");
+
+static struct kmsg_dumper pstore_dumper;
+static char *pstore_text;	/* header and log, to compress */
+static size_t pstore_text_size;
+static char *pstore_zbuf;	/* compressed, up to twice the record */
+static size_t pstore_zbuf_size;
+static int pstore_oopscount;
+
+static bool pstore_cannot_block(enum kmsg_dump_reason reason)
+{
+	return in_nmi() || reason == KMSG_DUMP_PANIC ||
+	       reason == KMSG_DUMP_EMERG;
+}
+
+/*
+ * Compress the header in pstore_text and the newest log that fits into
+ * @buf.  Returns the record's size, 0 if it does not work out (then the
+ * record is written plain), or -ENODATA when the log is all dumped.
+ */
+static ssize_t pstore_fill_compressed(struct kmsg_dump_iter *iter, size_t hlen,
+				      char *buf, size_t size)
+{
+	struct kmsg_dump_iter start = *iter;
+	size_t want = pstore_text_size, len;
+	ssize_t zlen;
+	int i;
+
+	for (i = 0; i < PSTORE_FIT_TRIES; i++) {
+		*iter = start;
+		if (!kmsg_dump_get_buffer(iter, true, pstore_text + hlen,
+					  want - hlen, &len) || !len)
+			return -ENODATA;
+		zlen = pstore_compress(pstore_text, hlen + len, pstore_zbuf,
+				       pstore_zbuf_size);
+		if (zlen > 0 && zlen <= size) {
+			memcpy(buf, pstore_zbuf, zlen);
+			return zlen;
+		}
+		if (zlen > 0)	/* shrink by the overshoot, and a bit more */
+			want = (hlen + len) * size / zlen * 15 / 16;
+		else if (zlen == -EFBIG)
+			want /= 2;
+		else
+			break;
+		if (want <= hlen)
+			break;
+	}
+	*iter = start;
+	return 0;
+}
+
+/* Write the record parts of one crash; the backend's buffer is held. */
+static int pstore_write_parts(struct pstore_info *psi, const char *why,
+			      struct kmsg_dump_detail *detail)
+{
+	struct kmsg_dump_iter iter;
+	unsigned long total = 0;
+	unsigned int part;
+	int ret = 0;
+
+	kmsg_dump_rewind(&iter);
+	for (part = 1; total < kmsg_bytes; part++) {
+		struct pstore_record record;
+		ssize_t len = 0;
+		size_t hlen;
+
+		pstore_record_init(&record, psi);
+		record.type = PSTORE_TYPE_DMESG;
+		record.count = pstore_oopscount;
+		record.reason = detail->reason;
+		record.part = part;
+		record.buf = psi->buf;
+
+		if (pstore_text) {
+			hlen = scnprintf(pstore_text, pstore_text_size,
+					 "%s#%d Part%u\n", why, pstore_oopscount,
+					 part);
+			len = pstore_fill_compressed(&iter, hlen, psi->buf,
+						     psi->bufsize);
+			if (len == -ENODATA)
+				break;
+			record.compressed = len > 0;
+		}
+		if (!record.compressed) {
+			size_t loglen;
+
+			hlen = scnprintf(psi->buf, psi->bufsize,
+					 "%s#%d Part%u\n", why, pstore_oopscount,
+					 part);
+			if (!kmsg_dump_get_buffer(&iter, true, psi->buf + hlen,
+						  psi->bufsize - hlen, &loglen) ||
+			    !loglen)
+				break;
+			len = hlen + loglen;
+		}
+		record.size = len;
+		ret = psi->write(&record);
+		if (ret)
+			break;
+		total += len;
+	}
+	return ret;
+}
+
+static void pstore_dump(struct kmsg_dumper *dumper,
+			struct kmsg_dump_detail *detail)
+{
+	struct pstore_info *psi = psinfo;
+	const char *why = kmsg_dump_reason_str(detail->reason);
+	unsigned long flags;
+	int ret;
+
+	if (!psi)
+		return;
+	if (pstore_cannot_block(detail->reason)) {
+		if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags)) {
+			pr_err("pstore: %s record skipped: the backend is busy\n",
+			       why);
+			return;
+		}
+	} else {
+		raw_spin_lock_irqsave(&psi->buf_lock, flags);
+	}
+	pstore_oopscount++;
+	ret = pstore_write_parts(psi, why, detail);
+	raw_spin_unlock_irqrestore(&psi->buf_lock, flags);
+
+	/* -ENOSPC: the backend keeps one part per crash; not an error */
+	if (ret && ret != -ENOSPC)
+		pr_err_once("pstore: backend %s could not write a %s record: %d\n",
+			    psi->name, why, ret);
+	if (!pstore_cannot_block(detail->reason))
+		pstore_records_changed();
+}
+
+static void pstore_free_buffers(void)
+{
+	vfree(pstore_text);
+	pstore_text = NULL;
+	vfree(pstore_zbuf);
+	pstore_zbuf = NULL;
+	pstore_compress_exit();
+}
+
+int pstore_dmesg_register(struct pstore_info *psi)
+{
+	int ret;
+
+	pstore_text_size = clamp_t(size_t, psi->bufsize * PSTORE_MAX_RATIO,
+				   SZ_4K, PSTORE_MAX_LOG);
+	pstore_zbuf_size = 2 * psi->bufsize + 64;
+	if (pstore_compress_init(pstore_text_size) == 0 &&
+	    pstore_compress_enabled()) {
+		pstore_text = vmalloc(pstore_text_size);
+		pstore_zbuf = vmalloc(pstore_zbuf_size);
+		if (!pstore_text || !pstore_zbuf) {
+			pr_warn("pstore: no memory for compression, records stay plain\n");
+			pstore_free_buffers();
+		}
+	}
+	pstore_dumper.dump = pstore_dump;
+	pstore_dumper.max_reason = pstore_max_reason >= 0 ? pstore_max_reason :
+							      psi->max_reason;
+	ret = kmsg_dump_register(&pstore_dumper);
+	if (ret)
+		pstore_free_buffers();
+	return ret;
+}
+
+void pstore_dmesg_unregister(void)
+{
+	kmsg_dump_unregister(&pstore_dumper);
+	pstore_free_buffers();
+}

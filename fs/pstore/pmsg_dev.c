@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pmsg frontend: /dev/pmsg0, where user space writes what it wants to
+ * find after a reset, as pmsg-<backend>-0.
+ */
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/pstore.h>
+#include <linux/rtmutex.h>
+#include <linux/uaccess.h>
+
+#include "core.h"
+
+static DEFINE_RT_MUTEX(pmsg_lock);
+static int pmsg_major;
+static struct class *pmsg_class;
+
+static ssize_t pmsg_write(struct file *file, const char __user *buf,
+			  size_t count, loff_t *ppos)
+{
+	struct pstore_info *psi = psinfo;
+	struct pstore_record record;
+	int ret;
+
+	if (!count)
+		return 0;
+	if (!psi)
+		return -ENODEV;
+	if (count > SSIZE_MAX || !access_ok(buf, count))
+		return -EFAULT;
+
+	pstore_record_init(&record, psi);
+	record.type = PSTORE_TYPE_PMSG;
+	record.size = count;
+	rt_mutex_lock(&pmsg_lock);
+	ret = psi->write_user(&record, buf);
+	rt_mutex_unlock(&pmsg_lock);
+	return ret < 0 ? ret : count;
+}
+
+static const struct file_operations pmsg_fops = {
+	.owner = THIS_MODULE,
+	.llseek = noop_llseek,
+	.write = pmsg_write,
+};
+
+static char *pmsg_devnode(const struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0220;
+	return NULL;
+}
+
+void pstore_pmsg_register(void)
+{
+	struct device *dev;
+
+	pmsg_major = register_chrdev(0, "pmsg", &pmsg_fops);
+	if (pmsg_major < 0) {
+		pr_err("pstore: pmsg: no character device: %d\n", pmsg_major);
+		return;
+	}
+	pmsg_class = class_create("pmsg");
+	if (IS_ERR(pmsg_class)) {
+		pr_err("pstore: pmsg: no device class: %ld\n",
+		       PTR_ERR(pmsg_class));
+		goto err_chrdev;
+	}
+	pmsg_class->devnode = pmsg_devnode;
+	dev = device_create(pmsg_class, NULL, MKDEV(pmsg_major, 0), NULL,
+			    "pmsg%d", 0);
+	if (IS_ERR(dev)) {
+		pr_err("pstore: pmsg: no /dev/pmsg0: %ld\n", PTR_ERR(dev));
+		class_destroy(pmsg_class);
+		goto err_chrdev;
+	}
+	return;
+
+err_chrdev:
+	pmsg_class = NULL;
+	unregister_chrdev(pmsg_major, "pmsg");
+	pmsg_major = 0;
+}
+
+void pstore_pmsg_unregister(void)
+{
+	if (!pmsg_major)
+		return;
+	device_destroy(pmsg_class, MKDEV(pmsg_major, 0));
+	class_destroy(pmsg_class);
+	unregister_chrdev(pmsg_major, "pmsg");
+	pmsg_major = 0;
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for pstore: file names, compression round trips (and what
+ * happens to records that do not compress or do not decompress), and the
+ * dmesg record the crash chain's persist stage writes to a backend.
+ */
+#include <kunit/test.h>
+#include <linux/kmsg_dump.h>
+#include <linux/pstore.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/zlib.h>
+
+#include "core.h"
+
+static struct pstore_info test_psi = { .name = "kunit" };
+
+static void pstore_names(struct kunit *test)
+{
+	struct pstore_record r = { .psi = &test_psi, .id = 3 };
+	char name[64];
+
+	r.type = PSTORE_TYPE_DMESG;
+	pstore_record_name(&r, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "dmesg-kunit-3");
+	r.type = PSTORE_TYPE_CONSOLE;
+	r.id = 0;
+	pstore_record_name(&r, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "console-kunit-0");
+	r.type = PSTORE_TYPE_PMSG;
+	pstore_record_name(&r, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "pmsg-kunit-0");
+	r.type = PSTORE_TYPE_DMESG;
+	r.compressed = true;
+	r.id = 12345678901ULL;
+	pstore_record_name(&r, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "dmesg-kunit-12345678901.enc.z");
+	r.type = PSTORE_TYPE_MAX;
+	r.compressed = false;
+	pstore_record_name(&r, name, sizeof(name));
+	KUNIT_EXPECT_STREQ(test, name, "unknown-kunit-12345678901");
+
+	KUNIT_EXPECT_EQ(test, pstore_name_to_type("pmsg"), PSTORE_TYPE_PMSG);
+	KUNIT_EXPECT_EQ(test, pstore_name_to_type("powerpc-opal"),
+			PSTORE_TYPE_PPC_OPAL);
+	KUNIT_EXPECT_EQ(test, pstore_name_to_type("dmesgx"), PSTORE_TYPE_MAX);
+	KUNIT_EXPECT_EQ(test, pstore_name_to_type(""), PSTORE_TYPE_MAX);
+	KUNIT_EXPECT_STREQ(test, pstore_type_to_name(PSTORE_TYPE_MCE), "mce");
+}
+
+#define LOG_LEN 20000
+
+/* Something like a kernel log: compressible, not trivially. */
+static char *make_log(struct kunit *test, size_t len)
+{
+	char *log = kunit_kzalloc(test, len + 64, GFP_KERNEL);
+	size_t n = 0;
+	int i = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	while (n < len)
+		n += scnprintf(log + n, len + 64 - n,
+			       "<6>[%5d.%06d] virtio_blk virtio%d: [vd%c] %d 512-byte logical blocks\n",
+			       i / 7, (i * 7919) % 1000000, i % 3,
+			       'a' + i % 4, 8192 * (i % 11 + 1)), i++;
+	return log;
+}
+
+/* Compress @in as the dmesg frontend would and read it back. */
+static void round_trip(struct kunit *test, const char *algo, const char *in,
+		       size_t len)
+{
+	struct pstore_record r = { .psi = &test_psi, .type = PSTORE_TYPE_DMESG };
+	static const char notice[] = "\nECC: No errors detected\n";
+	size_t out_size = len + 64;
+	ssize_t n;
+
+	KUNIT_ASSERT_EQ(test, pstore_compress_setup(algo, len), 0);
+	r.buf = kvzalloc(out_size + sizeof(notice), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	n = pstore_compress(in, len, r.buf, out_size);
+	KUNIT_ASSERT_GT_MSG(test, n, 0, "%s", algo);
+	KUNIT_EXPECT_LT_MSG(test, n, (ssize_t)len / 3, "%s compresses", algo);
+	/* the backend appends its notice after the compressed bytes */
+	memcpy(r.buf + n, notice, sizeof(notice) - 1);
+	r.size = n;
+	r.ecc_notice_size = sizeof(notice) - 1;
+	r.compressed = true;
+	KUNIT_ASSERT_EQ_MSG(test, pstore_decompress_record(&r), 0, "%s", algo);
+	KUNIT_EXPECT_FALSE(test, r.compressed);
+	KUNIT_ASSERT_EQ(test, r.size, (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, memcmp(r.buf, in, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(r.buf + len, notice, sizeof(notice) - 1),
+			0);
+	kvfree(r.buf);
+	pstore_compress_exit();
+}
+
+static void pstore_compression_round_trips(struct kunit *test)
+{
+	char *log = make_log(test, LOG_LEN);
+
+	round_trip(test, "zstd", log, LOG_LEN);
+	round_trip(test, "deflate", log, LOG_LEN);
+	round_trip(test, "lz4", log, LOG_LEN);
+	/* an unknown name falls back to zstd rather than to nothing */
+	round_trip(test, "lzo", log, LOG_LEN);
+}
+
+static void pstore_incompressible(struct kunit *test)
+{
+	static const char * const algos[] = { "zstd", "deflate", "lz4" };
+	char *noise = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	char *out = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, noise);
+	get_random_bytes(noise, 4096);
+	for (i = 0; i < ARRAY_SIZE(algos); i++) {
+		pstore_compress_setup(algos[i], 4096);
+		/* does not fit in what it came from: written plain instead */
+		KUNIT_EXPECT_EQ_MSG(test, pstore_compress(noise, 4096, out, 4096),
+				    (ssize_t)-EFBIG, "%s", algos[i]);
+		pstore_compress_exit();
+	}
+	KUNIT_EXPECT_EQ(test, pstore_compress(noise, 16, out, 4096),
+			(ssize_t)-EINVAL);
+}
+
+static struct pstore_record *compressed_record(struct kunit *test,
+					       const char *algo)
+{
+	struct pstore_record *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	char *log = make_log(test, 4000);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	pstore_compress_setup(algo, 4000);
+	r->psi = &test_psi;
+	r->type = PSTORE_TYPE_DMESG;
+	r->buf = kvzalloc(4096, GFP_KERNEL);
+	r->size = pstore_compress(log, 4000, r->buf, 4096);
+	r->compressed = true;
+	pstore_compress_exit();
+	KUNIT_ASSERT_GT(test, r->size, 0);
+	return r;
+}
+
+/* A damaged compressed record stays as it was: dmesg-*.enc.z. */
+static void pstore_undecompressible(struct kunit *test)
+{
+	struct pstore_record *r;
+	struct pstore_zhdr *h;
+
+	r = compressed_record(test, "zstd");
+	memset(r->buf + sizeof(*h) + 8, 0xee, 40);
+	KUNIT_EXPECT_LT(test, pstore_decompress_record(r), 0);
+	KUNIT_EXPECT_TRUE(test, r->compressed);
+	kvfree(r->buf);
+
+	r = compressed_record(test, "deflate");
+	h = (struct pstore_zhdr *)r->buf;
+	h->algo = 99;
+	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EBADMSG);
+	h->algo = PSTORE_ZALGO_DEFLATE;
+	h->orig_len = cpu_to_le32(U32_MAX);
+	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EBADMSG);
+	kvfree(r->buf);
+
+	r = compressed_record(test, "lz4");
+	r->size = sizeof(*h) + 5;	/* cut short */
+	KUNIT_EXPECT_LT(test, pstore_decompress_record(r), 0);
+	KUNIT_EXPECT_TRUE(test, r->compressed);
+	kvfree(r->buf);
+
+	/* only crash records are ever compressed */
+	r = compressed_record(test, "zstd");
+	r->type = PSTORE_TYPE_CONSOLE;
+	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EINVAL);
+	kvfree(r->buf);
+}
+
+/* Records from upstream kernels are raw deflate without our header. */
+static void pstore_reads_upstream_deflate(struct kunit *test)
+{
+	struct pstore_record r = { .psi = &test_psi, .type = PSTORE_TYPE_DMESG };
+	char *log = make_log(test, 3000);
+	struct z_stream_s s = { };
+	void *ws;
+
+	ws = kvzalloc(zlib_deflate_workspacesize(MAX_WBITS, DEF_MEM_LEVEL),
+		      GFP_KERNEL);
+	r.buf = kvzalloc(4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ws);
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	s.workspace = ws;
+	KUNIT_ASSERT_EQ(test, zlib_deflateInit2(&s, 6, Z_DEFLATED, -MAX_WBITS,
+						DEF_MEM_LEVEL,
+						Z_DEFAULT_STRATEGY), Z_OK);
+	s.next_in = log;
+	s.avail_in = 3000;
+	s.next_out = r.buf;
+	s.avail_out = 4096;
+	KUNIT_ASSERT_EQ(test, zlib_deflate(&s, Z_FINISH), Z_STREAM_END);
+	zlib_deflateEnd(&s);
+	kvfree(ws);
+	r.size = s.total_out;
+	r.compressed = true;
+	KUNIT_ASSERT_EQ(test, pstore_decompress_record(&r), 0);
+	KUNIT_EXPECT_EQ(test, r.size, 3000);
+	KUNIT_EXPECT_EQ(test, memcmp(r.buf, log, 3000), 0);
+	kvfree(r.buf);
+}
+
+/* A backend that keeps the last record written to it. */
+static struct {
+	char *buf;
+	size_t size;
+	int writes;
+	struct pstore_record last;
+} sink;
+
+static int sink_write(struct pstore_record *record)
+{
+	sink.writes++;
+	if (record->part > 1)
+		return -ENOSPC;
+	sink.last = *record;
+	memcpy(sink.buf, record->buf, record->size);
+	sink.size = record->size;
+	return 0;
+}
+
+static ssize_t sink_read(struct pstore_record *record)
+{
+	return 0;
+}
+
+static struct pstore_info sink_psi = {
+	.name = "kunit-sink",
+	.flags = PSTORE_FLAGS_DMESG,
+	.max_reason = KMSG_DUMP_OOPS,
+	.read = sink_read,
+	.write = sink_write,
+};
+
+/*
+ * The record of a crash: a header, then the newest log, with what the
+ * crash chain printed just before the persist stage (its receipt so far)
+ * at the end; compressed, it holds more log than its buffer.
+ */
+static void pstore_dmesg_record(struct kunit *test)
+{
+	struct pstore_record r = { .psi = &sink_psi, .type = PSTORE_TYPE_DMESG };
+	int i;
+
+	sink_psi.bufsize = 4096;
+	sink_psi.buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	sink.buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sink.buf);
+	KUNIT_ASSERT_NOT_NULL(test, sink_psi.buf);
+	if (psinfo)
+		kunit_skip(test, "another backend (%s) is registered",
+			   psinfo->name);
+	KUNIT_ASSERT_EQ(test, pstore_register(&sink_psi), 0);
+
+	for (i = 0; i < 400; i++)
+		pr_info("pstore_kunit: filler line %d of a long log\n", i);
+	pr_info("crash_chain: receipt so far:\n");
+	pr_info("crash_chain:   capture  stop-cpus                ok   1 us\n");
+	sink.writes = 0;
+	kmsg_dump_desc(KMSG_DUMP_OOPS, "kunit");
+	pstore_unregister(&sink_psi);
+
+	KUNIT_ASSERT_GE(test, sink.writes, 1);
+	KUNIT_EXPECT_EQ(test, sink.last.part, 1U);
+	KUNIT_EXPECT_EQ(test, sink.last.reason, KMSG_DUMP_OOPS);
+	KUNIT_EXPECT_EQ(test, sink.last.type, PSTORE_TYPE_DMESG);
+	r.buf = kvmemdup(sink.buf, sink.size, GFP_KERNEL);
+	r.size = sink.size;
+	r.compressed = sink.last.compressed;
+	KUNIT_ASSERT_TRUE(test, IS_ENABLED(CONFIG_PSTORE_COMPRESS) ==
+			  r.compressed);
+	KUNIT_ASSERT_EQ(test, pstore_decompress_record(&r), 0);
+	r.buf[r.size - 1] = '\0';
+	KUNIT_EXPECT_EQ(test, strncmp(r.buf, "Oops#", 5), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, " Part1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "crash_chain:   capture  stop-cpus"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "filler line 399 of"));
+	if (sink.last.compressed)
+		KUNIT_EXPECT_GT(test, r.size, 3 * (ssize_t)sink_psi.bufsize);
+	kvfree(r.buf);
+}
+
+static struct kunit_case pstore_test_cases[] = {
+	KUNIT_CASE(pstore_names),
+	KUNIT_CASE(pstore_compression_round_trips),
+	KUNIT_CASE(pstore_incompressible),
+	KUNIT_CASE(pstore_undecompressible),
+	KUNIT_CASE(pstore_reads_upstream_deflate),
+	KUNIT_CASE(pstore_dmesg_record),
+	{}
+};
+
+static struct kunit_suite pstore_test_suite = {
+	.name = "pstore",
+	.test_cases = pstore_test_cases,
+};
+
+kunit_test_suite(pstore_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for pstore");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
