@@ -27,6 +27,8 @@
  * @low_given: @low_size came from crashkernel=,low rather than a default
  * @auto_size: @size was computed by crashkernel=auto
  * @err: on -EINVAL, what was wrong, for the caller's pr_err()
+ * @arg: the crashkernel= value the request came from (not terminated)
+ * @arg_len: its length
  */
 struct crashkernel_req {
 	u64 size;
@@ -36,6 +38,8 @@ struct crashkernel_req {
 	bool low_given;
 	bool auto_size;
 	const char *err;
+	const char *arg;
+	int arg_len;
 };
 
 u64 crashkernel_auto_size(u64 system_ram);

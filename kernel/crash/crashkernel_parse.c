@@ -287,6 +287,14 @@ static int ck_high(struct ck_value *v, const char *cmdline, u64 system_ram,
 	return ret;
 }
 
+/* Remember the value for messages, with its suffix. */
+static void ck_note_arg(struct crashkernel_req *req, const struct ck_value *v,
+			const char *suffix)
+{
+	req->arg = v->pos;
+	req->arg_len = v->end - v->pos + strlen(suffix);
+}
+
 /**
  * crashkernel_parse() - read the crashkernel= request from a command line
  * @cmdline: the whole kernel command line
@@ -303,12 +311,18 @@ int crashkernel_parse(const char *cmdline, u64 system_ram,
 	struct ck_value v;
 
 	memset(req, 0, sizeof(*req));
-	if (ck_find_last(cmdline, NULL, &v))
+	if (ck_find_last(cmdline, NULL, &v)) {
+		ck_note_arg(req, &v, "");
 		return ck_plain(&v, system_ram, req);
-	if (ck_find_last(cmdline, ",high", &v))
+	}
+	if (ck_find_last(cmdline, ",high", &v)) {
+		ck_note_arg(req, &v, ",high");
 		return ck_high(&v, cmdline, system_ram, req);
-	if (ck_find_last(cmdline, ",low", &v))
+	}
+	if (ck_find_last(cmdline, ",low", &v)) {
+		ck_note_arg(req, &v, ",low");
 		return ck_fail(req, "crashkernel=,low needs crashkernel=,high");
+	}
 	return -ENOENT;
 }
 EXPORT_SYMBOL_IF_KUNIT(crashkernel_parse);

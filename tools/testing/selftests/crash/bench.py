@@ -33,6 +33,7 @@ ROUNDS = 5
 
 
 def boot_seconds(kernel, initrd, workdir):
+    os.makedirs(workdir, exist_ok=True)
     ctl = os.path.join(workdir, "control.img")
     e2e.make_control_disk(ctl, "boot1() { :; }\n")
     g = Guest(kernel, initrd, e2e.BASE_CMDLINE, workdir, disks=[ctl])
@@ -45,6 +46,7 @@ def boot_seconds(kernel, initrd, workdir):
 
 
 def panic_seconds(kernel, initrd, workdir):
+    os.makedirs(workdir, exist_ok=True)
     ctl = os.path.join(workdir, "control.img")
     e2e.make_control_disk(ctl, "boot1() { e2e_crash sysrq; }\n"
                           "boot2() { :; }\n")

@@ -114,6 +114,8 @@ def run_scenario(sc, kind, kernel, initrd, outdir):
         disks.append(path)
 
     run = Run(kind, workdir)
+    run.kernel = kernel
+    run.initrd = initrd
     if sc.setup:
         sc.setup(run)
     cmdline = " ".join(filter(None, [BASE_CMDLINE, sc.cmdline,

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What kexec needs from the crash side: the jump into a loaded capture
+ * kernel, the vmcoreinfo copy that travels with it, its ELF header, and
+ * keeping that header right when CPUs come and go.
+ */
+#include <linux/btf.h>
+#include <linux/cpuhotplug.h>
+#include <linux/crash_core.h>
+#include <linux/highmem.h>
+#include <linux/kexec.h>
+#include <linux/memory.h>
+#include <linux/mutex.h>
+#include <linux/objtool.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/vmcore_info.h>
+
+#include <asm/sections.h>
+
+#include "../kexec_internal.h"
+#include "elfcore.h"
+
+/**
+ * kexec_crash_loaded() - whether a capture kernel is loaded
+ *
+ * Return: 1 if one is, 0 if not.
+ */
+int kexec_crash_loaded(void)
+{
+	return !!kexec_crash_image;
+}
+EXPORT_SYMBOL_GPL(kexec_crash_loaded);
+
+/**
+ * __crash_kexec() - jump to the loaded capture kernel
+ * @regs: the registers of the fault, or NULL for the caller's own
+ *
+ * For the one CPU that handles the crash (the crash chain's hand-off
+ * stage): saves this CPU's registers and vmcoreinfo's crash time, shuts
+ * the machine down for the jump and jumps.  Returns only if no capture
+ * kernel is loaded or kexec is busy loading one.
+ */
+void __noclone __crash_kexec(struct pt_regs *regs)
+{
+	struct pt_regs fixed_regs;
+
+	if (!kexec_trylock())
+		return;
+	if (kexec_crash_image) {
+		crash_setup_regs(&fixed_regs, regs);
+		crash_save_vmcoreinfo();
+		machine_crash_shutdown(&fixed_regs);
+		machine_kexec(kexec_crash_image);
+	}
+	kexec_unlock();
+}
+
+STACK_FRAME_NON_STANDARD(__crash_kexec);
+
+/**
+ * crash_kexec() - jump to the capture kernel from outside a panic
+ * @regs: the registers of the fault, or NULL
+ *
+ * Only one CPU may: the one that owns panic_cpu.
+ */
+__bpf_kfunc void crash_kexec(struct pt_regs *regs)
+{
+	int old = PANIC_CPU_INVALID, cpu = raw_smp_processor_id();
+
+	if (atomic_try_cmpxchg(&panic_cpu, &old, cpu)) {
+		__crash_kexec(regs);
+		atomic_set(&panic_cpu, PANIC_CPU_INVALID);
+	}
+}
+
+/**
+ * kimage_crash_copy_vmcoreinfo() - give a capture image its vmcoreinfo
+ * @image: the image being loaded
+ *
+ * A page inside the crash region holds a copy of vmcoreinfo, so that the
+ * note can be rebuilt at crash time even if the original was trampled.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int kimage_crash_copy_vmcoreinfo(struct kimage *image)
+{
+	struct page *page;
+	void *copy;
+
+	if (image->type != KEXEC_TYPE_CRASH)
+		return 0;
+	page = kimage_alloc_control_pages(image, 0);
+	copy = page ? vmap(&page, 1, VM_MAP, PAGE_KERNEL) : NULL;
+	if (!copy) {
+		pr_err("kexec: no page in the crash region for vmcoreinfo\n");
+		return -ENOMEM;
+	}
+	image->vmcoreinfo_data_copy = copy;
+	crash_update_vmcoreinfo_safecopy(copy);
+	return 0;
+}
+
+/**
+ * crash_exclude_mem_range() - take a range out of a crash_mem
+ * @mem: ranges, inclusive, ascending
+ * @mstart: first byte to take out
+ * @mend: last byte
+ *
+ * Return: 0, or -ENOMEM when a range must split and @mem is full.
+ */
+int crash_exclude_mem_range(struct crash_mem *mem, unsigned long long mstart,
+			    unsigned long long mend)
+{
+	return crash_ranges_cut(mem->ranges, &mem->nr_ranges,
+				mem->max_nr_ranges, mstart, mend);
+}
+
+/**
+ * crash_prepare_elf64_headers() - the ELF header for a capture kernel
+ * @mem: the RAM to describe, crash region already taken out
+ * @need_kernel_map: add the kernel text mapping
+ * @addr: set to the header, vzalloc()ed; the caller vfree()s it
+ * @sz: set to its size
+ *
+ * Return: 0, -ENOMEM, or -EINVAL for ranges out of order.
+ */
+int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
+				void **addr, unsigned long *sz)
+{
+	struct crash_elf_input in = {
+		.machine = ELF_ARCH,
+		.note_size = sizeof(note_buf_t),
+		.vmcoreinfo_paddr = paddr_vmcoreinfo_note(),
+		.vmcoreinfo_size = VMCOREINFO_NOTE_SIZE,
+		.kernel_map = need_kernel_map,
+		.text_vaddr = (unsigned long)_text,
+		.text_paddr = __pa_symbol(_text),
+		.text_size = _end - _text,
+		.direct_map = (unsigned long)__va(0),
+		.ram = mem->ranges,
+		.nr_ram = mem->nr_ranges,
+	};
+	phys_addr_t *notes;
+	unsigned int cpu;
+	ssize_t ret;
+	size_t size;
+	void *buf;
+
+	notes = kcalloc(num_possible_cpus(), sizeof(*notes), GFP_KERNEL);
+	if (!notes)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		notes[in.nr_notes++] =
+			per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu));
+	in.note_paddr = notes;
+
+	size = crash_elf_size(in.nr_notes, in.nr_ram, 0);
+	buf = vzalloc(size);
+	ret = buf ? crash_elf_build(&in, buf, size) : -ENOMEM;
+	kfree(notes);
+	if (ret < 0) {
+		pr_err("kexec: cannot build the crash ELF header: %zd\n", ret);
+		vfree(buf);
+		return ret;
+	}
+	*addr = buf;
+	*sz = ret;
+	return 0;
+}
+
+#ifdef CONFIG_CRASH_HOTPLUG
+/* Serializes hotplug updates of a loaded capture image's ELF header. */
+static DEFINE_MUTEX(crash_hotplug_lock);
+
+/**
+ * crash_check_hotplug_support() - may the kernel update the loaded image
+ *
+ * What /sys/devices/system/cpu/crash_hotplug says: 1 if the capture
+ * image was loaded to have its ELF header kept up to date on hotplug.
+ *
+ * Return: 1 or 0.
+ */
+int crash_check_hotplug_support(void)
+{
+	int ret = 0;
+
+	mutex_lock(&crash_hotplug_lock);
+	if (kexec_trylock()) {
+		ret = kexec_crash_image && kexec_crash_image->hotplug_support;
+		kexec_unlock();
+	}
+	mutex_unlock(&crash_hotplug_lock);
+	return ret;
+}
+
+/* The segment holding the ELF header: the one that starts with ELFMAG. */
+static int crash_find_elfcorehdr(struct kimage *image)
+{
+	unsigned int n;
+	u8 *p;
+
+	for (n = 0; n < image->nr_segments; n++) {
+		p = kmap_local_page(pfn_to_page(image->segment[n].mem >>
+						PAGE_SHIFT));
+		if (!memcmp(p, ELFMAG, SELFMAG))
+			image->elfcorehdr_index = n;
+		kunmap_local(p);
+	}
+	return image->elfcorehdr_index;
+}
+
+static void crash_hotplug_update(unsigned int action, void *arg)
+{
+	struct kimage *image;
+
+	mutex_lock(&crash_hotplug_lock);
+	if (!kexec_trylock()) {
+		pr_warn("crash: kexec busy: the capture kernel's CPU list may be stale\n");
+		goto out;
+	}
+	image = kexec_crash_image;
+	if (image && image->hotplug_support &&
+	    (image->elfcorehdr_index >= 0 || crash_find_elfcorehdr(image) >= 0)) {
+		arch_kexec_unprotect_crashkres();
+		image->hp_action = action;
+		arch_crash_handle_hotplug_event(image, arg);
+		image->hp_action = KEXEC_CRASH_HP_NONE;
+		image->elfcorehdr_updated = true;
+		arch_kexec_protect_crashkres();
+	}
+	kexec_unlock();
+out:
+	mutex_unlock(&crash_hotplug_lock);
+}
+
+static int crash_cpu_online(unsigned int cpu)
+{
+	crash_hotplug_update(KEXEC_CRASH_HP_ADD_CPU, NULL);
+	return 0;
+}
+
+static int crash_cpu_offline(unsigned int cpu)
+{
+	crash_hotplug_update(KEXEC_CRASH_HP_REMOVE_CPU, NULL);
+	return 0;
+}
+
+static int crash_memory_event(struct notifier_block *nb, unsigned long val,
+			      void *arg)
+{
+	if (val == MEM_ONLINE)
+		crash_hotplug_update(KEXEC_CRASH_HP_ADD_MEMORY, arg);
+	else if (val == MEM_OFFLINE)
+		crash_hotplug_update(KEXEC_CRASH_HP_REMOVE_MEMORY, arg);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block crash_memory_nb = {
+	.notifier_call = crash_memory_event,
+};
+
+static int __init crash_hotplug_init(void)
+{
+	if (IS_ENABLED(CONFIG_MEMORY_HOTPLUG))
+		register_memory_notifier(&crash_memory_nb);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		return 0;
+	return cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "crash/cpuhp",
+					 crash_cpu_online, crash_cpu_offline);
+}
+subsys_initcall(crash_hotplug_init);
+#endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crashkernel=: reserving memory for the capture kernel at boot, and
+ * giving it back through /sys/kernel/kexec_crash_size.
+ *
+ * The region is taken from memblock in setup_arch(), before the page
+ * allocator exists, so it never holds anything of the running kernel.
+ * It is put into iomem_resource as "Crash kernel" right away: kexec
+ * finds it there, and the System RAM entries inserted later become its
+ * parents in /proc/iomem.
+ */
+#include <linux/crash_reserve.h>
+#include <linux/init.h>
+#include <linux/ioport.h>
+#include <linux/kexec.h>
+#include <linux/memblock.h>
+#include <linux/printk.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+
+#include "../kexec_internal.h"
+#include "crashkernel.h"
+
+struct resource crashk_res = {
+	.name  = "Crash kernel",
+	.flags = IORESOURCE_BUSY | IORESOURCE_SYSTEM_RAM,
+	.desc  = IORES_DESC_CRASH_KERNEL,
+};
+
+struct resource crashk_low_res = {
+	.name  = "Crash kernel",
+	.flags = IORESOURCE_BUSY | IORESOURCE_SYSTEM_RAM,
+	.desc  = IORES_DESC_CRASH_KERNEL,
+};
+
+/* crashkernel= is read by crashkernel_reserve(), not as a parameter. */
+static int __init crashkernel_param(char *arg)
+{
+	return 0;
+}
+early_param("crashkernel", crashkernel_param);
+
+static u64 __init crash_alloc(u64 size, u64 start, u64 end)
+{
+	return memblock_phys_alloc_range(size, CRASH_ALIGN, start, end);
+}
+
+static void __init crash_claim(struct resource *res, u64 base, u64 size)
+{
+	res->start = base;
+	res->end = base + size - 1;
+	insert_resource(&iomem_resource, res);
+}
+
+/*
+ * The low part that goes with a region above 4 GiB, for the capture
+ * kernel's DMA buffers: the crashkernel=,low size, or the default.
+ */
+static bool __init crash_reserve_low(const struct crashkernel_req *req)
+{
+	u64 size = req->low_given ? req->low_size :
+				    DEFAULT_CRASH_KERNEL_LOW_SIZE;
+	u64 base;
+
+	if (!size)
+		return true;
+	base = crash_alloc(size, 0, CRASH_ADDR_LOW_MAX);
+	if (!base)
+		return false;
+	crash_claim(&crashk_low_res, base, size);
+	pr_info("crashkernel: %llu MiB below 4 GiB at 0x%llx for DMA\n",
+		size >> 20, base);
+	return true;
+}
+
+/*
+ * Where the region goes: at the requested offset; above 4 GiB for
+ * ,high (below if there is no room up there); below 4 GiB otherwise,
+ * and above it when low memory is short.
+ */
+static u64 __init crash_place(const struct crashkernel_req *req, bool *high)
+{
+	u64 base;
+
+	*high = false;
+	if (req->base)
+		return crash_alloc(req->size, req->base, req->base + req->size);
+	if (req->high) {
+		base = crash_alloc(req->size, CRASH_ADDR_LOW_MAX,
+				   CRASH_ADDR_HIGH_MAX);
+		*high = base;
+		return base ?: crash_alloc(req->size, 0, CRASH_ADDR_LOW_MAX);
+	}
+	base = crash_alloc(req->size, 0, CRASH_ADDR_LOW_MAX);
+	if (base)
+		return base;
+	base = crash_alloc(req->size, CRASH_ADDR_LOW_MAX, CRASH_ADDR_HIGH_MAX);
+	if (base)
+		pr_info("crashkernel: too little free memory below 4 GiB: placing it above\n");
+	*high = base;
+	return base;
+}
+
+/**
+ * crashkernel_reserve() - reserve what crashkernel= asks for
+ *
+ * Called by the architecture's setup code once memblock knows the RAM.
+ * Every problem is logged with the value that caused it, and leaves
+ * nothing reserved; boot goes on.
+ */
+void __init crashkernel_reserve(void)
+{
+	u64 ram = memblock_phys_mem_size(), base;
+	struct crashkernel_req req;
+	bool high;
+	int ret;
+
+	ret = crashkernel_parse(boot_command_line, ram, &req);
+	if (ret == -ENOENT)
+		return;
+	if (ret) {
+		pr_err("crashkernel: \"crashkernel=%.*s\": %s; nothing reserved\n",
+		       req.arg_len, req.arg, req.err);
+		return;
+	}
+	if (xen_pv_domain()) {
+		pr_info("crashkernel: ignored in a Xen PV domain\n");
+		return;
+	}
+	if (!req.size) {
+		pr_info("crashkernel: \"crashkernel=%.*s\" gives no size for %llu MiB of RAM; nothing reserved\n",
+			req.arg_len, req.arg, ram >> 20);
+		return;
+	}
+	if (req.auto_size)
+		pr_info("crashkernel=auto: %llu MiB for %llu MiB of RAM (64 MiB for the capture kernel, 4 MiB per GiB for the dump tools)\n",
+			req.size >> 20, ram >> 20);
+	if (req.base && !IS_ALIGNED(req.base, CRASH_ALIGN)) {
+		pr_err("crashkernel: offset 0x%llx is not aligned to %u MiB; nothing reserved\n",
+		       req.base, CRASH_ALIGN >> 20);
+		return;
+	}
+
+	base = crash_place(&req, &high);
+	if (!base) {
+		if (req.base)
+			pr_err("crashkernel: 0x%llx-0x%llx is not free RAM; nothing reserved\n",
+			       req.base, req.base + req.size - 1);
+		else
+			pr_err("crashkernel: no free RAM for %llu MiB; nothing reserved\n",
+			       req.size >> 20);
+		return;
+	}
+	if (high && !crash_reserve_low(&req)) {
+		memblock_phys_free(base, req.size);
+		pr_err("crashkernel: no room below 4 GiB for the low part; nothing reserved\n");
+		return;
+	}
+	crash_claim(&crashk_res, base, req.size);
+	pr_info("crashkernel: reserved %llu MiB at 0x%llx-0x%llx\n",
+		req.size >> 20, base, base + req.size - 1);
+}
+
+static u64 crash_res_size(const struct resource *res)
+{
+	return res->end ? resource_size(res) : 0;
+}
+
+/**
+ * crash_get_memory_size() - bytes reserved for the capture kernel
+ *
+ * Return: the size of both regions, or -EBUSY while kexec is busy.
+ */
+ssize_t crash_get_memory_size(void)
+{
+	ssize_t size;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	size = crash_res_size(&crashk_res) + crash_res_size(&crashk_low_res);
+	kexec_unlock();
+	return size;
+}
+
+/* Cut @res to its first @keep bytes; the rest goes to the page allocator. */
+static int crash_cut(struct resource *res, u64 keep)
+{
+	struct resource *ram = kzalloc(sizeof(*ram), GFP_KERNEL);
+
+	if (!ram)
+		return -ENOMEM;
+	ram->name = "System RAM";
+	ram->flags = IORESOURCE_BUSY | IORESOURCE_SYSTEM_RAM;
+	ram->start = res->start + keep;
+	ram->end = res->end;
+	if (keep) {
+		res->end = ram->start - 1;
+	} else {
+		release_resource(res);
+		res->start = 0;
+		res->end = 0;
+	}
+	crash_free_reserved_phys_range(ram->start, ram->end);
+	insert_resource(&iomem_resource, ram);
+	return 0;
+}
+
+/**
+ * crash_shrink_memory() - give part of the reservation back
+ * @new_size: bytes to keep, rounded up to a page
+ *
+ * The low part is given back last.  Refused while a capture kernel is
+ * loaded.
+ *
+ * Return: 0; -EINVAL to grow; -ENOENT with a capture kernel loaded;
+ * -EBUSY while kexec is busy; -ENOMEM.
+ */
+int crash_shrink_memory(unsigned long new_size)
+{
+	u64 low = crash_res_size(&crashk_low_res), old;
+	int ret = 0;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	if (kexec_crash_image) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	old = crash_res_size(&crashk_res) + low;
+	new_size = roundup(new_size, KEXEC_CRASH_MEM_ALIGN);
+	if (new_size >= old) {
+		ret = new_size == old ? 0 : -EINVAL;
+		goto unlock;
+	}
+	if (new_size < low) {
+		ret = crash_cut(&crashk_res, 0);
+		if (!ret)
+			ret = crash_cut(&crashk_low_res, new_size);
+	} else {
+		ret = crash_cut(&crashk_res, new_size - low);
+	}
+	/* only a low part left: it becomes the region */
+	if (!ret && !crashk_res.end && crashk_low_res.end) {
+		release_resource(&crashk_low_res);
+		crashk_res.start = crashk_low_res.start;
+		crashk_res.end = crashk_low_res.end;
+		crashk_low_res.start = 0;
+		crashk_low_res.end = 0;
+		insert_resource(&iomem_resource, &crashk_res);
+	}
+unlock:
+	kexec_unlock();
+	return ret;
+}

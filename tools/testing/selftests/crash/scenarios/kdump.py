@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: GPL-2.0
+"""kdump, the first kernel's side: crashkernel= reservations, the CPUs'
+crash notes, vmcoreinfo, and a capture kernel that reads what they
+describe."""
+import io
+import os
+import re
+import struct
+import tarfile
+
+from . import CheckFailed, scenario
+
+PATCHED = ("patched",)
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VMCOREINFO_KEYS = os.path.join(HERE, "vmcoreinfo-keys.txt")
+
+REPORT = """
+	grep -i "crash kernel" /proc/iomem | sed 's/^ */E2E: iomem /'
+	e2e_result size=$(cat /sys/kernel/kexec_crash_size)
+"""
+
+
+def regions(run):
+    """[(start, end)] of the "Crash kernel" lines of /proc/iomem."""
+    return [(int(a, 16), int(b, 16)) for a, b in re.findall(
+        r"^E2E: iomem ([0-9a-f]+)-([0-9a-f]+) : Crash kernel$", run.log,
+        re.M)]
+
+
+def expect_size(run, size):
+    run.expect(r"^E2E: result size=%d$" % size)
+
+
+def reserved(name, cmdline, check, mem="1G", extra=""):
+    @scenario(name, cmdline=cmdline, kernels=PATCHED, mem=mem,
+              guest="boot1() {%s%s}\n" % (REPORT, extra))
+    def run_check(run):
+        got = regions(run)
+        check(run, got)
+    run_check.__doc__ = "%s reserves what it asks for" % cmdline
+    return run_check
+
+
+M = 1 << 20
+G = 1 << 30
+
+
+def one_low(size, base=None):
+    def check(run, got):
+        if len(got) != 1:
+            raise CheckFailed("Crash kernel regions: %s" % got)
+        start, end = got[0]
+        if end - start + 1 != size or end >= 4 * G:
+            raise CheckFailed("region %x-%x, expected %d MiB below 4 GiB"
+                              % (start, end, size // M))
+        if base is not None and start != base:
+            raise CheckFailed("region at %x, expected %x" % (start, base))
+        if start % (16 * M):
+            raise CheckFailed("region at %x is not 16 MiB aligned" % start)
+        expect_size(run, size)
+    return check
+
+
+reserved("crashkernel-size", "crashkernel=64M", one_low(64 * M))
+reserved("crashkernel-offset", "crashkernel=64M@512M",
+         one_low(64 * M, 512 * M))
+reserved("crashkernel-ranges", "crashkernel=512M-2G:96M,2G-:128M",
+         one_low(96 * M))
+reserved("crashkernel-auto", "crashkernel=auto", one_low(68 * M))
+
+
+def high_with_low(low):
+    def check(run, got):
+        high = [r for r in got if r[0] >= 4 * G]
+        lows = [r for r in got if r[1] < 4 * G]
+        if len(high) != 1 or high[0][1] - high[0][0] + 1 != 256 * M:
+            raise CheckFailed("no 256 MiB region above 4 GiB: %s" % got)
+        if low and (len(lows) != 1 or lows[0][1] - lows[0][0] + 1 != low):
+            raise CheckFailed("no %d MiB low part: %s" % (low // M, got))
+        if not low and lows:
+            raise CheckFailed("unexpected low part: %s" % got)
+        expect_size(run, 256 * M + low)
+    return check
+
+
+reserved("crashkernel-high", "crashkernel=256M,high", high_with_low(256 * M),
+         mem="6G")
+reserved("crashkernel-high-low", "crashkernel=256M,high crashkernel=0,low",
+         high_with_low(0), mem="6G")
+
+
+def shrunk(run, got):
+    run.expect(r"^E2E: result shrunk=33554432$")
+    run.expect(r"^E2E: result grow-refused$")
+    after = re.findall(r"^E2E: after ([0-9a-f]+)-([0-9a-f]+) : Crash kernel$",
+                       run.log, re.M)
+    if len(after) != 1 or int(after[0][1], 16) - int(after[0][0], 16) + 1 \
+            != 32 * M:
+        raise CheckFailed("after shrinking: %s" % after)
+
+
+reserved("crashkernel-shrink", "crashkernel=64M", shrunk, extra="""
+	echo 33554432 > /sys/kernel/kexec_crash_size
+	e2e_result shrunk=$(cat /sys/kernel/kexec_crash_size)
+	echo 67108864 > /sys/kernel/kexec_crash_size 2>/dev/null ||
+		e2e_result grow-refused
+	grep -i "crash kernel" /proc/iomem | sed 's/^ */E2E: after /'
+""")
+
+
+MALFORMED = [
+    ("crashkernel=64Mx", "unexpected character after the size"),
+    ("crashkernel=2G-1G:64M", "range end not above its start"),
+    ("crashkernel=512M-2G:64M,1G-:128M", "ranges out of order or overlapping"),
+    ("crashkernel=99999999999999999999", "number too large"),
+    ("crashkernel=2G", "size not smaller than RAM"),
+    ("crashkernel=128M,low", "crashkernel=,low needs crashkernel=,high"),
+]
+
+
+def malformed(i, value, why):
+    @scenario("crashkernel-bad-%d" % i, cmdline=value, kernels=PATCHED,
+              guest="boot1() {%s}\n" % REPORT)
+    def check(run):
+        run.expect(r'crashkernel: "%s": %s; nothing reserved$'
+                   % (re.escape(value), re.escape(why)))
+        if regions(run):
+            raise CheckFailed("a region was reserved: %s" % regions(run))
+        expect_size(run, 0)
+    check.__doc__ = "%s: refused with a message, boot goes on" % value
+    return check
+
+
+for _i, (_value, _why) in enumerate(MALFORMED):
+    malformed(_i, _value, _why)
+
+
+@scenario("crashkernel-bad-offset", cmdline="crashkernel=64M@17M",
+          kernels=PATCHED, guest="boot1() {%s}\n" % REPORT)
+def crashkernel_bad_offset(run):
+    """An offset that is not 16 MiB aligned is refused."""
+    run.expect(r"crashkernel: offset 0x1100000 is not aligned to 16 MiB; "
+               r"nothing reserved")
+    expect_size(run, 0)
+
+
+@scenario("crashkernel-not-ram", cmdline="crashkernel=64M@1008M",
+          kernels=PATCHED, guest="boot1() {%s}\n" % REPORT)
+def crashkernel_not_ram(run):
+    """An offset whose range is not free RAM is refused."""
+    run.expect(r"crashkernel: 0x3f000000-0x42ffffff is not free RAM; "
+               r"nothing reserved")
+    expect_size(run, 0)
+
+
+def kcore_vmcoreinfo(data):
+    """The VMCOREINFO note's text from the start of /proc/kcore."""
+    if data[:4] != b"\x7fELF":
+        raise CheckFailed("/proc/kcore does not start with an ELF header")
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        p_type, _, offset, _, _, filesz = struct.unpack_from(
+            "<IIQQQQ", data, phoff + i * phentsize)
+        if p_type != 4:		# PT_NOTE
+            continue
+        pos, end = offset, offset + filesz
+        while pos + 12 <= end:
+            namesz, descsz, _ = struct.unpack_from("<III", data, pos)
+            name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
+            desc = pos + 12 + (namesz + 3) // 4 * 4
+            if name == b"VMCOREINFO":
+                return data[desc:desc + descsz].decode()
+            pos = desc + (descsz + 3) // 4 * 4
+    raise CheckFailed("no VMCOREINFO note in /proc/kcore")
+
+
+def keys_of(text):
+    return [line.split("=", 1)[0] for line in text.splitlines() if "=" in line]
+
+
+@scenario("vmcoreinfo", cmdline="crashkernel=64M", guest="""
+boot1() {
+	cat /sys/kernel/vmcoreinfo | sed 's/^/E2E: sysfs /'
+	for c in 0 1; do
+		e2e_result notes$c=$(cat /sys/devices/system/cpu/cpu$c/crash_notes) \\
+			size=$(cat /sys/devices/system/cpu/cpu$c/crash_notes_size)
+	done
+	dd if=/proc/kcore of=/tmp/kcore bs=4096 count=16 2>/dev/null
+	cd /tmp && e2e_output kcore
+}
+""")
+def vmcoreinfo(run):
+    """vmcoreinfo holds every key upstream's does; the CPUs' crash notes
+    are exported as upstream exports them."""
+    run.expect(r"^E2E: sysfs 0x[0-9a-f]{16} 1024$")
+    run.expect(r"^E2E: result notes0=[0-9a-f]+ size=368$")
+    run.expect(r"^E2E: result notes1=[0-9a-f]+ size=368$")
+    text = kcore_vmcoreinfo(run.outputs.get("kcore", b""))
+    keys = keys_of(text)
+    with open(os.path.join(run.workdir, "vmcoreinfo.txt"), "w") as f:
+        f.write(text)
+    with open(VMCOREINFO_KEYS) as f:
+        reference = [k.strip() for k in f if k.strip() and k[0] != "#"]
+    missing = [k for k in reference if k not in keys]
+    if missing:
+        raise CheckFailed("vmcoreinfo lacks upstream's keys: %s"
+                          % " ".join(missing))
+    if run.kind == "baseline" and sorted(set(keys)) != sorted(reference):
+        raise CheckFailed("%s is stale: upstream now has %s"
+                          % (VMCOREINFO_KEYS,
+                             " ".join(sorted(set(keys) ^ set(reference)))))
+    run.expect(r"^OSRELEASE=6\.12\.\d+", text, "vmcoreinfo")
+
+
+def kexec_disk(run):
+    """A tar with the kernel and initramfs the guest loads as its capture
+    kernel."""
+    path = os.path.join(run.workdir, "kexec.img")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(run.kernel, "bzImage")
+        t.add(run.initrd, "initrd")
+    with open(path, "r+b") as f:
+        f.write(buf.getvalue())
+
+
+@scenario("kdump-smoke", cmdline="crashkernel=128M", timeout=240,
+          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
+	e2e_crash PANIC
+}
+boot2() {
+	e2e_result capture=$(cat /proc/cmdline | grep -o 'elfcorehdr=[0-9a-fx]*')
+	e2e_result vmcore=$(stat -c %s /proc/vmcore)
+	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=2 2>/dev/null
+	cd /tmp && e2e_output hdr
+}
+""")
+def kdump_smoke(run):
+    """kexec -p -s loads a capture kernel into the region; a panic boots
+    it, and its /proc/vmcore starts with the ELF header built here, with a
+    note per CPU and the RAM outside the crash region."""
+    run.expect(r"^E2E: result loaded=1$")
+    run.expect_in_order(r"Kernel panic - not syncing: dumptest",
+                        r"E2E: result capture=elfcorehdr=0x[0-9a-f]+")
+    size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
+    if size < 512 * M:
+        raise CheckFailed("/proc/vmcore is only %d bytes" % size)
+    hdr = run.outputs.get("hdr", b"")
+    if hdr[:4] != b"\x7fELF" or hdr[16] != 4:	# ET_CORE
+        raise CheckFailed("/proc/vmcore does not start with an ELF core "
+                          "header")
