@@ -35,6 +35,9 @@
 
 struct pstore_info *psinfo;
 EXPORT_SYMBOL_IF_KUNIT(psinfo);
+
+/* Backends that take no frontend and only show their records. */
+static struct pstore_info *pstore_shown[4];
 DEFINE_MUTEX(pstore_backend_lock);	/* guards psinfo and registration */
 
 static char *backend;
@@ -68,17 +71,16 @@ struct pstore_read {
 	struct pstore_record record;
 };
 
-/**
- * pstore_get_records() - read the backend's records into the filesystem
- * @quiet: do not log each record's problems (periodic updates)
+/*
+ * Read one backend's records into the filesystem; @quiet: do not log each
+ * record's problems (periodic updates).
  *
  * Records already shown are skipped by pstore_fs_add().  The records are
  * read under the backend's read_mutex and given their files after it is
  * dropped: unlink takes the two locks the other way round.
  */
-void pstore_get_records(bool quiet)
+static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 {
-	struct pstore_info *psi = psinfo;
 	struct pstore_read *rd, *tmp;
 	LIST_HEAD(records);
 	int ret, n = 0;
@@ -128,6 +130,19 @@ void pstore_get_records(bool quiet)
 		}
 		kfree(rd);
 	}
+}
+
+/**
+ * pstore_get_records() - read every backend's records into the filesystem
+ * @quiet: do not log each record's problems (periodic updates)
+ */
+void pstore_get_records(bool quiet)
+{
+	int i;
+
+	pstore_read_backend(psinfo, quiet);
+	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++)
+		pstore_read_backend(READ_ONCE(pstore_shown[i]), quiet);
 }
 
 static void pstore_refresh(struct work_struct *work)
@@ -198,9 +213,45 @@ static int pstore_check_backend(struct pstore_info *psi)
 	return 0;
 }
 
+/*
+ * A backend with no frontend flags only shows records that something
+ * else wrote (mtdoops's, say): any number may register beside the one
+ * that takes the frontends.
+ */
+static int pstore_register_shown(struct pstore_info *psi)
+{
+	int i, ret = -ENOSPC;
+
+	if (!psi->name || !psi->name[0] || !psi->read) {
+		pr_err("pstore: a record-only backend needs a name and read()\n");
+		return -EINVAL;
+	}
+	mutex_lock(&pstore_backend_lock);
+	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++) {
+		if (!pstore_shown[i]) {
+			mutex_init(&psi->read_mutex);
+			raw_spin_lock_init(&psi->buf_lock);
+			WRITE_ONCE(pstore_shown[i], psi);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&pstore_backend_lock);
+	if (ret) {
+		pr_err("pstore: no room for backend '%s'\n", psi->name);
+		return ret;
+	}
+	pstore_read_backend(psi, false);
+	pr_info("pstore: showing the records of %s\n", psi->name);
+	return 0;
+}
+
 /**
  * pstore_register() - make a backend the store of crash records
  * @psi: the backend
+ *
+ * A backend with no frontend flags only shows its records in the
+ * filesystem; any number of those may register.
  *
  * Return: 0; -EINVAL for an incomplete backend; -EPERM if pstore.backend=
  * names another; -EBUSY if another backend is registered.
@@ -208,6 +259,9 @@ static int pstore_check_backend(struct pstore_info *psi)
 int pstore_register(struct pstore_info *psi)
 {
 	int ret;
+
+	if (!psi->flags)
+		return pstore_register_shown(psi);
 
 	if (backend && strcmp(backend, psi->name)) {
 		pr_warn("pstore: ignoring backend '%s': pstore.backend=%s\n",
@@ -267,7 +321,17 @@ EXPORT_SYMBOL_GPL(pstore_register);
  */
 void pstore_unregister(struct pstore_info *psi)
 {
+	int i;
+
 	mutex_lock(&pstore_backend_lock);
+	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++) {
+		if (pstore_shown[i] == psi) {
+			WRITE_ONCE(pstore_shown[i], NULL);
+			mutex_unlock(&pstore_backend_lock);
+			pstore_fs_remove_backend(psi);
+			return;
+		}
+	}
 	if (psinfo != psi) {
 		mutex_unlock(&pstore_backend_lock);
 		return;

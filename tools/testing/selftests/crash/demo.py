@@ -53,7 +53,7 @@ class Ramoops:
     prepare = 'echo "demo: pmsg line from before the crash" > /dev/pmsg0'
     collect = ("mkdir -p /sys/fs/pstore; "
                "mount -t pstore pstore /sys/fs/pstore; "
-               "cp /sys/fs/pstore/* . 2>/dev/null")
+               "cp /sys/fs/pstore/*-ramoops-* . 2>/dev/null")
 
     def report(self, outdir, log, outputs):
         path = os.path.join(outdir, "dmesg-ramoops-0")
@@ -68,7 +68,27 @@ class Ramoops:
         return bool(m), path if text else None, line
 
 
-TARGETS = [SerialConsole(), Ramoops()]
+class Mtdoops:
+    """mtdoops on a map_ram device over reserved RAM (a panic write)."""
+    name = "mtdoops"
+    cmdline = ("memmap=64K$0x31000000 mtdoops.mtddev=0 "
+               "mtdoops.record_size=16384")
+    prepare = ("insmod /lib/modules/mtdoops_ramdev.ko start=0x31000000 "
+               "size=0x10000")
+    collect = (prepare + "; for f in /sys/fs/pstore/dmesg-mtdoops-*; do "
+               "cp $f . 2>/dev/null; done")
+
+    def report(self, outdir, log, outputs):
+        names = sorted(n for n in outputs if n.startswith("dmesg-mtdoops-"))
+        for name in names:
+            text = outputs[name].decode(errors="replace")
+            m = re.search(r"^.*%s.*$" % CRASH_LINE, text, re.M)
+            if m:
+                return True, os.path.join(outdir, name), m.group(0).strip()
+        return False, None, None
+
+
+TARGETS = [SerialConsole(), Ramoops(), Mtdoops()]
 
 
 def panic_receipt(log):
@@ -116,8 +136,11 @@ def main():
     e2e.make_control_disk(ctl, guest_script(TARGETS))
     cmdline = " ".join(filter(None, [e2e.BASE_CMDLINE, "panic=1"] +
                               [t.cmdline for t in TARGETS]))
-    guest = Guest(args.kernel, args.initramfs, cmdline, args.out,
-                  disks=[ctl])
+    initrd = e2e.initrd_with_modules(args.initramfs,
+                                     os.path.dirname(args.vmlinux),
+                                     args.out) if args.vmlinux \
+        else args.initramfs
+    guest = Guest(args.kernel, initrd, cmdline, args.out, disks=[ctl])
     print("demo: booting %s, crashing it with LKDTM %s" % (args.kernel,
                                                           CRASH))
     try:
