@@ -11,7 +11,8 @@
 
 # Directories of the subsystem inside the kernel tree: those this file
 # descends into, and all of them (fs/Makefile reaches fs/pstore/ itself).
-crash-dirs := kernel/crash/ drivers/ramoops/ drivers/mtdoops/
+crash-dirs := kernel/crash/ drivers/ramoops/ drivers/mtdoops/ \
+	drivers/netconsole/
 crash-own-dirs := $(crash-dirs) fs/pstore/
 
 ifneq ($(srctree),)

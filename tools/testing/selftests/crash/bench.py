@@ -16,6 +16,10 @@ ratio ours/upstream.  Results go to DIR/bench.txt.
             after a panic with a long log (4000 lines logged)
   pstore-ms guest time from the panic message to "Rebooting in", with
             ramoops configured (the persist stage is most of it)
+  nc-rate   10,000 messages written to /dev/kmsg at once, sent by an
+            extended netconsole target: messages per second of guest time
+            between the first and the last received (their timestamps)
+  nc-lost   of those 10,000, how many the host's socket never received
 """
 import argparse
 import os
@@ -27,6 +31,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import e2e  # noqa: E402
+import receiver  # noqa: E402
 from qemu import Guest  # noqa: E402
 
 ROUNDS = 5
@@ -119,6 +124,60 @@ def pstore_ms(kernel, initrd, workdir):
                                                        "pstore-lines"))[1]
 
 
+FLOOD = 10000
+NC_FLOOD = """
+boot1() {
+	i=0
+	while [ $i -lt %d ]; do
+		echo "bench-nc $i"
+		i=$((i + 1))
+	done > /dev/kmsg
+	e2e_result flooded
+}
+""" % FLOOD
+
+_nc_runs = {}
+
+
+def _nc_run(kernel, initrd, workdir):
+    """One flood through netconsole; cached for both figures."""
+    workdir = workdir.replace("nc-lost", "nc-rate")
+    if workdir in _nc_runs:
+        return _nc_runs[workdir]
+    ctl = os.path.join(workdir, "control.img")
+    os.makedirs(workdir, exist_ok=True)
+    e2e.make_control_disk(ctl, NC_FLOOD)
+    rx = receiver.UdpReceiver()
+    cmdline = ("printk.devkmsg=on netconsole=+6666@10.0.2.15/eth0,"
+               "%d@10.0.2.2/" % rx.port)
+    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " " + cmdline, workdir,
+              disks=[ctl], net=True)
+    try:
+        g.start()
+        g.wait_for(r"^E2E: result flooded", 240)
+    finally:
+        g.stop()
+    usecs = {}
+    for head, body in receiver.reassemble(rx.stop()):
+        m = re.match(rb"bench-nc (\d+)$", body.strip())
+        if m:
+            usecs[int(m.group(1))] = int(head.split(b",")[2])
+    rate = 0
+    if len(usecs) > 1:
+        span = max(usecs.values()) - min(usecs.values())
+        rate = (len(usecs) - 1) / (span / 1e6) if span else 0
+    _nc_runs[workdir] = (rate, FLOOD - len(usecs))
+    return _nc_runs[workdir]
+
+
+def nc_rate(kernel, initrd, workdir):
+    return _nc_run(kernel, initrd, workdir)[0]
+
+
+def nc_lost(kernel, initrd, workdir):
+    return _nc_run(kernel, initrd, workdir)[1]
+
+
 BENCHES = [
     ("boot", "s", "QEMU start to first userspace line", boot_seconds),
     ("panic", "s", "sysrq-c to the next boot's first line", panic_seconds),
@@ -126,6 +185,10 @@ BENCHES = [
      pstore_lines),
     ("pstore-ms", "ms", "panic message to Rebooting, ramoops on",
      pstore_ms),
+    ("nc-rate", "msg/s", "netconsole flood, messages per guest second",
+     nc_rate),
+    ("nc-lost", "msgs", "netconsole flood, messages never received",
+     nc_lost),
 ]
 
 
@@ -151,8 +214,9 @@ def main():
                 got[kind].append(fn(kernel, args.initramfs, workdir))
         ours = statistics.median(got["ours"])
         up = statistics.median(got["upstream"])
-        lines.append("%-12s %-5s %12.3f  %16.3f  %13.2f  %s" %
-                     (name, unit, ours, up, ours / up if up else 0, what))
+        ratio = "%.2f" % (ours / up) if up else "-"
+        lines.append("%-12s %-5s %12.3f  %16.3f  %13s  %s" %
+                     (name, unit, ours, up, ratio, what))
         print(lines[-1], flush=True)
     with open(os.path.join(args.out, "bench.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")

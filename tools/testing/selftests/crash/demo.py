@@ -20,18 +20,33 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import e2e  # noqa: E402
+import receiver  # noqa: E402
 from qemu import Guest, GuestError  # noqa: E402
 
 CRASH = "PANIC"
 CRASH_LINE = r"Kernel panic - not syncing: dumptest"
 
 
-class SerialConsole:
-    """The first boot's serial console, as the host saw it."""
-    name = "serial console"
+class Target:
+    """A crash target: its kernel parameters, what the guest does before
+    the crash (prepare) and on the next boot (collect), and its report."""
+    name = ""
     cmdline = ""
     prepare = ""
     collect = ""
+    net = False
+
+    def start(self):
+        """Before the guest boots."""
+
+    def report(self, outdir, log, outputs):
+        """(captured, artifact path, the crash line it holds)"""
+        raise NotImplementedError
+
+
+class SerialConsole(Target):
+    """The first boot's serial console, as the host saw it."""
+    name = "serial console"
 
     def report(self, outdir, log, outputs):
         first = re.split(r"(?m)^(?=.*Linux version )", log)
@@ -44,7 +59,7 @@ class SerialConsole:
         return bool(m), path, m.group(0).strip() if m else None
 
 
-class Ramoops:
+class Ramoops(Target):
     """pstore on ramoops: the crash record, the console tail, pmsg."""
     name = "pstore/ramoops"
     cmdline = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
@@ -68,7 +83,7 @@ class Ramoops:
         return bool(m), path if text else None, line
 
 
-class Mtdoops:
+class Mtdoops(Target):
     """mtdoops on a map_ram device over reserved RAM (a panic write)."""
     name = "mtdoops"
     cmdline = ("memmap=64K$0x31000000 mtdoops.mtddev=0 "
@@ -88,7 +103,30 @@ class Mtdoops:
         return False, None, None
 
 
-TARGETS = [SerialConsole(), Ramoops(), Mtdoops()]
+class Netconsole(Target):
+    """netconsole, extended, to a UDP socket on the host."""
+    name = "netconsole"
+    net = True
+
+    def start(self):
+        self.rx = receiver.UdpReceiver()
+        self.cmdline = ("netconsole=+6666@10.0.2.15/eth0,%d@10.0.2.2/"
+                        % self.rx.port)
+
+    def report(self, outdir, log, outputs):
+        datagrams = self.rx.stop()
+        path = os.path.join(outdir, "netconsole.udp")
+        with open(path, "wb") as f:
+            f.write(b"".join(datagrams))
+        for head, body in receiver.reassemble(datagrams):
+            if re.match(CRASH_LINE.encode(), body):
+                line = body.decode(errors="replace").strip()
+                return True, path, "%s  (%d datagrams)" % (line,
+                                                          len(datagrams))
+        return False, path, None
+
+
+TARGETS = [SerialConsole(), Ramoops(), Mtdoops(), Netconsole()]
 
 
 def panic_receipt(log):
@@ -134,13 +172,16 @@ def main():
     os.makedirs(args.out)
     ctl = os.path.join(args.out, "control.img")
     e2e.make_control_disk(ctl, guest_script(TARGETS))
+    for t in TARGETS:
+        t.start()
     cmdline = " ".join(filter(None, [e2e.BASE_CMDLINE, "panic=1"] +
                               [t.cmdline for t in TARGETS]))
     initrd = e2e.initrd_with_modules(args.initramfs,
                                      os.path.dirname(args.vmlinux),
                                      args.out) if args.vmlinux \
         else args.initramfs
-    guest = Guest(args.kernel, initrd, cmdline, args.out, disks=[ctl])
+    guest = Guest(args.kernel, initrd, cmdline, args.out, disks=[ctl],
+                  net=any(t.net for t in TARGETS))
     print("demo: booting %s, crashing it with LKDTM %s" % (args.kernel,
                                                           CRASH))
     try:

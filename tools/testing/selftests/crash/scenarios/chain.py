@@ -6,7 +6,8 @@ import re
 from . import CheckFailed, scenario
 
 # A ramoops region kept out of the kernel's RAM: its dumper (pstore_dump)
-# is a persist-stage handler, so receipts have a persist line.
+# is a persist-stage handler, so receipts have a persist line.  netconsole
+# is built in without a target: its stream-stage handler is idle.
 RAMOOPS = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
            "ramoops.mem_size=0x100000 ramoops.record_size=0x10000")
 
@@ -72,9 +73,10 @@ def chain_panic(run):
         ("stop-cpus", "capture", "ok"),
         ("panic-print", "capture", "idle"),
         ("pstore_dump", "persist", "ok"),
+        ("netconsole", "stream", "idle"),
         ("kexec", "handoff", "idle"),
         ("panic-notifiers", "legacy", "ok")])
-    run.expect(r"crash_chain: panic run: 5 handlers, 0 faults", text)
+    run.expect(r"crash_chain: panic run: 6 handlers, 0 faults", text)
     record = run.outputs.get("dmesg-ramoops-0", b"").decode(errors="replace")
     run.expect(r"Kernel panic - not syncing: dumptest", record,
                what="dmesg-ramoops-0")
@@ -123,8 +125,9 @@ def chain_oops(run):
     run.expect_boots(1)
     run.expect_in_order(r"BUG: kernel NULL pointer dereference",
                         r"E2E: result alive after the oops",
-                        r"E2E: receipt oops run: 1 handler, 0 faults",
-                        r"E2E: receipt persist  pstore_dump +ok")
+                        r"E2E: receipt oops run: 2 handlers, 0 faults",
+                        r"E2E: receipt persist  pstore_dump +ok",
+                        r"E2E: receipt stream   netconsole +idle")
     run.expect_not(r"Kernel panic")
 
 
@@ -154,11 +157,12 @@ fault_scenario(
      ("fault-test-1", "persist", "FAULT"),
      ("pstore_dump", "persist", "ok"),
      ("fault-witness", "persist", "ok"),
+     ("netconsole", "stream", "idle"),
      ("kexec", "handoff", "idle"),
      ("panic-notifiers", "legacy", "ok")],
     [r"BUG: kernel NULL pointer dereference",
      r"crash_chain_fault_test: witness ran after the fault",
-     r"crash_chain: panic run: 7 handlers, 1 fault",
+     r"crash_chain: panic run: 8 handlers, 1 fault",
      r"Kernel panic - not syncing: crash_chain: a handler faulted",
      r"Rebooting in 1 seconds"])
 
@@ -180,9 +184,10 @@ fault_scenario(
      ("fault-test-2", "persist", "FAULT"),
      ("pstore_dump", "persist", "skipped"),
      ("fault-witness", "persist", "skipped"),
+     ("netconsole", "stream", "skipped"),
      ("kexec", "handoff", "idle"),
      ("panic-notifiers", "legacy", "skipped")],
-    [r"crash_chain: panic run: 8 handlers, 2 faults",
+    [r"crash_chain: panic run: 9 handlers, 2 faults",
      r"Rebooting in 1 seconds"])
 
 

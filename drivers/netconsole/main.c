@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netconsole: every kernel message over UDP to one or more receivers,
+ * through netpoll, so that it works with interrupts off and when the rest
+ * of the network stack is gone.
+ *
+ * DOC: sending, and crash-time rules
+ *
+ * netconsole is two consoles: "netcon" hands the plain text to the plain
+ * targets, "netcon_ext" printk's extended records to the extended ones.
+ * printk calls them for every message, in any context; they send at once
+ * with netpoll_send_udp(), under nc_lock with interrupts off.
+ *
+ * While the kernel crashes (oops_in_progress), nc_lock is only tried: a
+ * CPU stopped while holding it must not stop the panic from reaching the
+ * other consoles and the capture kernel.  A target whose device went away
+ * is disabled by the netdevice notifier before the device is freed.
+ *
+ * The crash chain's stream stage runs "netconsole", which pushes what
+ * printk has not yet handed to the consoles and polls the targets' devices
+ * so that their transmit queues drain, before the hand-off to a capture
+ * kernel or the reboot.
+ *
+ * Messages and datagrams sent are counted per target, in
+ * /sys/kernel/debug/netconsole/stats, with the records printk dropped
+ * (overwrote before netconsole could send them) for the extended targets;
+ * plain targets get printk's own "** N printk messages dropped **" line.
+ */
+#include <linux/console.h>
+#include <linux/crash_chain.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/netpoll.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "netconsole.h"
+
+#define NC_PARAM_MAX	256
+
+static char config[NC_PARAM_MAX];
+module_param_string(netconsole, config, NC_PARAM_MAX, 0);
+MODULE_PARM_DESC(netconsole,
+		 " netconsole=[+][r][src-port]@[src-ip]/[dev],[tgt-port]@<tgt-ip>/[tgt-macaddr][;...]");
+
+#ifndef MODULE
+static int __init nc_setup(char *str)
+{
+	strscpy(config, str, sizeof(config));
+	return 1;
+}
+__setup("netconsole=", nc_setup);
+#endif
+
+LIST_HEAD(nc_targets);
+DEFINE_SPINLOCK(nc_lock);		/* nc_targets, targets' state, nc_buf */
+DEFINE_MUTEX(nc_config_mutex);		/* configuration changes */
+
+static char nc_buf[NC_MAX_PAYLOAD];	/* datagrams are built here, nc_lock held */
+static bool nc_consoles_up;		/* after init: enabling registers netcon_ext */
+
+struct nc_msg {
+	const char *text;
+	size_t len;
+	int polled;
+};
+
+/* Visit every target under nc_lock; while crashing, only if it is free. */
+static bool nc_each_target(void (*visit)(struct nc_target *t,
+					 struct nc_msg *m),
+			   struct nc_msg *m)
+{
+	struct nc_target *t;
+	unsigned long flags;
+
+	if (oops_in_progress) {
+		if (!spin_trylock_irqsave(&nc_lock, flags))
+			return false;
+	} else {
+		spin_lock_irqsave(&nc_lock, flags);
+	}
+	list_for_each_entry(t, &nc_targets, list)
+		visit(t, m);
+	spin_unlock_irqrestore(&nc_lock, flags);
+	return true;
+}
+
+static void nc_udp(void *ctx, const char *buf, size_t len)
+{
+	struct nc_target *t = ctx;
+
+	netpoll_send_udp(&t->np, buf, len);
+	t->datagrams++;
+}
+
+static bool nc_sending(const struct nc_target *t, bool extended)
+{
+	return t->enabled && t->extended == extended && t->np.dev &&
+	       netif_running(t->np.dev);
+}
+
+static void nc_visit_plain(struct nc_target *t, struct nc_msg *m)
+{
+	if (!nc_sending(t, false))
+		return;
+	nc_send_plain(m->text, m->len, nc_udp, t);
+	t->messages++;
+}
+
+static void nc_write(struct console *con, const char *msg, unsigned int len)
+{
+	struct nc_msg m = { .text = msg, .len = len };
+
+	nc_each_target(nc_visit_plain, &m);
+}
+
+static void nc_visit_ext(struct nc_target *t, struct nc_msg *m)
+{
+	struct nc_extras x = {
+		.release = t->release ? init_utsname()->release : NULL,
+		.userdata = t->userdata,
+		.userdata_len = t->userdata_len,
+	};
+
+	if (!nc_sending(t, true))
+		return;
+	nc_send_extended(m->text, m->len, &x, nc_buf, nc_udp, t);
+	t->messages++;
+}
+
+static void nc_write_ext(struct console *con, const char *msg,
+			 unsigned int len)
+{
+	struct nc_msg m = { .text = msg, .len = len };
+
+	nc_each_target(nc_visit_ext, &m);
+}
+
+static struct console nc_console = {
+	.name = "netcon",
+	.flags = CON_ENABLED,
+	.write = nc_write,
+};
+
+static struct console nc_console_ext = {
+	.name = "netcon_ext",
+	.flags = CON_ENABLED | CON_EXTENDED,
+	.write = nc_write_ext,
+};
+
+static void nc_visit_poll(struct nc_target *t, struct nc_msg *m)
+{
+	if (t->enabled && t->np.dev) {
+		netpoll_poll_dev(t->np.dev);
+		m->polled++;
+	}
+}
+
+/* The stream stage: push what is pending, let the transmit queues drain. */
+static int nc_crash_flush(struct crash_handler *h,
+			  const struct crash_context *ctx)
+{
+	struct nc_msg m = { };
+
+	if (console_trylock())
+		console_unlock();
+	if (!nc_each_target(nc_visit_poll, &m))
+		return -EBUSY;
+	return m.polled ? 0 : CRASH_IDLE;
+}
+
+static struct crash_handler nc_crash_handler = {
+	.name = "netconsole",
+	.stage = CRASH_STAGE_STREAM,
+	.reasons = CRASH_REASON(KMSG_DUMP_PANIC) | CRASH_REASON(KMSG_DUMP_OOPS),
+	.run = nc_crash_flush,
+};
+
+struct nc_target *nc_target_alloc(const char *name)
+{
+	struct nc_target *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct nc_options o;
+
+	if (!t)
+		return NULL;
+	strscpy(t->name, name, sizeof(t->name));
+	t->np.name = "netconsole";
+	nc_options_default(&o, IS_ENABLED(CONFIG_NETCONSOLE_EXTENDED_LOG),
+			   IS_ENABLED(CONFIG_NETCONSOLE_PREPEND_RELEASE));
+	nc_target_options(t, &o);
+	INIT_LIST_HEAD(&t->list);
+	return t;
+}
+
+void nc_target_free(struct nc_target *t)
+{
+	kfree(t);
+}
+
+void nc_target_options(struct nc_target *t, const struct nc_options *o)
+{
+	t->extended = o->extended;
+	t->release = o->release;
+	strscpy(t->np.dev_name, o->dev_name, sizeof(t->np.dev_name));
+	memcpy(t->np.dev_mac, o->dev_mac, ETH_ALEN);
+	t->np.local_port = o->local_port;
+	t->np.remote_port = o->remote_port;
+	t->np.local_ip = o->local_ip;
+	t->np.remote_ip = o->remote_ip;
+	t->np.ipv6 = o->ipv6;
+	memcpy(t->np.remote_mac, o->remote_mac, ETH_ALEN);
+}
+
+/* Start sending to @t: netpoll on its device; nc_config_mutex held. */
+int nc_target_enable(struct nc_target *t)
+{
+	unsigned long flags;
+	int ret;
+
+	if (t->release && !t->extended) {
+		pr_err("netconsole: %s: the release prefix needs the extended format\n",
+		       t->name);
+		return -EINVAL;
+	}
+	if (t->extended && nc_consoles_up &&
+	    !console_is_registered(&nc_console_ext))
+		register_console(&nc_console_ext);
+	ret = netpoll_setup(&t->np);
+	if (ret) {
+		pr_err("netconsole: %s: cannot send through %s: %d\n", t->name,
+		       t->np.dev_name[0] ? t->np.dev_name : "the device", ret);
+		return ret;
+	}
+	spin_lock_irqsave(&nc_lock, flags);
+	t->enabled = true;
+	spin_unlock_irqrestore(&nc_lock, flags);
+	pr_info("netconsole: %s: logging to %s:%u through %s\n", t->name,
+		t->np.ipv6 ? "IPv6" : "IPv4", t->np.remote_port,
+		t->np.dev_name);
+	return 0;
+}
+
+/* Stop sending to @t; its netpoll is released.  May take rtnl. */
+void nc_target_disable(struct nc_target *t)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&nc_lock, flags);
+	was = t->enabled;
+	t->enabled = false;
+	spin_unlock_irqrestore(&nc_lock, flags);
+	if (was)
+		netpoll_cleanup(&t->np);
+}
+
+/* A target's device goes away: stop using it before it is freed. */
+static int nc_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nc_target *t, *gone[8];
+	unsigned long flags;
+	int i, n = 0;
+
+	if (event != NETDEV_UNREGISTER && event != NETDEV_RELEASE &&
+	    event != NETDEV_JOIN && event != NETDEV_CHANGENAME)
+		return NOTIFY_DONE;
+
+	spin_lock_irqsave(&nc_lock, flags);
+	list_for_each_entry(t, &nc_targets, list) {
+		if (!t->enabled || t->np.dev != dev)
+			continue;
+		if (event == NETDEV_CHANGENAME) {
+			strscpy(t->np.dev_name, dev->name, IFNAMSIZ);
+			continue;
+		}
+		t->enabled = false;
+		if (n < ARRAY_SIZE(gone))
+			gone[n++] = t;
+	}
+	spin_unlock_irqrestore(&nc_lock, flags);
+
+	for (i = 0; i < n; i++) {
+		/* rtnl is held by the notifier's caller */
+		do_netpoll_cleanup(&gone[i]->np);
+		pr_info("netconsole: %s: %s went away: logging stopped\n",
+			gone[i]->name, dev->name);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nc_netdev_notifier = {
+	.notifier_call = nc_netdev_event,
+};
+
+static int nc_stats_show(struct seq_file *m, void *v)
+{
+	struct nc_target *t;
+	unsigned long flags, dropped;
+
+	seq_puts(m, "target enabled extended messages datagrams\n");
+	spin_lock_irqsave(&nc_lock, flags);
+	list_for_each_entry(t, &nc_targets, list)
+		seq_printf(m, "%s %d %d %lu %lu\n", t->name, t->enabled,
+			   t->extended, t->messages, t->datagrams);
+	spin_unlock_irqrestore(&nc_lock, flags);
+	/* printk counts these under the console lock */
+	console_lock();
+	dropped = nc_console_ext.dropped;
+	console_unlock();
+	seq_printf(m, "extended records dropped by printk: %lu\n", dropped);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nc_stats);
+
+static struct dentry *nc_debugfs;
+
+/* The targets netconsole= names, as cmdline0, cmdline1, ... */
+static int __init nc_cmdline_targets(void)
+{
+	char *rest = config, *s;
+	unsigned int i = 0, n = 0;
+
+	while ((s = strsep(&rest, ";"))) {
+		struct nc_target *t;
+		struct nc_options o;
+		char name[16];
+		const char *why;
+
+		if (!*s)
+			continue;
+		i++;
+		nc_options_default(&o, IS_ENABLED(CONFIG_NETCONSOLE_EXTENDED_LOG),
+				   IS_ENABLED(CONFIG_NETCONSOLE_PREPEND_RELEASE));
+		if (nc_parse_target(s, &o, &why)) {
+			pr_err("netconsole: target %u \"%s\": %s; skipped\n", i,
+			       s, why);
+			continue;
+		}
+		snprintf(name, sizeof(name), "cmdline%u", n);
+		t = nc_target_alloc(name);
+		if (!t)
+			return -ENOMEM;
+		nc_target_options(t, &o);
+#ifdef CONFIG_NETCONSOLE_DYNAMIC
+		t->from_cmdline = true;
+#endif
+		if (nc_target_enable(t))
+			pr_err("netconsole: %s: kept disabled\n", t->name);
+		if (t->extended)
+			nc_console_ext.flags |= CON_PRINTBUFFER;
+		else
+			nc_console.flags |= CON_PRINTBUFFER;
+		list_add_tail(&t->list, &nc_targets);
+		n++;
+	}
+	return n;
+}
+
+static int __init nc_init(void)
+{
+	int ret, n;
+
+	mutex_lock(&nc_config_mutex);
+	n = nc_cmdline_targets();
+	mutex_unlock(&nc_config_mutex);
+	if (n < 0)
+		return n;
+	ret = register_netdevice_notifier(&nc_netdev_notifier);
+	if (ret)
+		return ret;
+	ret = nc_configfs_init();
+	if (ret) {
+		unregister_netdevice_notifier(&nc_netdev_notifier);
+		return ret;
+	}
+	if (nc_console_ext.flags & CON_PRINTBUFFER)
+		register_console(&nc_console_ext);
+	register_console(&nc_console);
+	nc_consoles_up = true;
+	crash_handler_register(&nc_crash_handler);
+	nc_debugfs = debugfs_create_dir("netconsole", NULL);
+	debugfs_create_file("stats", 0444, nc_debugfs, NULL, &nc_stats_fops);
+	pr_info("netconsole: network logging started, %d target(s) from netconsole=\n",
+		n);
+	return 0;
+}
+late_initcall(nc_init);
+
+static void __exit nc_exit(void)
+{
+	struct nc_target *t, *tmp;
+
+	debugfs_remove_recursive(nc_debugfs);
+	crash_handler_unregister(&nc_crash_handler);
+	unregister_console(&nc_console);
+	if (console_is_registered(&nc_console_ext))
+		unregister_console(&nc_console_ext);
+	nc_configfs_exit();
+	unregister_netdevice_notifier(&nc_netdev_notifier);
+	list_for_each_entry_safe(t, tmp, &nc_targets, list) {
+		list_del(&t->list);
+		nc_target_disable(t);
+		nc_target_free(t);
+	}
+}
+module_exit(nc_exit);
+
+MODULE_DESCRIPTION("The kernel log over UDP, through netpoll");
+MODULE_LICENSE("GPL");

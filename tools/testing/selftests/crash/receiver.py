@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The netconsole receiver on the host: a UDP socket on 127.0.0.1 that
+keeps every datagram, and a reader of netconsole's extended format that
+reassembles fragmented messages and checks sequence numbers.
+
+QEMU's user-mode network delivers what the guest sends to 10.0.2.2 to the
+host's 127.0.0.1.
+"""
+import re
+import socket
+import threading
+
+FRAG = re.compile(rb"^(?P<head>[^;]*?),ncfrag=(?P<off>\d+)/(?P<total>\d+);")
+
+
+class UdpReceiver:
+    """Collect datagrams on 127.0.0.1:port in a thread, until stop()."""
+
+    def __init__(self, port=0):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.datagrams = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            self.datagrams.append(data)
+
+    def stop(self):
+        """Stop, keeping what is still queued in the socket."""
+        if self._stop.is_set():
+            return self.datagrams
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.setblocking(False)
+        while True:
+            try:
+                self.datagrams.append(self.sock.recv(65536))
+            except OSError:
+                break
+        self.sock.close()
+        return self.datagrams
+
+    def text(self):
+        return b"".join(self.datagrams).decode(errors="replace")
+
+
+def reassemble(datagrams):
+    """Extended-format datagrams to whole messages: [(header, body)].
+
+    A message longer than a datagram comes as fragments that repeat its
+    header with ",ncfrag=OFFSET/TOTAL" added; OFFSET counts bytes of the
+    body."""
+    messages = []
+    partial = {}
+    for d in datagrams:
+        m = FRAG.match(d)
+        if not m:
+            head, _, body = d.partition(b";")
+            messages.append((head, body))
+            continue
+        head, off, total = m.group("head"), int(m.group("off")), \
+            int(m.group("total"))
+        buf = partial.setdefault(head, bytearray(total))
+        chunk = d[m.end():]
+        buf[off:off + len(chunk)] = chunk
+        got = partial.setdefault((head, "got"), set())
+        got.update(range(off, off + len(chunk)))
+        if len(got) == total:
+            messages.append((head, bytes(buf)))
+            del partial[head], partial[(head, "got")]
+    return messages
+
+
+def seq_of(header):
+    """The sequence number of an extended header: [release,]level,seq,..."""
+    fields = header.split(b",")
+    if len(fields) >= 5 and not fields[0].isdigit():
+        fields = fields[1:]	# the release prefix
+    return int(fields[1])
+
+
+def gaps(messages):
+    """Sequence numbers missing between the first and the last message."""
+    seqs = sorted(set(seq_of(h) for h, _ in messages))
+    if not seqs:
+        return []
+    have = set(seqs)
+    return [s for s in range(seqs[0], seqs[-1] + 1) if s not in have]

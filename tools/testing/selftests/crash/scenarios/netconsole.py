@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: GPL-2.0
+"""netconsole: the guest sends through QEMU's user network to UDP sockets
+on the host (receiver.py), from netconsole= at boot or from configfs at
+run time, and through a panic."""
+import os
+import re
+import sys
+
+from . import CheckFailed, scenario
+from .chain import expect_receipt
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+import receiver  # noqa: E402
+
+PATCHED = ("patched",)
+GUEST_IP = "10.0.2.15"
+HOST_IP = "10.0.2.2"	# QEMU's user network hands this to 127.0.0.1
+FLOOD = 10000
+# Every record to the consoles: a gap in the extended records' sequence
+# numbers is then a lost record, not one below the console loglevel.
+ALL = "ignore_loglevel "
+
+# A /dev/kmsg write holds at most 992 bytes; with its header and the
+# release this one does not fit in a 1000-byte datagram.
+LONG = "E2E-NC long " + "".join("%04d" % i for i in range(240)) + " end"
+
+
+def target(flags, local_port, rx, dev="eth0"):
+    """A netconsole= target sending to receiver @rx (its port filled in
+    by receivers())."""
+    return "%s%d@%s/%s,%%(%s)d@%s/" % (flags, local_port, GUEST_IP, dev, rx,
+                                       HOST_IP)
+
+
+def receivers(names, cmdline):
+    """A setup that starts a receiver per name (run.data["rx"][name]) and
+    adds @cmdline % {name: port} to the kernel's command line."""
+    def setup(run):
+        rx = {n: receiver.UdpReceiver() for n in names}
+        run.data["rx"] = rx
+        run.data["cmdline"] = cmdline % {n: r.port for n, r in rx.items()}
+    return setup
+
+
+def stop_receivers(run):
+    """Teardown: stop the receivers, keep what each got in NAME.udp."""
+    for name, r in run.data.get("rx", {}).items():
+        with open(os.path.join(run.workdir, name + ".udp"), "wb") as f:
+            f.write(b"".join(r.stop()))
+
+
+def received(run, name):
+    """Stop @name's receiver; its datagrams."""
+    return run.data["rx"][name].stop()
+
+
+def extended(run, name):
+    """@name's datagrams as whole extended messages, checked to be no
+    longer than a datagram and to have no gap in their sequence numbers."""
+    datagrams = received(run, name)
+    if not datagrams:
+        raise CheckFailed("%s: nothing received" % name)
+    big = [len(d) for d in datagrams if len(d) > 1000]
+    if big:
+        raise CheckFailed("%s: datagrams over 1000 bytes: %s" % (name, big))
+    msgs = receiver.reassemble(datagrams)
+    missing = receiver.gaps(msgs)
+    if missing:
+        raise CheckFailed("%s: %d sequence numbers missing, first %s"
+                          % (name, len(missing), missing[:5]))
+    return msgs
+
+
+def body_with(msgs, prefix):
+    return [b.decode(errors="replace") for _, b in msgs
+            if b.startswith(prefix.encode())]
+
+
+@scenario("netconsole-panic", net=True, timeout=180,
+          setup=receivers(("plain", "ext"), ALL + "panic=1 netconsole=%s;%s"
+                          % (target("", 6665, "plain"),
+                             target("+r", 6666, "ext"))),
+          teardown=stop_receivers, guest="""
+boot1() {
+	echo "E2E-NC marker" > /dev/kmsg
+	echo "%s" > /dev/kmsg
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % LONG)
+def netconsole_panic(run):
+    """Two targets from netconsole=, one plain and one extended with the
+    release: both receive the boot log, a message longer than a datagram
+    and the panic; the extended one has every sequence number and puts the
+    long message back together from its fragments."""
+    plain = b"".join(received(run, "plain")).decode(errors="replace")
+    for what in ("E2E-NC marker", LONG, "Kernel panic - not syncing: "
+                 "dumptest", "Linux version "):
+        if what not in plain:
+            raise CheckFailed("plain target: no %r" % what[:40])
+    msgs = extended(run, "ext")
+    release = re.search(r"Linux version (\S+)", run.log).group(1)
+    if not all(h.startswith(release.encode() + b",") for h, _ in msgs):
+        raise CheckFailed("extended target: a header without %s" % release)
+    if body_with(msgs, LONG) != [LONG + "\n"]:
+        raise CheckFailed("extended target: the long message is not whole: "
+                          "%r" % body_with(msgs, "E2E-NC long")[:1])
+    if not body_with(msgs, "Kernel panic - not syncing: dumptest"):
+        raise CheckFailed("extended target: no panic message")
+    if run.kind == "patched":
+        expect_receipt(run, run.boots[0], [
+            ("netconsole", "stream", "ok")])
+
+
+@scenario("netconsole-flood", net=True, timeout=600,
+          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
+                          target("+", 6666, "ext")),
+          teardown=stop_receivers, guest="""
+boot1() {
+	i=0
+	while [ $i -lt %d ]; do
+		echo "E2E-NC flood $i"
+		i=$((i + 1))
+	done > /dev/kmsg
+	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats 2>/dev/null
+	e2e_result flooded
+}
+""" % FLOOD)
+def netconsole_flood(run):
+    """10000 messages written to /dev/kmsg as fast as the guest can all
+    arrive, once each, with no gap in the sequence numbers; the patched
+    kernel's own count of lost records agrees."""
+    run.expect(r"^E2E: result flooded$")
+    msgs = extended(run, "ext")
+    got = {}
+    for b in body_with(msgs, "E2E-NC flood "):
+        n = int(b.split()[2])
+        got[n] = got.get(n, 0) + 1
+    lost = [n for n in range(FLOOD) if n not in got]
+    twice = [n for n, c in got.items() if c > 1]
+    if lost or twice:
+        raise CheckFailed("flood: %d lost (first %s), %d twice"
+                          % (len(lost), lost[:5], len(twice)))
+    if run.kind == "patched":
+        m = run.expect(r"^E2E: stats cmdline0 1 1 (\d+) (\d+)$")
+        if int(m.group(1)) < FLOOD:
+            raise CheckFailed("stats: %s" % m.group(0))
+        run.expect(r"^E2E: stats extended records dropped by printk: 0$")
+
+
+CONFIGFS = """
+d=/sys/kernel/config/netconsole/e2e
+port=$(sed -n 's/.*e2e_nc_port=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
+mkdir $d
+echo eth0 > $d/dev_name
+echo %s > $d/local_ip
+echo %s > $d/remote_ip
+echo $port > $d/remote_port
+echo 1 > $d/extended
+mkdir $d/userdata/owner
+echo e2e > $d/userdata/owner/value
+""" % (GUEST_IP, HOST_IP)
+
+
+@scenario("netconsole-configfs", net=True,
+          setup=receivers(("ext",), "e2e_nc_port=%(ext)d"),
+          teardown=stop_receivers, guest="""
+boot1() {
+	%s
+	echo 1 > $d/enabled
+	echo "E2E-NC one" > /dev/kmsg
+	if (echo 7777 > $d/remote_port) 2>/dev/null; then
+		e2e_result port changed while enabled
+	fi
+	echo 0 > $d/enabled
+	echo "E2E-NC two" > /dev/kmsg
+	echo 1 > $d/enabled
+	echo "E2E-NC three" > /dev/kmsg
+	echo 0 > $d/enabled
+	rmdir $d/userdata/owner $d
+	e2e_result $(ls /sys/kernel/config/netconsole | wc -l) targets left
+}
+""" % CONFIGFS)
+def netconsole_configfs(run):
+    """A target made in configfs at run time sends its userdata with
+    every message, stops when disabled, restarts when enabled again,
+    refuses a new port while enabled and is removed with rmdir."""
+    run.expect(r"^E2E: result 0 targets left$")
+    run.expect_not(r"^E2E: result port changed while enabled$")
+    msgs = receiver.reassemble(received(run, "ext"))
+    bodies = [b.decode(errors="replace") for _, b in msgs]
+    for want in ("E2E-NC one\n owner=e2e\n", "E2E-NC three\n owner=e2e\n"):
+        if want not in bodies:
+            raise CheckFailed("no message %r in %r" % (want,
+                                                       bodies[-5:]))
+    if any(b.startswith("E2E-NC two") for b in bodies):
+        raise CheckFailed("a message sent while the target was disabled")
+
+
+@scenario("netconsole-bad-targets", net=True, kernels=PATCHED,
+          setup=receivers(("ext",), ALL + "netconsole=%s;%s;%s;%s" % (
+              "6666@10.0.2.15/eth0,99999@10.0.2.2/",
+              "r6667@10.0.2.15/eth0,6668@10.0.2.2/",
+              target("+", 6669, "ext", dev="nosuch"),
+              target("+", 6670, "ext"))),
+          teardown=stop_receivers, guest="""
+boot1() {
+	echo "E2E-NC still logging" > /dev/kmsg
+	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats
+}
+""")
+def netconsole_bad_targets(run):
+    """Each bad netconsole= target is named with its reason and skipped or
+    kept disabled; the good one after them still logs."""
+    run.expect(r'netconsole: target 1 "6666@10.0.2.15/eth0,99999@10.0.2.2/":'
+               r" bad target port; skipped")
+    run.expect(r'netconsole: target 2 "r6667@10.0.2.15/eth0,6668@10.0.2.2/":'
+               r" the release prefix \(r\) needs the extended format \(\+\);"
+               r" skipped")
+    run.expect(r"netconsole: cmdline0: cannot send through nosuch: -19")
+    run.expect(r"netconsole: cmdline0: kept disabled")
+    run.expect(r"netconsole: cmdline1: logging to IPv4:\d+ through eth0")
+    run.expect(r"^E2E: stats cmdline0 0 1 0 0$")
+    bodies = [b for _, b in extended(run, "ext")]
+    if b"E2E-NC still logging\n" not in bodies:
+        raise CheckFailed("the good target did not log")

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of receiver.py: the host's reading of netconsole datagrams."""
+import socket
+import time
+import unittest
+
+import receiver
+
+
+def fragments(head, body, size):
+    """@body cut the way netconsole cuts it: each piece with @head and
+    ",ncfrag=OFFSET/TOTAL"."""
+    return [b"%s,ncfrag=%d/%d;%s" % (head, off, len(body),
+                                     body[off:off + size])
+            for off in range(0, len(body), size)]
+
+
+class Reassemble(unittest.TestCase):
+    def test_whole_and_fragmented(self):
+        body = b"x" * 2500 + b"\n"
+        d = [b"6,1,10,-;first\n"] + fragments(b"6,2,20,-", body, 1000) + \
+            [b"6,3,30,-;third\n"]
+        self.assertEqual(receiver.reassemble(d), [
+            (b"6,1,10,-", b"first\n"), (b"6,2,20,-", body),
+            (b"6,3,30,-", b"third\n")])
+
+    def test_fragments_out_of_order(self):
+        body = bytes(range(256)) * 9
+        d = fragments(b"6,7,70,-", body, 900)
+        d.reverse()
+        self.assertEqual(receiver.reassemble(d), [(b"6,7,70,-", body)])
+
+    def test_missing_fragment_is_no_message(self):
+        d = fragments(b"6,8,80,-", b"y" * 1500, 1000)[1:]
+        self.assertEqual(receiver.reassemble(d), [])
+
+    def test_release_prefix(self):
+        msgs = receiver.reassemble([b"6.12.117,6,41,5,-;a\n",
+                                    b"6.12.117,4,43,6,c;b\n"])
+        self.assertEqual([receiver.seq_of(h) for h, _ in msgs], [41, 43])
+        self.assertEqual(receiver.gaps(msgs), [42])
+
+    def test_no_gaps(self):
+        msgs = receiver.reassemble([b"6,%d,0,-;m\n" % s
+                                    for s in (5, 7, 6)])
+        self.assertEqual(receiver.gaps(msgs), [])
+
+
+class Socket(unittest.TestCase):
+    def test_keeps_what_is_queued_at_stop(self):
+        rx = receiver.UdpReceiver()
+        tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for i in range(100):
+            tx.sendto(b"%d" % i, ("127.0.0.1", rx.port))
+        tx.close()
+        time.sleep(0.05)
+        got = rx.stop()
+        self.assertEqual(sorted(int(d) for d in got), list(range(100)))
+
+
+if __name__ == "__main__":
+    unittest.main()
