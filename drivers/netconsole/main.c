@@ -21,11 +21,14 @@
  * so that their transmit queues drain, before the hand-off to a capture
  * kernel or the reboot.
  *
- * Messages and datagrams sent are counted per target, in
- * /sys/kernel/debug/netconsole/stats, with the records printk dropped
- * (overwrote before netconsole could send them) for the extended targets;
- * plain targets get printk's own "** N printk messages dropped **" line.
+ * /sys/kernel/debug/netconsole/stats counts, per target, the messages and
+ * datagrams sent and the messages not sent because the device was down;
+ * then the messages not sent because nc_lock was busy during a crash, and
+ * the records printk dropped (overwrote before netconsole could send them)
+ * for the extended targets; plain targets get printk's own
+ * "** N printk messages dropped **" line instead.
  */
+#include <linux/atomic.h>
 #include <linux/console.h>
 #include <linux/crash_chain.h>
 #include <linux/debugfs.h>
@@ -61,6 +64,7 @@ DEFINE_SPINLOCK(nc_lock);		/* nc_targets, targets' state, nc_buf */
 DEFINE_MUTEX(nc_config_mutex);		/* configuration changes */
 
 static char nc_buf[NC_MAX_PAYLOAD];	/* datagrams are built here, nc_lock held */
+static atomic_long_t nc_busy;		/* messages not sent: nc_lock busy in a crash */
 static bool nc_consoles_up;		/* after init: enabling registers netcon_ext */
 
 struct nc_msg {
@@ -78,8 +82,10 @@ static bool nc_each_target(void (*visit)(struct nc_target *t,
 	unsigned long flags;
 
 	if (oops_in_progress) {
-		if (!spin_trylock_irqsave(&nc_lock, flags))
+		if (!spin_trylock_irqsave(&nc_lock, flags)) {
+			atomic_long_inc(&nc_busy);
 			return false;
+		}
 	} else {
 		spin_lock_irqsave(&nc_lock, flags);
 	}
@@ -97,10 +103,16 @@ static void nc_udp(void *ctx, const char *buf, size_t len)
 	t->datagrams++;
 }
 
-static bool nc_sending(const struct nc_target *t, bool extended)
+/* Whether @t takes this console's messages; counts those it cannot send. */
+static bool nc_sending(struct nc_target *t, bool extended)
 {
-	return t->enabled && t->extended == extended && t->np.dev &&
-	       netif_running(t->np.dev);
+	if (!t->enabled || t->extended != extended)
+		return false;
+	if (!t->np.dev || !netif_running(t->np.dev)) {
+		t->unsent++;
+		return false;
+	}
+	return true;
 }
 
 static void nc_visit_plain(struct nc_target *t, struct nc_msg *m)
@@ -238,9 +250,14 @@ int nc_target_enable(struct nc_target *t)
 	spin_lock_irqsave(&nc_lock, flags);
 	t->enabled = true;
 	spin_unlock_irqrestore(&nc_lock, flags);
-	pr_info("netconsole: %s: logging to %s:%u through %s\n", t->name,
-		t->np.ipv6 ? "IPv6" : "IPv4", t->np.remote_port,
-		t->np.dev_name);
+	if (t->np.ipv6)
+		pr_info("netconsole: %s: logging to [%pI6c]:%u through %s\n",
+			t->name, &t->np.remote_ip.in6, t->np.remote_port,
+			t->np.dev_name);
+	else
+		pr_info("netconsole: %s: logging to %pI4:%u through %s\n",
+			t->name, &t->np.remote_ip.ip, t->np.remote_port,
+			t->np.dev_name);
 	return 0;
 }
 
@@ -303,12 +320,14 @@ static int nc_stats_show(struct seq_file *m, void *v)
 	struct nc_target *t;
 	unsigned long flags, dropped;
 
-	seq_puts(m, "target enabled extended messages datagrams\n");
+	seq_puts(m, "target enabled extended messages datagrams unsent\n");
 	spin_lock_irqsave(&nc_lock, flags);
 	list_for_each_entry(t, &nc_targets, list)
-		seq_printf(m, "%s %d %d %lu %lu\n", t->name, t->enabled,
-			   t->extended, t->messages, t->datagrams);
+		seq_printf(m, "%s %d %d %lu %lu %lu\n", t->name, t->enabled,
+			   t->extended, t->messages, t->datagrams, t->unsent);
 	spin_unlock_irqrestore(&nc_lock, flags);
+	seq_printf(m, "messages not sent, target list busy in a crash: %ld\n",
+		   atomic_long_read(&nc_busy));
 	/* printk counts these under the console lock */
 	console_lock();
 	dropped = nc_console_ext.dropped;

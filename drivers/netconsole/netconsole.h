@@ -76,6 +76,7 @@ struct nc_target {
 	/* statistics, under nc_lock */
 	unsigned long messages;
 	unsigned long datagrams;
+	unsigned long unsent;		/* enabled, but the device was down */
 #ifdef CONFIG_NETCONSOLE_DYNAMIC
 	bool from_cmdline;		/* not yet adopted by configfs */
 	struct config_group group;

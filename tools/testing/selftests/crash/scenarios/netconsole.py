@@ -111,6 +111,11 @@ def netconsole_panic(run):
     if run.kind == "patched":
         expect_receipt(run, run.boots[0], [
             ("netconsole", "stream", "ok")])
+        receipt = [b for b in body_with(msgs, "crash_chain:   ")
+                   if "netconsole" in b]
+        if not receipt:
+            raise CheckFailed("extended target: no receipt line of its "
+                              "own stream stage")
 
 
 @scenario("netconsole-flood", net=True, timeout=600,
@@ -143,31 +148,38 @@ def netconsole_flood(run):
         raise CheckFailed("flood: %d lost (first %s), %d twice"
                           % (len(lost), lost[:5], len(twice)))
     if run.kind == "patched":
-        m = run.expect(r"^E2E: stats cmdline0 1 1 (\d+) (\d+)$")
+        m = run.expect(r"^E2E: stats cmdline0 1 1 (\d+) (\d+) 0$")
         if int(m.group(1)) < FLOOD:
             raise CheckFailed("stats: %s" % m.group(0))
         run.expect(r"^E2E: stats extended records dropped by printk: 0$")
 
 
 CONFIGFS = """
-d=/sys/kernel/config/netconsole/e2e
+D=/sys/kernel/config/netconsole
 port=$(sed -n 's/.*e2e_nc_port=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
-mkdir $d
-echo eth0 > $d/dev_name
-echo %s > $d/local_ip
-echo %s > $d/remote_ip
-echo $port > $d/remote_port
-echo 1 > $d/extended
-mkdir $d/userdata/owner
-echo e2e > $d/userdata/owner/value
+# nc_target NAME: a target in configfs sending to the host's receiver
+nc_target() {
+	d=$D/$1
+	mkdir $d
+	echo eth0 > $d/dev_name
+	echo %s > $d/local_ip
+	echo %s > $d/remote_ip
+	echo $port > $d/remote_port
+	echo 1 > $d/extended
+}
 """ % (GUEST_IP, HOST_IP)
 
 
 @scenario("netconsole-configfs", net=True,
-          setup=receivers(("ext",), "e2e_nc_port=%(ext)d"),
-          teardown=stop_receivers, guest="""
+          setup=receivers(("ext",), "panic=1 e2e_nc_port=%(ext)d"),
+          teardown=stop_receivers, guest=CONFIGFS + """
 boot1() {
-	%s
+	nc_target spare
+	echo 1 > $D/spare/enabled
+	rmdir $D/spare
+	nc_target e2e
+	mkdir $d/userdata/owner
+	echo e2e > $d/userdata/owner/value
 	echo 1 > $d/enabled
 	echo "E2E-NC one" > /dev/kmsg
 	if (echo 7777 > $d/remote_port) 2>/dev/null; then
@@ -177,25 +189,60 @@ boot1() {
 	echo "E2E-NC two" > /dev/kmsg
 	echo 1 > $d/enabled
 	echo "E2E-NC three" > /dev/kmsg
-	echo 0 > $d/enabled
-	rmdir $d/userdata/owner $d
-	e2e_result $(ls /sys/kernel/config/netconsole | wc -l) targets left
+	e2e_result targets: $(ls $D)
+	e2e_crash PANIC
 }
-""" % CONFIGFS)
+boot2() { :; }
+""")
 def netconsole_configfs(run):
-    """A target made in configfs at run time sends its userdata with
-    every message, stops when disabled, restarts when enabled again,
-    refuses a new port while enabled and is removed with rmdir."""
-    run.expect(r"^E2E: result 0 targets left$")
+    """Targets made in configfs at run time: one enabled and removed with
+    rmdir; one that sends its userdata with every message, stops when
+    disabled, restarts when enabled again, refuses a new port while
+    enabled, and gets the panic."""
+    run.expect(r"^E2E: result targets: e2e$")
     run.expect_not(r"^E2E: result port changed while enabled$")
     msgs = receiver.reassemble(received(run, "ext"))
     bodies = [b.decode(errors="replace") for _, b in msgs]
-    for want in ("E2E-NC one\n owner=e2e\n", "E2E-NC three\n owner=e2e\n"):
+    for want in ("E2E-NC one\n owner=e2e\n", "E2E-NC three\n owner=e2e\n",
+                 "Kernel panic - not syncing: dumptest\n owner=e2e\n"):
         if want not in bodies:
             raise CheckFailed("no message %r in %r" % (want,
                                                        bodies[-5:]))
     if any(b.startswith("E2E-NC two") for b in bodies):
         raise CheckFailed("a message sent while the target was disabled")
+
+
+@scenario("netconsole-link-down", net=True,
+          setup=receivers(("ext",), "panic=1 netconsole=%s;%s" % (
+              target("+", 6666, "ext"),
+              target("+", 6667, "ext").replace(HOST_IP, "10.0.2.99"))),
+          teardown=stop_receivers, guest="""
+boot1() {
+	echo "E2E-NC link up" > /dev/kmsg
+	ip link set eth0 down
+	echo "E2E-NC link down" > /dev/kmsg
+	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats 2>/dev/null
+	e2e_crash PANIC
+}
+boot2() { :; }
+""")
+def netconsole_link_down(run):
+    """With one target nobody listens for and the device taken down, a
+    panic still ends in the reboot; what was sent while the link was up
+    arrived, and the patched kernel counts what it could not send."""
+    run.expect_boots(2)
+    run.expect(r"Rebooting in 1 seconds", run.boots[0])
+    bodies = [b for _, b in receiver.reassemble(received(run, "ext"))]
+    if b"E2E-NC link up\n" not in bodies:
+        raise CheckFailed("nothing from before the link went down")
+    if any(b.startswith(b"E2E-NC link down") for b in bodies):
+        raise CheckFailed("a message sent with the link down")
+    if run.kind == "patched":
+        for n in (0, 1):
+            m = run.expect(r"^E2E: stats cmdline%d 1 1 \d+ \d+ (\d+)$" % n)
+            if int(m.group(1)) < 1:
+                raise CheckFailed("stats: %s" % m.group(0))
+        expect_receipt(run, run.boots[0], [("netconsole", "stream", "ok")])
 
 
 @scenario("netconsole-bad-targets", net=True, kernels=PATCHED,
@@ -220,8 +267,8 @@ def netconsole_bad_targets(run):
                r" skipped")
     run.expect(r"netconsole: cmdline0: cannot send through nosuch: -19")
     run.expect(r"netconsole: cmdline0: kept disabled")
-    run.expect(r"netconsole: cmdline1: logging to IPv4:\d+ through eth0")
-    run.expect(r"^E2E: stats cmdline0 0 1 0 0$")
+    run.expect(r"netconsole: cmdline1: logging to 10.0.2.2:\d+ through eth0")
+    run.expect(r"^E2E: stats cmdline0 0 1 0 0 0$")
     bodies = [b for _, b in extended(run, "ext")]
     if b"E2E-NC still logging\n" not in bodies:
         raise CheckFailed("the good target did not log")
