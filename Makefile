@@ -13,11 +13,13 @@
 # descends into, and all of them (fs/Makefile reaches fs/pstore/ itself).
 crash-dirs := kernel/crash/ drivers/ramoops/ drivers/mtdoops/ \
 	drivers/netconsole/
-crash-own-dirs := $(crash-dirs) fs/pstore/
+crash-x86-dirs := arch/x86/kexec/
+crash-own-dirs := $(crash-dirs) $(crash-x86-dirs) fs/pstore/
 
 ifneq ($(srctree),)
 
 obj-y += $(crash-dirs)
+obj-$(CONFIG_X86_64) += $(crash-x86-dirs)
 
 else
 

@@ -16,6 +16,7 @@
  * task dies, as it would have.
  */
 #include <linux/crash_core.h>
+#include <linux/crash_handoff.h>
 #include <linux/init.h>
 #include <linux/kexec.h>
 #include <linux/kobject.h>
@@ -66,8 +67,7 @@ static int crash_kexec_handoff(struct crash_handler *h,
 {
 	if (!IS_ENABLED(CONFIG_CRASH_DUMP) || !kexec_crash_loaded())
 		return CRASH_IDLE;
-	__crash_kexec(ctx->regs);
-	return -EBUSY;	/* someone held the kexec lock */
+	return crash_kexec_jump(ctx->regs);
 }
 
 static int crash_panic_notifiers(struct crash_handler *h,

@@ -7,6 +7,7 @@
 #include <linux/btf.h>
 #include <linux/cpuhotplug.h>
 #include <linux/crash_core.h>
+#include <linux/crash_handoff.h>
 #include <linux/highmem.h>
 #include <linux/kexec.h>
 #include <linux/memory.h>
@@ -18,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/vmcore_info.h>
+#include <linux/xxhash.h>
 
 #include <asm/sections.h>
 
@@ -35,31 +37,117 @@ int kexec_crash_loaded(void)
 }
 EXPORT_SYMBOL_GPL(kexec_crash_loaded);
 
+/*
+ * The loaded capture image as it was when it was last protected: a stray
+ * write into the crash region after that is found before the jump, not by
+ * a capture kernel that dies (or a purgatory that spins) on it.
+ */
+static struct {
+	const struct kimage *image;
+	u64 digest;
+} crash_seal;
+
+static u64 crash_image_digest(const struct kimage *image)
+{
+	struct xxh64_state state;
+	unsigned long pfn, end;
+	unsigned int n;
+	void *page;
+
+	xxh64_reset(&state, 0);
+	for (n = 0; n < image->nr_segments; n++) {
+		pfn = PHYS_PFN(image->segment[n].mem);
+		end = pfn + PHYS_PFN(image->segment[n].memsz);
+		for (; pfn < end; pfn++) {
+			page = kmap_local_pfn(pfn);
+			xxh64_update(&state, page, PAGE_SIZE);
+			kunmap_local(page);
+		}
+	}
+	return xxh64_digest(&state);
+}
+
+/**
+ * crash_image_seal() - take the digest of the loaded capture image
+ *
+ * For the architecture's arch_kexec_protect_crashkres(), which runs after
+ * every load and every change to a loaded capture image.
+ */
+void crash_image_seal(void)
+{
+	const struct kimage *image = kexec_crash_image;
+
+	if (!image)
+		return;
+	crash_seal.digest = crash_image_digest(image);
+	crash_seal.image = image;
+	pr_info("kexec: capture kernel sealed: %lu segments from %pa, digest %016llx\n",
+		image->nr_segments, &image->segment[0].mem, crash_seal.digest);
+}
+
+static int crash_image_check(const struct kimage *image)
+{
+	u64 digest;
+
+	if (crash_seal.image != image) {
+		pr_emerg("kexec: the capture kernel was never sealed: not jumping to it\n");
+		return -EKEYREJECTED;
+	}
+	digest = crash_image_digest(image);
+	if (digest != crash_seal.digest) {
+		pr_emerg("kexec: the capture kernel changed since it was loaded (digest %016llx, now %016llx): not jumping to it\n",
+			 crash_seal.digest, digest);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/**
+ * crash_kexec_jump() - check and enter the loaded capture kernel
+ * @regs: the registers of the fault, or NULL for the caller's own
+ *
+ * For the one CPU that handles the crash (the crash chain's hand-off
+ * stage): checks the image against its seal, saves this CPU's registers
+ * and vmcoreinfo's crash time, shuts the machine down for the jump and
+ * jumps.
+ *
+ * Return: only on failure: -EBUSY if kexec is busy loading, -ENOENT if
+ * nothing is loaded, -EBADMSG or -EKEYREJECTED if the image is damaged,
+ * -EFAULT if the architecture could not jump.
+ */
+int __noclone crash_kexec_jump(struct pt_regs *regs)
+{
+	struct pt_regs fixed_regs;
+	struct kimage *image;
+	int ret;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	image = kexec_crash_image;
+	ret = image ? crash_image_check(image) : -ENOENT;
+	if (!ret) {
+		crash_setup_regs(&fixed_regs, regs);
+		crash_save_vmcoreinfo();
+		machine_crash_shutdown(&fixed_regs);
+		crash_handoff_jump(image);
+		ret = -EFAULT;
+	}
+	kexec_unlock();
+	return ret;
+}
+
+STACK_FRAME_NON_STANDARD(crash_kexec_jump);
+
 /**
  * __crash_kexec() - jump to the loaded capture kernel
  * @regs: the registers of the fault, or NULL for the caller's own
  *
- * For the one CPU that handles the crash (the crash chain's hand-off
- * stage): saves this CPU's registers and vmcoreinfo's crash time, shuts
- * the machine down for the jump and jumps.  Returns only if no capture
- * kernel is loaded or kexec is busy loading one.
+ * crash_kexec_jump() for callers that only care whether it returns.
  */
-void __noclone __crash_kexec(struct pt_regs *regs)
+void __crash_kexec(struct pt_regs *regs)
 {
-	struct pt_regs fixed_regs;
-
-	if (!kexec_trylock())
-		return;
-	if (kexec_crash_image) {
-		crash_setup_regs(&fixed_regs, regs);
-		crash_save_vmcoreinfo();
-		machine_crash_shutdown(&fixed_regs);
-		machine_kexec(kexec_crash_image);
-	}
-	kexec_unlock();
+	crash_kexec_jump(regs);
 }
-
-STACK_FRAME_NON_STANDARD(__crash_kexec);
 
 /**
  * crash_kexec() - jump to the capture kernel from outside a panic

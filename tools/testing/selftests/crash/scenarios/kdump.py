@@ -62,7 +62,9 @@ def one_low(size, base=None):
 
 
 reserved("crashkernel-size", "crashkernel=64M", one_low(64 * M))
-reserved("crashkernel-offset", "crashkernel=64M@512M",
+# nokaslr: a randomized kernel may itself sit at 512 MiB, and then the
+# offset is rightly refused as not free.
+reserved("crashkernel-offset", "crashkernel=64M@512M nokaslr",
          one_low(64 * M, 512 * M))
 reserved("crashkernel-ranges", "crashkernel=512M-2G:96M,2G-:128M",
          one_low(96 * M))
@@ -225,33 +227,123 @@ def kexec_disk(run):
         f.write(buf.getvalue())
 
 
-@scenario("kdump-smoke", cmdline="crashkernel=128M", timeout=240,
-          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
-boot1() {
-	tar -xf /dev/vdb -C /tmp bzImage initrd
-	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd \\
-		--append="console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices" &&
-		e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
-	e2e_crash PANIC
-}
-boot2() {
-	e2e_result capture=$(cat /proc/cmdline | grep -o 'elfcorehdr=[0-9a-fx]*')
-	e2e_result vmcore=$(stat -c %s /proc/vmcore)
-	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=2 2>/dev/null
-	cd /tmp && e2e_output hdr
-}
-""")
-def kdump_smoke(run):
-    """kexec -p -s loads a capture kernel into the region; a panic boots
-    it, and its /proc/vmcore starts with the ELF header built here, with a
-    note per CPU and the RAM outside the crash region."""
-    run.expect(r"^E2E: result loaded=1$")
-    run.expect_in_order(r"Kernel panic - not syncing: dumptest",
-                        r"E2E: result capture=elfcorehdr=0x[0-9a-f]+")
-    size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
-    if size < 512 * M:
-        raise CheckFailed("/proc/vmcore is only %d bytes" % size)
-    hdr = run.outputs.get("hdr", b"")
+NT_PRSTATUS = 1
+PR_REG = 112		# offset of pr_reg in x86-64's struct elf_prstatus
+REG_RIP, REG_RSP = 16, 19
+
+
+def elf_notes(buf):
+    """(name, type, desc) of every note in the PT_NOTE segments of the
+    ELF64 core file that @buf starts."""
+    phoff, = struct.unpack_from("<Q", buf, 32)
+    phentsize, phnum = struct.unpack_from("<HH", buf, 54)
+    notes = []
+    for i in range(phnum):
+        p_type, _, off, _, _, size = struct.unpack_from(
+            "<IIQQQQ", buf, phoff + i * phentsize)
+        if p_type != 4:		# PT_NOTE
+            continue
+        end = off + size
+        if end > len(buf):
+            raise CheckFailed("PT_NOTE ends at %d, beyond the %d bytes read"
+                              % (end, len(buf)))
+        while off + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", buf, off)
+            off += 12
+            name = buf[off:off + namesz].rstrip(b"\0").decode("latin-1")
+            off += (namesz + 3) & ~3
+            notes.append((name, ntype, buf[off:off + descsz]))
+            off += (descsz + 3) & ~3
+    return notes
+
+
+def check_vmcore_notes(run, hdr, cpus=2):
+    """One filled NT_PRSTATUS per CPU, and VMCOREINFO."""
     if hdr[:4] != b"\x7fELF" or hdr[16] != 4:	# ET_CORE
         raise CheckFailed("/proc/vmcore does not start with an ELF core "
                           "header")
+    notes = elf_notes(hdr)
+    prstatus = [d for n, t, d in notes if n == "CORE" and t == NT_PRSTATUS]
+    if len(prstatus) != cpus:
+        raise CheckFailed("%d NT_PRSTATUS notes for %d CPUs"
+                          % (len(prstatus), cpus))
+    for cpu, desc in enumerate(prstatus):
+        rip, rsp = (struct.unpack_from("<Q", desc, PR_REG + 8 * r)[0]
+                    for r in (REG_RIP, REG_RSP))
+        if not rip or not rsp:
+            raise CheckFailed("NT_PRSTATUS %d was not filled: rip %#x rsp "
+                              "%#x" % (cpu, rip, rsp))
+    if not any(n == "VMCOREINFO" for n, _, _ in notes):
+        raise CheckFailed("no VMCOREINFO note in /proc/vmcore")
+
+
+CAPTURE_APPEND = "console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices"
+
+
+def kdump_scenario(name, load, crash="PANIC"):
+    """Load a capture kernel with @load, crash with @crash, and check the
+    capture kernel's /proc/vmcore."""
+    @scenario(name, cmdline="crashkernel=128M", timeout=240,
+              disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	%s /tmp/bzImage --initrd=/tmp/initrd --append="%s" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
+	e2e_crash %s
+}
+boot2() {
+	e2e_result capture=$(cat /proc/cmdline | grep -o 'elfcorehdr=[0-9a-fx]*')
+	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
+	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=4 2>/dev/null
+	cd /tmp && e2e_output hdr
+}
+""" % (load, CAPTURE_APPEND, crash))
+    def run_check(run):
+        run.expect(r"^E2E: result loaded=1$")
+        run.expect_in_order(r"E2E: crashing with",
+                            r"Linux version",
+                            r"E2E: result capture=elfcorehdr=(0x[0-9a-f]+|[0-9]+)")
+        size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
+        if size < 512 * M:
+            raise CheckFailed("/proc/vmcore is only %d bytes" % size)
+        check_vmcore_notes(run, run.outputs.get("hdr", b""))
+    run_check.__doc__ = (
+        "`%s` loads a capture kernel; a %s crash with two CPUs enters it; "
+        "its /proc/vmcore has both CPUs' registers and vmcoreinfo"
+        % (load, crash))
+    return run_check
+
+
+kdump_scenario("kdump-smoke", "kexec -p -s")
+kdump_scenario("kdump-legacy", "kexec -p")
+kdump_scenario("kdump-sysrq", "kexec -p -s", crash="sysrq")
+
+
+@scenario("kdump-damaged", cmdline="crashkernel=128M", timeout=240,
+          kernels=PATCHED, disks=(("kexec.img", 64),), setup=kexec_disk,
+          guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" || exit
+	first=$(dmesg | sed -n 's/.*capture kernel sealed: [0-9]* segments from \\(0x[0-9a-f]*\\).*/\\1/p')
+	e2e_result first=$first
+	insmod /lib/modules/crash_stray_write_test.ko phys=$((first + 0x10))
+	e2e_crash PANIC
+}
+boot2() {
+	e2e_result capture=$(grep -c elfcorehdr= /proc/cmdline)
+}
+""" % CAPTURE_APPEND)
+def kdump_damaged(run):
+    """A byte of the loaded capture kernel changed by a stray write: the
+    hand-off refuses to jump, says why, the rest of the chain runs and the
+    machine reboots into this kernel, not into the damaged one."""
+    run.expect(r"^E2E: result first=0x[0-9a-f]+$")
+    run.expect(r"crash_stray_write_test: flipped the byte")
+    run.expect_in_order(
+        r"Kernel panic - not syncing: dumptest",
+        r"kexec: the capture kernel changed since it was loaded "
+        r"\(digest [0-9a-f]{16}, now [0-9a-f]{16}\): not jumping to it",
+        r"handoff\s+kexec\s+failed -(EBADMSG|74)",
+        r"E2E: boot 2",
+        r"E2E: result capture=0")
