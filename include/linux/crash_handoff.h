@@ -22,6 +22,9 @@ int crash_kexec_jump(struct pt_regs *regs);
 #ifdef CONFIG_X86_64
 int crash_handoff_prepare(struct kimage *image);
 void crash_handoff_jump(struct kimage *image);
+
+/* kexec_file_load of capture kernels entered without a purgatory */
+extern const struct kexec_file_ops crash_bzimage64_ops;
 #else
 static inline int crash_handoff_prepare(struct kimage *image)
 {

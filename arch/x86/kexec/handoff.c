@@ -27,7 +27,22 @@ static struct {
 	struct kimage *image;
 	phys_addr_t pgd;
 	phys_addr_t stack;
+	struct kimage *loaded;		/* by bzimage.c, with */
+	phys_addr_t boot_params;	/* where its boot_params are */
 } handoff;
+
+/**
+ * crash_handoff_set_boot_params() - enter an image with boot_params in %rsi
+ * @image: the crash image being loaded
+ * @params: physical address of its boot_params
+ *
+ * For a loader that puts the kernel's own entry point in image->start.
+ */
+void crash_handoff_set_boot_params(struct kimage *image, phys_addr_t params)
+{
+	handoff.loaded = image;
+	handoff.boot_params = params;
+}
 
 static void *handoff_page(void *image)
 {
@@ -108,9 +123,16 @@ void crash_handoff_jump(struct kimage *image)
 		pr_emerg("kexec: no jump was prepared for this capture kernel\n");
 		return;
 	}
+	if (handoff.loaded == image &&
+	    (handoff.boot_params < crashk_res.start ||
+	     handoff.boot_params > crashk_res.end)) {
+		pr_emerg("kexec: the capture kernel's boot_params are not in the crash region\n");
+		return;
+	}
 	local_irq_disable();
 	hw_breakpoint_disable();
 	cet_disable();
-	crash_trampoline(handoff.pgd, image->start, 0, handoff.stack,
-			 __pa_symbol(crash_trampoline_identity));
+	crash_trampoline(handoff.pgd, image->start,
+			 handoff.loaded == image ? handoff.boot_params : 0,
+			 handoff.stack, __pa_symbol(crash_trampoline_identity));
 }

@@ -3,6 +3,9 @@
 #define _X86_KEXEC_HANDOFF_H
 
 #include <linux/types.h>
+#include <asm/bootparam.h>
+
+struct kimage;
 
 /**
  * struct ident_map - page tables built for a jump out of this kernel
@@ -28,6 +31,19 @@ struct ident_map {
 int ident_map_add(struct ident_map *map, u64 va, u64 pa, u64 size);
 u64 ident_map_lookup(const struct ident_map *map, u64 va);
 u64 ident_map_entry(const struct ident_map *map, u64 va, unsigned int *level);
+
+/* bzimage.c: the checks and the memory map of its loader */
+struct kexec_e820 {
+	struct boot_e820_entry table[E820_MAX_ENTRIES_ZEROPAGE];
+	unsigned int nr;
+};
+
+const char *bzimage_check(const void *buf, unsigned long len, bool la57);
+int kexec_e820_add(struct kexec_e820 *map, u64 addr, u64 size, u32 type);
+int kexec_e820_finish(struct kexec_e820 *map);
+
+/* handoff.c: where the loaded image's boot_params are, 0 for none */
+void crash_handoff_set_boot_params(struct kimage *image, phys_addr_t params);
 
 /* trampoline.S: leave through @pgd for @entry; see there. */
 void crash_trampoline(u64 pgd, u64 entry, u64 boot_params, u64 stack,

@@ -280,10 +280,11 @@ def check_vmcore_notes(run, hdr, cpus=2):
 CAPTURE_APPEND = "console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices"
 
 
-def kdump_scenario(name, load, crash="PANIC"):
+def kdump_scenario(name, load, crash="PANIC", cmdline="crashkernel=128M",
+                   mem="1G", above_4g=False):
     """Load a capture kernel with @load, crash with @crash, and check the
     capture kernel's /proc/vmcore."""
-    @scenario(name, cmdline="crashkernel=128M", timeout=240,
+    @scenario(name, cmdline=cmdline, timeout=240, mem=mem,
               disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
 boot1() {
 	tar -xf /dev/vdb -C /tmp bzImage initrd
@@ -300,6 +301,8 @@ boot2() {
 """ % (load, CAPTURE_APPEND, crash))
     def run_check(run):
         run.expect(r"^E2E: result loaded=1$")
+        if above_4g:
+            kexec_segments_above_4g(run)
         run.expect_in_order(r"E2E: crashing with",
                             r"Linux version",
                             r"E2E: result capture=elfcorehdr=(0x[0-9a-f]+|[0-9]+)")
@@ -314,9 +317,23 @@ boot2() {
     return run_check
 
 
+def kexec_segments_above_4g(run):
+    """Where the loaded image is: upstream's kexec_file_load prints it with
+    pr_debug, ours when it seals it."""
+    text = run.boots[0]
+    ours = re.findall(r"capture kernel sealed: \d+ segments from (0x[0-9a-f]+)",
+                      text)
+    if run.kind == "baseline" and not ours:
+        return
+    if not ours or int(ours[-1], 16) < 4 * G:
+        raise CheckFailed("the capture kernel is not above 4 GiB: %s" % ours)
+
+
 kdump_scenario("kdump-smoke", "kexec -p -s")
 kdump_scenario("kdump-legacy", "kexec -p")
 kdump_scenario("kdump-sysrq", "kexec -p -s", crash="sysrq")
+kdump_scenario("kdump-high", "kexec -p -s", mem="6G",
+               cmdline="crashkernel=256M,high", above_4g=True)
 
 
 @scenario("kdump-damaged", cmdline="crashkernel=128M", timeout=240,
@@ -347,3 +364,43 @@ def kdump_damaged(run):
         r"handoff\s+kexec\s+failed -(EBADMSG|74)",
         r"E2E: boot 2",
         r"E2E: result capture=0")
+
+
+@scenario("kdump-too-small", cmdline="crashkernel=16M", kernels=PATCHED,
+          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s"
+	e2e_result status=$? loaded=$(cat /sys/kernel/kexec_crash_loaded)
+}
+""" % CAPTURE_APPEND)
+def kdump_too_small(run):
+    """A capture kernel that does not fit in the crash region is refused
+    at load time, with a message that says what did not fit where."""
+    run.expect(r"kexec: no room for the (kernel|initramfs) \(\d+ KiB\) in "
+               r"the crash region \(16 MiB\)")
+    run.expect(r"^E2E: result status=[1-9]\d* loaded=0$")
+
+
+@scenario("kexec-reboot", timeout=240,
+          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -l -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 e2e_second=1" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_loaded)
+	sync
+	kexec -e
+	e2e_result kexec -e returned $?
+}
+boot2() {
+	e2e_result second=$(grep -c e2e_second=1 /proc/cmdline)
+}
+""")
+def kexec_reboot(run):
+    """`kexec -l -s` then `kexec -e` shuts this kernel down and boots the
+    loaded one, without going through the firmware."""
+    run.expect(r"^E2E: result loaded=1$")
+    run.expect_in_order(r"E2E: boot 1", r"kexec_core: Starting new kernel",
+                        r"Linux version", r"E2E: boot 2",
+                        r"^E2E: result second=1$")
