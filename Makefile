@@ -84,7 +84,8 @@ help:
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
-	@echo '  make bench      benchmarks, ours over upstream in the same run'
+	@echo '  make bench      benchmarks, ours over upstream in the same run;'
+	@echo '                  BENCH="kdump boot" runs some'
 	@echo '  make patches    git-am-able series with cover letter (out/patches/)'
 	@echo '  make static     checkpatch --strict, W=1 and sparse on our code'
 	@echo '  make clean      remove builds and results, keep the base tree'
@@ -156,7 +157,7 @@ bench: kernel baseline $(INITRAMFS)
 	@python3 $(E2E_DIR)/bench.py --initramfs $(INITRAMFS) \
 		--out $(OUT)/bench \
 		--ours $(BUILD_PATCHED)/arch/x86/boot/bzImage \
-		--upstream $(BUILD_BASELINE)/arch/x86/boot/bzImage
+		--upstream $(BUILD_BASELINE)/arch/x86/boot/bzImage $(BENCH)
 
 patches: tree
 	@python3 $(REPO)/build/mkseries.py $(BASE) $(REPO) $(OUT)/patches

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Benchmarks, ours over upstream, measured in the same run.
 
-    bench.py --ours bzImage --upstream bzImage --initramfs X --out DIR
+    bench.py --ours bzImage --upstream bzImage --initramfs X --out DIR \
+        [--rounds N] [BENCH...]
 
 Each figure is measured on both kernels in alternation (so that a busy
 host slows both alike), ROUNDS times, and the median is reported with the
@@ -20,13 +21,18 @@ ratio ours/upstream.  Results go to DIR/bench.txt.
             extended netconsole target: messages per second of guest time
             between the first and the last received (their timestamps)
   nc-lost   of those 10,000, how many the host's socket never received
+  kdump     host wall time from the guest's LKDTM panic to the capture
+            kernel's first line of userspace output (the capture kernel
+            is the same kernel, loaded with kexec -p -s)
 """
 import argparse
+import io
 import os
 import re
 import shutil
 import statistics
 import sys
+import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -178,6 +184,42 @@ def nc_lost(kernel, initrd, workdir):
     return _nc_run(kernel, initrd, workdir)[1]
 
 
+KDUMP = """
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices" ||
+		exit
+	e2e_crash PANIC
+}
+boot2() { :; }
+"""
+
+
+def kdump_seconds(kernel, initrd, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, KDUMP)
+    img = os.path.join(workdir, "kexec.img")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(kernel, "bzImage")
+        t.add(initrd, "initrd")
+    with open(img, "wb") as f:
+        f.write(buf.getvalue())
+        f.truncate(64 << 20)
+    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
+              workdir, disks=[ctl, img])
+    try:
+        g.start()
+        m = g.wait_for(r"^E2E: crashing with PANIC", 120)
+        t0 = g.elapsed()
+        g.wait_for(r"^E2E: boot 2", 120, start=m.end())
+        return g.elapsed() - t0
+    finally:
+        g.stop()
+
+
 BENCHES = [
     ("boot", "s", "QEMU start to first userspace line", boot_seconds),
     ("panic", "s", "sysrq-c to the next boot's first line", panic_seconds),
@@ -189,6 +231,8 @@ BENCHES = [
      nc_rate),
     ("nc-lost", "msgs", "netconsole flood, messages never received",
      nc_lost),
+    ("kdump", "s", "LKDTM panic to the capture kernel's userspace",
+     kdump_seconds),
 ]
 
 
@@ -199,13 +243,20 @@ def main():
     ap.add_argument("--initramfs", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--rounds", type=int, default=ROUNDS)
+    ap.add_argument("names", nargs="*", metavar="BENCH",
+                    help="run only these (default: all)")
     args = ap.parse_args()
+    unknown = set(args.names) - {b[0] for b in BENCHES}
+    if unknown:
+        ap.error("no benchmark %s" % " ".join(sorted(unknown)))
     shutil.rmtree(args.out, ignore_errors=True)
 
     lines = ["benchmark    unit  ours(median)  upstream(median)  ours/upstream"
              "  what"]
     print(lines[0], flush=True)
     for name, unit, what, fn in BENCHES:
+        if args.names and name not in args.names:
+            continue
         got = {"ours": [], "upstream": []}
         for r in range(args.rounds):
             for kind, kernel in (("ours", args.ours),
