@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh OUTPUT [SELFTESTS]
 # The guest side of the end-to-end scenarios: Debian's busybox-static,
-# kexec-tools with the shared libraries it needs, guest/init, and the base
+# kexec-tools with the shared libraries it needs, guest/init, a static
+# build of guest/kexec_segments.c, and the base
 # tree's selftests directory SELFTESTS/pstore (run unchanged in the guest).
 # It does not depend on the kernel: test modules travel in a second
 # archive that e2e.py appends per kernel.
@@ -33,6 +34,9 @@ copy_prog() {
 	done
 }
 copy_prog /sbin/kexec
+# kexec_load() with segments no kexec-tools would pass
+${CC:-gcc} -static -O2 -Wall -o "$root/sbin/kexec-segments" \
+	"$here/guest/kexec_segments.c"
 
 if [ -n "$selftests" ]; then
 	mkdir -p "$root/e2e/selftests"

@@ -404,3 +404,39 @@ def kexec_reboot(run):
     run.expect_in_order(r"E2E: boot 1", r"kexec_core: Starting new kernel",
                         r"Linux version", r"E2E: boot 2",
                         r"^E2E: result second=1$")
+
+
+@scenario("kexec-segments", cmdline="crashkernel=64M", guest="""
+boot1() {
+	set -- $(grep -i "crash kernel" /proc/iomem |
+		sed 's/^ *\\([0-9a-f]*\\)-\\([0-9a-f]*\\) .*/0x\\1 0x\\2/')
+	s=$(($1)) e=$(($2 + 1))
+	e2e_result below=$(kexec-segments $s 4096 $((s - 4096)) 4096)
+	e2e_result past=$(kexec-segments $((e - 4096)) 8192)
+	e2e_result unaligned=$(kexec-segments $((s + 512)) 4096)
+	e2e_result overlap=$(kexec-segments $s 8192 $((s + 4096)) 4096)
+	e2e_result oddsize=$(kexec-segments $s 4097 $((s + 8192)) 4096)
+	e2e_result good=$(kexec-segments $s 4096 $((s + 8192)) 4096)
+	e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
+}
+""")
+def kexec_segments(run):
+    """kexec_load() segments outside the crash region, unaligned or
+    overlapping are refused before anything is copied, with the errno
+    upstream gives and (ours) a log line naming the segment; good ones
+    load and unload."""
+    for name, err in (("below", "EADDRNOTAVAIL"), ("past", "EADDRNOTAVAIL"),
+                      ("unaligned", "EADDRNOTAVAIL"), ("overlap", "EINVAL"),
+                      ("oddsize", "EADDRNOTAVAIL"), ("good", "ok")):
+        run.expect(r"^E2E: result %s=%s$" % (name, err))
+    run.expect(r"^E2E: result loaded=0$")
+    if run.kind != "patched":
+        return
+    for why in (r"segment 1 \(0x[0-9a-f]+-0x[0-9a-f]+\) is outside the "
+                r"crash region",
+                r"segment 0 \(0x[0-9a-f]+-0x[0-9a-f]+\) is outside the "
+                r"crash region",
+                r"segment 0 \(0x[0-9a-f]+\+0x1000\) is not page aligned",
+                r"segment 1 overlaps segment 0",
+                r"segment 0 \(0x[0-9a-f]+\+0x1001\) is not page aligned"):
+        run.expect(r"kexec: refusing the image: " + why)
