@@ -440,3 +440,29 @@ def kexec_segments(run):
                 r"segment 1 overlaps segment 0",
                 r"segment 0 \(0x[0-9a-f]+\+0x1001\) is not page aligned"):
         run.expect(r"kexec: refusing the image: " + why)
+
+
+@scenario("kexec-unload", cmdline="crashkernel=128M",
+          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+state() {
+	echo "$(cat /sys/kernel/kexec_crash_loaded)$(cat /sys/kernel/kexec_loaded)"
+}
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	e2e_result before=$(state)
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s"
+	e2e_result file=$(state)
+	kexec -p -u
+	e2e_result unloaded=$(state)
+	kexec -p /tmp/bzImage --initrd=/tmp/initrd --append="%s"
+	e2e_result legacy=$(state)
+	kexec -p -u
+	e2e_result again=$(state)
+}
+""" % (CAPTURE_APPEND, CAPTURE_APPEND))
+def kexec_unload(run):
+    """/sys/kernel/kexec_crash_loaded (and kexec_loaded, which stays 0)
+    follow capture kernels loaded both ways and unloaded."""
+    for name, state in (("before", "00"), ("file", "10"), ("unloaded", "00"),
+                        ("legacy", "10"), ("again", "00")):
+        run.expect(r"^E2E: result %s=%s$" % (name, state))
