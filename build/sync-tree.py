@@ -34,6 +34,7 @@ OVERLAY = {
     "drivers": "drivers",
     "Documentation": "Documentation",
     "tools/testing": "tools/testing",
+    "tools/crash": "tools/crash",
 }
 STATE = ".crash-sync"
 SKIP_SUFFIXES = (".pyc", "~", ".orig", ".rej")

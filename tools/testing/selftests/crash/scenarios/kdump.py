@@ -6,6 +6,7 @@ import io
 import os
 import re
 import struct
+import subprocess
 import tarfile
 
 from . import CheckFailed, scenario
@@ -466,3 +467,95 @@ def kexec_unload(run):
     for name, state in (("before", "00"), ("file", "10"), ("unloaded", "00"),
                         ("legacy", "10"), ("again", "00")):
         run.expect(r"^E2E: result %s=%s$" % (name, state))
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
+MKCAPTURE = os.path.join(REPO, "tools", "crash", "mkcapture")
+
+
+def capture_disk(run):
+    """The kernel and a capture initramfs from tools/crash/mkcapture that
+    saves /proc/vmcore to the third disk."""
+    capture = os.path.join(run.workdir, "capture.img")
+    subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"],
+                   check=True, capture_output=True)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(run.kernel, "bzImage")
+        t.add(capture, "capture")
+    with open(os.path.join(run.workdir, "kexec.img"), "r+b") as f:
+        f.write(buf.getvalue())
+
+
+def host(run, args, what):
+    p = subprocess.run(args, capture_output=True, text=True, cwd=run.workdir)
+    with open(os.path.join(run.workdir, what + ".out"), "w") as f:
+        f.write(p.stdout + p.stderr)
+    if p.returncode:
+        raise CheckFailed("%s failed (%d): %s" % (what, p.returncode,
+                                                   p.stderr.strip()[-300:]))
+    return p.stdout
+
+
+@scenario("kdump-capture", cmdline="crashkernel=128M", timeout=300,
+          disks=(("kexec.img", 64), ("vmcore.img", 1100)),
+          setup=capture_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage capture
+	kexec -p -s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
+	e2e_crash PANIC
+}
+boot2() {
+	:
+}
+""" % CAPTURE_APPEND)
+def kdump_capture(run):
+    """The capture initramfs of tools/crash/mkcapture saves /proc/vmcore
+    to a disk; on the host, readelf finds both CPUs' notes and
+    vmcoreinfo, makedumpfile extracts the log with the panic and filters
+    the dump, and gdb reads the kernel's release from it (KASLR on) and
+    has the panicking task among its threads."""
+    run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to dev:/dev/vdc")
+    release = run.expect(r"Linux version (\S+)").group(1)
+    vmcore = os.path.join(run.workdir, "vmcore.img")
+    notes = host(run, ["readelf", "-n", "-W", vmcore], "readelf")
+    if notes.count("NT_PRSTATUS") != 2 or "VMCOREINFO" not in notes:
+        raise CheckFailed("readelf: %d NT_PRSTATUS notes, VMCOREINFO %s"
+                          % (notes.count("NT_PRSTATUS"),
+                             "present" if "VMCOREINFO" in notes else
+                             "missing"))
+    host(run, ["makedumpfile", "--dump-dmesg", vmcore, "dmesg.txt"],
+         "makedumpfile-dmesg")
+    with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
+        run.expect(r"Kernel panic - not syncing: dumptest", f.read(),
+                   "makedumpfile --dump-dmesg")
+    host(run, ["makedumpfile", "-c", "-d", "31", vmcore, "vmcore.d31"],
+         "makedumpfile-filter")
+    filtered = os.path.getsize(os.path.join(run.workdir, "vmcore.d31"))
+    os.unlink(os.path.join(run.workdir, "vmcore.d31"))
+    if filtered > 64 << 20:
+        raise CheckFailed("makedumpfile -c -d 31 left %d bytes" % filtered)
+    with open(vmcore, "rb") as f:
+        hdr = f.read(1 << 16)
+    info = {}
+    for name, _, desc in elf_notes(hdr):
+        if name == "VMCOREINFO":
+            info = dict(line.split("=", 1) for line in
+                        desc.decode("latin-1").splitlines() if "=" in line)
+    offset = info.get("KERNELOFFSET", "0")
+    vmlinux = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.dirname(run.kernel)))), "vmlinux")
+    out = host(run, ["gdb", "-batch", "-nx",
+                     "-ex", "symbol-file -o 0x%s %s" % (offset, vmlinux),
+                     "-ex", "core-file %s" % vmcore,
+                     "-ex", "p init_uts_ns.name.release",
+                     "-ex", "info threads"], "gdb")
+    if '"%s"' % release not in out:
+        raise CheckFailed("gdb read %r, not the release %s"
+                          % (out.strip()[-200:], release))
+    # a thread per CPU note, one of them the panicking task
+    pid = run.expect(r"CPU: \d+ UID: \d+ PID: (\d+) Comm: ").group(1)
+    if not re.search(r"\b(LWP|process) %s\b" % pid, out):
+        raise CheckFailed("gdb has no thread for the panicking PID %s: %r"
+                          % (pid, out.strip()[-300:]))
+    os.unlink(vmcore)	# 1 GiB per run; kept when a check fails
