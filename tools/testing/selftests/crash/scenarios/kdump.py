@@ -459,13 +459,18 @@ boot1() {
 	e2e_result legacy=$(state)
 	kexec -p -u
 	e2e_result again=$(state)
+	kexec -p -s /tmp/bzImage --append="%s"
+	e2e_result noinitramfs=$(state)
+	kexec -p -u
 }
-""" % (CAPTURE_APPEND, CAPTURE_APPEND))
+""" % (CAPTURE_APPEND, CAPTURE_APPEND, CAPTURE_APPEND))
 def kexec_unload(run):
     """/sys/kernel/kexec_crash_loaded (and kexec_loaded, which stays 0)
-    follow capture kernels loaded both ways and unloaded."""
+    follow capture kernels loaded both ways (and without an initramfs)
+    and unloaded."""
     for name, state in (("before", "00"), ("file", "10"), ("unloaded", "00"),
-                        ("legacy", "10"), ("again", "00")):
+                        ("legacy", "10"), ("again", "00"),
+                        ("noinitramfs", "10")):
         run.expect(r"^E2E: result %s=%s$" % (name, state))
 
 
