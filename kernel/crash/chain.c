@@ -313,7 +313,8 @@ static void crash_run_begin(struct crash_chain *c,
 	r->cur = NULL;
 	r->stage_idx = 0;
 	r->start = c->clock();
-	r->printed_before_persist = false;
+	r->printed_stages = 0;
+	r->printed = 0;
 	/* crash_kexec_post_notifiers: the notifiers right after capture */
 	for (i = 0; i < CRASH_NR_STAGES; i++) {
 		if (c->legacy_first && c->order[i] == CRASH_STAGE_LEGACY)
@@ -394,11 +395,17 @@ static bool crash_run_walk(struct crash_chain *c, unsigned int first,
 						 0, 0);
 				continue;
 			}
-			/* Let the records persist writes hold the receipt so far. */
-			if (stage == CRASH_STAGE_PERSIST &&
-			    !r->printed_before_persist && r->receipt.nr_lines) {
-				r->printed_before_persist = true;
-				crash_run_print(c, 0, false);
+			/*
+			 * Let the records persist writes, and the log a capture
+			 * kernel finds, hold the receipt so far.
+			 */
+			if ((stage == CRASH_STAGE_PERSIST ||
+			     stage == CRASH_STAGE_HANDOFF) &&
+			    !(r->printed_stages & BIT(stage)) &&
+			    r->receipt.nr_lines > r->printed) {
+				r->printed_stages |= BIT(stage);
+				crash_run_print(c, r->printed, false);
+				r->printed = r->receipt.nr_lines;
 			}
 			r->cur = h;
 			r->cur_start = c->clock();

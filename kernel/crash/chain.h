@@ -61,7 +61,8 @@ struct crash_run {
 	struct crash_handler *cur;	/* handler running now, or NULL */
 	u64 start, stage_start, cur_start;
 	unsigned long generation;	/* bumped when a run ends */
-	bool printed_before_persist;
+	unsigned int printed_stages;	/* BIT(stage): receipt printed before */
+	unsigned int printed;		/* receipt lines printed so far */
 	struct crash_receipt receipt;
 };
 

@@ -6,16 +6,20 @@ has configured, then report what each target captured.
     demo.py --kernel bzImage --initramfs e2e.cpio.gz --out DIR
 
 The guest boots with each target's command line and devices, crashes
-with LKDTM PANIC, reboots (panic=1), collects on its second boot what
-the targets left in it, and powers off.  The report (also in
+with LKDTM PANIC, enters its capture kernel, which saves the dump and
+reboots, collects on its next boot what the targets left in it, and
+powers off.  The report (also in
 DIR/report.txt) has one block per target: captured or not, where the
 artifact is, its size, and the crash line it holds.
 """
 import argparse
+import io
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,6 +29,8 @@ from qemu import Guest, GuestError  # noqa: E402
 
 CRASH = "PANIC"
 CRASH_LINE = r"Kernel panic - not syncing: dumptest"
+HERE = os.path.dirname(os.path.abspath(__file__))
+MKCAPTURE = os.path.join(HERE, "..", "..", "..", "crash", "mkcapture")
 
 
 class Target:
@@ -36,8 +42,9 @@ class Target:
     collect = ""
     net = False
 
-    def start(self):
-        """Before the guest boots."""
+    def start(self, outdir, kernel):
+        """Before the guest boots: the disks it needs, in order."""
+        return []
 
     def report(self, outdir, log, outputs):
         """(captured, artifact path, the crash line it holds)"""
@@ -108,10 +115,11 @@ class Netconsole(Target):
     name = "netconsole"
     net = True
 
-    def start(self):
+    def start(self, outdir, kernel):
         self.rx = receiver.UdpReceiver()
         self.cmdline = ("netconsole=+6666@10.0.2.15/eth0,%d@10.0.2.2/"
                         % self.rx.port)
+        return []
 
     def report(self, outdir, log, outputs):
         datagrams = self.rx.stop()
@@ -126,20 +134,79 @@ class Netconsole(Target):
         return False, path, None
 
 
-TARGETS = [SerialConsole(), Ramoops(), Mtdoops(), Netconsole()]
+class Kdump(Target):
+    """kdump: this kernel as its own capture kernel, with an initramfs
+    from tools/crash/mkcapture that saves /proc/vmcore to a disk (vdc)."""
+    name = "kdump"
+    cmdline = "crashkernel=128M"
+    prepare = ("tar -xf /dev/vdb -C /tmp bzImage capture && "
+               "kexec -p -s /tmp/bzImage --initrd=/tmp/capture "
+               "--append='console=ttyS0 panic=10 maxcpus=1 reset_devices'")
+
+    def start(self, outdir, kernel):
+        capture = os.path.join(outdir, "capture.img")
+        subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"],
+                       check=True, capture_output=True)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as t:
+            t.add(kernel, "bzImage")
+            t.add(capture, "capture")
+        kexec = os.path.join(outdir, "kexec.img")
+        self.vmcore = os.path.join(outdir, "vmcore")
+        with open(kexec, "wb") as f:
+            f.write(buf.getvalue())
+            f.truncate(64 << 20)
+        with open(self.vmcore, "wb") as f:
+            f.truncate(1100 << 20)
+        return [kexec, self.vmcore]
+
+    def report(self, outdir, log, outputs):
+        m = re.search(r"mkcapture: saved /proc/vmcore \((\d+) bytes\)", log)
+        if not m:
+            return False, None, None
+        dmesg = os.path.join(outdir, "vmcore-dmesg.txt")
+        subprocess.run(["makedumpfile", "--dump-dmesg", self.vmcore, dmesg],
+                       capture_output=True)
+        notes = subprocess.run(["readelf", "-n", self.vmcore],
+                               capture_output=True, text=True).stdout
+        text = ""
+        if os.path.exists(dmesg):
+            with open(dmesg, errors="replace") as f:
+                text = f.read()
+        line = re.search(r"^.*%s.*$" % CRASH_LINE, text, re.M)
+        if not line:
+            return False, self.vmcore, None
+        return True, self.vmcore, (
+            "%s  (in the dump's log; %s bytes saved, %d CPU notes)"
+            % (line.group(0).strip(), m.group(1),
+               notes.count("NT_PRSTATUS")))
+
+
+TARGETS = [SerialConsole(), Ramoops(), Mtdoops(), Netconsole(), Kdump()]
 
 
 def panic_receipt(log):
-    """The crash chain's receipt of the first panic run, as printed."""
-    m = re.search(r"^.*crash_chain: (panic run: .*)$", log, re.M)
-    if not m:
-        return []
-    lines = [m.group(1)]
-    for line in log[m.end() + 1:].splitlines():
-        r = re.match(r"^.*crash_chain:   (.*)$", line)
-        if not r:
-            break
-        lines.append(r.group(1))
+    """The crash chain's receipt of the first panic run, as printed: its
+    summary and lines, or when the run jumped to a capture kernel, the
+    lines it printed before the persist and hand-off stages."""
+    first = re.split(r"(?m)^(?=.*Linux version )", log)
+    first = [p for p in first if "Linux version " in p][:1]
+    text = first[0] if first else ""
+    m = re.search(r"^.*crash_chain: (panic run: .*)$", text, re.M)
+    heads = [m] if m else list(re.finditer(
+        r"^.*crash_chain: (receipt so far:)$", text, re.M))
+    lines = []
+    for head in heads:
+        if not m and not lines:
+            lines.append("(the run jumped to the capture kernel; the lines "
+                         "printed before that)")
+        elif m:
+            lines.append(head.group(1))
+        for line in text[head.end() + 1:].splitlines():
+            r = re.match(r"^.*crash_chain:   (.*)$", line)
+            if not r:
+                break
+            lines.append(r.group(1))
     return lines
 
 
@@ -172,15 +239,16 @@ def main():
     os.makedirs(args.out)
     ctl = os.path.join(args.out, "control.img")
     e2e.make_control_disk(ctl, guest_script(TARGETS))
+    disks = [ctl]
     for t in TARGETS:
-        t.start()
+        disks += t.start(args.out, args.kernel)
     cmdline = " ".join(filter(None, [e2e.BASE_CMDLINE, "panic=1"] +
                               [t.cmdline for t in TARGETS]))
     initrd = e2e.initrd_with_modules(args.initramfs,
                                      os.path.dirname(args.vmlinux),
                                      args.out) if args.vmlinux \
         else args.initramfs
-    guest = Guest(args.kernel, initrd, cmdline, args.out, disks=[ctl],
+    guest = Guest(args.kernel, initrd, cmdline, args.out, disks=disks,
                   net=any(t.net for t in TARGETS))
     print("demo: booting %s, crashing it with LKDTM %s" % (args.kernel,
                                                           CRASH))
