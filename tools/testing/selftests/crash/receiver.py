@@ -56,6 +56,40 @@ class UdpReceiver:
         return b"".join(self.datagrams).decode(errors="replace")
 
 
+class TcpReceiver:
+    """Accept one connection on 127.0.0.1:port in a thread and write what
+    it sends to @path, until it closes; stop() waits for that."""
+
+    def __init__(self, path, port=0):
+        self.path = path
+        self.bytes = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn, open(self.path, "wb") as f:
+            while True:
+                data = conn.recv(1 << 20)
+                if not data:
+                    break
+                f.write(data)
+                self.bytes += len(data)
+
+    def stop(self, timeout=30):
+        """Wait up to @timeout s for the sender to finish; bytes received."""
+        self._thread.join(timeout)
+        self.sock.close()
+        return self.bytes
+
+
 def reassemble(datagrams):
     """Extended-format datagrams to whole messages: [(header, body)].
 

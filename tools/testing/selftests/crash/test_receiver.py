@@ -60,3 +60,18 @@ class Socket(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Tcp(unittest.TestCase):
+    def test_one_connection_to_a_file(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "dump")
+            rx = receiver.TcpReceiver(path)
+            data = bytes(range(256)) * 4096
+            with socket.create_connection(("127.0.0.1", rx.port)) as s:
+                s.sendall(data)
+            self.assertEqual(rx.stop(5), len(data))
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), data)

@@ -7,9 +7,14 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import tarfile
 
 from . import CheckFailed, scenario
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+import receiver  # noqa: E402
 
 PATCHED = ("patched",)
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -564,3 +569,54 @@ def kdump_capture(run):
         raise CheckFailed("gdb has no thread for the panicking PID %s: %r"
                           % (pid, out.strip()[-300:]))
     os.unlink(vmcore)	# 1 GiB per run; kept when a check fails
+
+
+def capture_net(run):
+    """A capture initramfs that sends the filtered dump to a TCP receiver
+    on the host, and the receiver."""
+    rx = receiver.TcpReceiver(os.path.join(run.workdir, "vmcore.flat"))
+    run.data["tcp"] = rx
+    capture = os.path.join(run.workdir, "capture.img")
+    subprocess.run([MKCAPTURE, "-o", capture, "-f", "-t",
+                    "net:10.0.2.2:%d" % rx.port, "-n", "10.0.2.15/24,10.0.2.2"],
+                   check=True, capture_output=True)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add(run.kernel, "bzImage")
+        t.add(capture, "capture")
+    with open(os.path.join(run.workdir, "kexec.img"), "r+b") as f:
+        f.write(buf.getvalue())
+
+
+@scenario("kdump-capture-net", cmdline="crashkernel=160M", timeout=300,
+          net=True, disks=(("kexec.img", 64),), setup=capture_net,
+          teardown=lambda run: run.data["tcp"].stop(0), guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage capture
+	kexec -p -s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
+	e2e_crash PANIC
+}
+boot2() {
+	:
+}
+""" % CAPTURE_APPEND)
+def kdump_capture_net(run):
+    """mkcapture -f -t net:...: the capture kernel filters the dump with
+    makedumpfile and sends it over TCP; on the host makedumpfile -R
+    rebuilds it and --dump-dmesg finds the panic in it."""
+    run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+               r"net:10\.0\.2\.2:\d+")
+    got = run.data["tcp"].stop()
+    if not got:
+        raise CheckFailed("the receiver got nothing")
+    flat = os.path.join(run.workdir, "vmcore.flat")
+    with open(flat, "rb") as f:
+        p = subprocess.run(["makedumpfile", "-R", "vmcore"], stdin=f,
+                           capture_output=True, text=True, cwd=run.workdir)
+    if p.returncode:
+        raise CheckFailed("makedumpfile -R failed: %s" % p.stderr[-300:])
+    host(run, ["makedumpfile", "--dump-dmesg", "vmcore", "dmesg.txt"],
+         "makedumpfile-dmesg")
+    with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
+        run.expect(r"Kernel panic - not syncing: dumptest", f.read(),
+                   "makedumpfile --dump-dmesg of the received dump")
