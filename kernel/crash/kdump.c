@@ -129,7 +129,7 @@ int __noclone crash_kexec_jump(struct pt_regs *regs)
 		crash_setup_regs(&fixed_regs, regs);
 		crash_save_vmcoreinfo();
 		machine_crash_shutdown(&fixed_regs);
-		crash_handoff_jump(image);
+		machine_kexec(image);
 		ret = -EFAULT;
 	}
 	kexec_unlock();

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kexec_file_load of a bzImage64 capture kernel, entered at its 64-bit
- * entry point by the crash hand-off, with no purgatory in between: the
- * hand-off checks the image itself before the jump (kdump.c) and passes
- * boot_params in %rsi (trampoline.S).
+ * kexec_file_load of a bzImage64 kernel, entered at its 64-bit entry point
+ * by the hand-off, with no purgatory in between: the hand-off checks the
+ * image itself before the jump (kdump.c, handoff.c), copies it into place
+ * and passes boot_params in %rsi (trampoline.S).
  *
- * Segments, all inside the crash region: the ELF core header, boot_params
- * with the command line after it, the kernel, the initramfs.  The capture
- * kernel's memory map has the crash regions (but the ELF header) as its
- * RAM, the first MiB, and the firmware's ACPI and reserved ranges.
+ * Segments: the ELF core header (capture kernels only), boot_params with
+ * the command line after it, the kernel, the initramfs; for a capture
+ * kernel all inside the crash region.  A capture kernel's memory map has
+ * the crash regions (but the ELF header) as its RAM, the first MiB, and
+ * the firmware's ACPI and reserved ranges; a kernel to boot now gets this
+ * kernel's map.
  *
- * Other kexec_file loads are upstream's bzImage64 loader's, with its
- * purgatory.
+ * A kernel to boot now on an EFI machine goes to upstream's bzImage64
+ * loader, which passes EFI's memory map on, with its purgatory.
  */
 #include <linux/crash_handoff.h>
 #include <linux/crash_reserve.h>
+#include <linux/efi.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
 #include <linux/log2.h>
@@ -26,6 +29,7 @@
 
 #include <asm/bootparam.h>
 #include <asm/crash.h>
+#include <asm/e820/api.h>
 #include <asm/e820/types.h>
 #include <asm/kexec-bzimage64.h>
 #include <asm/setup.h>
@@ -212,6 +216,7 @@ static int crash_e820(struct kimage *image, struct kexec_e820 *map)
 struct bzimage_load {
 	void *upstream;
 	struct boot_params *params;
+	struct kimage *image;		/* loaded by us, to seal */
 };
 
 static int bzimage_add(struct kimage *image, const char *what, void *buf,
@@ -228,20 +233,38 @@ static int bzimage_add(struct kimage *image, const char *what, void *buf,
 	int ret = kexec_add_buffer(&kbuf);
 
 	if (ret)
-		pr_err("kexec: no room for the %s (%lu KiB) in the crash region (%llu MiB): %d\n",
-		       what, memsz >> 10, resource_size(&crashk_res) >> 20,
-		       ret);
+		pr_err("kexec: no room for the %s (%lu KiB) in %s (%llu MiB): %d\n",
+		       what, memsz >> 10,
+		       image->type == KEXEC_TYPE_CRASH ? "the crash region" :
+		       "free RAM",
+		       image->type == KEXEC_TYPE_CRASH ?
+		       resource_size(&crashk_res) >> 20 :
+		       (u64)totalram_pages() >> (20 - PAGE_SHIFT), ret);
 	*addr = kbuf.mem;
 	return ret;
 }
 
-static int bzimage_load_crash(struct kimage *image, struct bzimage_load *load,
-			      char *kernel, unsigned long kernel_len,
-			      char *initrd, unsigned long initrd_len,
-			      char *cmdline, unsigned long cmdline_len)
+/* A kernel to boot now: this kernel's memory map, as upstream gives it. */
+static int kexec_e820(struct kexec_e820 *map)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < e820_table_kexec->nr_entries && !ret; i++)
+		ret = kexec_e820_add(map, e820_table_kexec->entries[i].addr,
+				     e820_table_kexec->entries[i].size,
+				     e820_table_kexec->entries[i].type);
+	return ret ?: kexec_e820_finish(map);
+}
+
+static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
+			     char *kernel, unsigned long kernel_len,
+			     char *initrd, unsigned long initrd_len,
+			     char *cmdline, unsigned long cmdline_len)
 {
 	const struct setup_header *h = bzimage_header(kernel);
 	unsigned long setup = bzimage_setup_size(h), size, params, entry;
+	bool crash = image->type == KEXEC_TYPE_CRASH;
 	unsigned long initrd_addr = 0;
 	struct kexec_e820 *map;
 	struct boot_params *bp;
@@ -253,7 +276,7 @@ static int bzimage_load_crash(struct kimage *image, struct bzimage_load *load,
 		       h->cmdline_size);
 		return -EINVAL;
 	}
-	ret = crash_load_segments(image);
+	ret = crash ? crash_load_segments(image) : 0;
 	if (ret) {
 		pr_err("kexec: no room for the ELF core header in the crash region: %d\n",
 		       ret);
@@ -281,7 +304,8 @@ static int bzimage_load_crash(struct kimage *image, struct bzimage_load *load,
 	if (!ret && initrd)
 		ret = bzimage_add(image, "initramfs", initrd, initrd_len,
 				  initrd_len, PAGE_SIZE, SZ_16M, &initrd_addr);
-	ret = ret ?: crash_e820(image, map);
+	if (!ret)
+		ret = crash ? crash_e820(image, map) : kexec_e820(map);
 	if (ret == -E2BIG || ret == -EINVAL)
 		pr_err("kexec: cannot describe the capture kernel's memory in boot_params: %d\n",
 		       ret);
@@ -289,8 +313,8 @@ static int bzimage_load_crash(struct kimage *image, struct bzimage_load *load,
 		goto out;
 
 	line = (char *)(bp + 1);
-	size = scnprintf(line, ELFCOREHDR_LEN, "elfcorehdr=0x%lx ",
-			 image->elf_load_addr);
+	size = crash ? scnprintf(line, ELFCOREHDR_LEN, "elfcorehdr=0x%lx ",
+				 image->elf_load_addr) : 0;
 	if (cmdline_len)
 		memcpy(line + size, cmdline, cmdline_len);
 	params += sizeof(*bp);
@@ -336,10 +360,15 @@ static void *bzimage_load(struct kimage *image, char *kernel,
 
 	if (!load)
 		return ERR_PTR(-ENOMEM);
-	if (image->type == KEXEC_TYPE_CRASH) {
-		ret = bzimage_load_crash(image, load, kernel, kernel_len,
-					 initrd, initrd_len, cmdline,
-					 cmdline_len);
+	/*
+	 * Firmware state this loader does not pass on: EFI's memory map and
+	 * runtime services for a kernel to boot now.
+	 */
+	if (image->type == KEXEC_TYPE_CRASH || !efi_enabled(EFI_BOOT)) {
+		ret = bzimage_load_ours(image, load, kernel, kernel_len,
+					initrd, initrd_len, cmdline,
+					cmdline_len);
+		load->image = image;
 	} else {
 		load->upstream = kexec_bzImage64_ops.load(image, kernel,
 							  kernel_len, initrd,
@@ -363,6 +392,8 @@ static int bzimage_cleanup(void *data)
 
 	if (!load)
 		return 0;
+	if (load->image)
+		crash_handoff_seal(load->image);
 	if (load->upstream)
 		kexec_bzImage64_ops.cleanup(load->upstream);
 	kfree(load->upstream);

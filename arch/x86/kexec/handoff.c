@@ -1,47 +1,130 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The jump from a crashed x86-64 kernel into its capture kernel.
+ * The jump from this x86-64 kernel into the next one: a capture kernel at
+ * a crash, or a kernel loaded for `kexec -e`.
  *
- * Everything is prepared when the capture kernel is loaded, inside the
- * crash region so that it shares the region's protection: page tables that
- * map the low 4 GiB and all RAM virtual == physical plus the trampoline's
- * own text, and a stack page.  At the crash, the trampoline switches to
- * them and enters the loaded image (a purgatory, from kexec_file_load or
- * kexec-tools) in 64-bit mode: no copying, no 32-bit detour, and the image
- * may sit anywhere in RAM, above 4 GiB too.
+ * Everything is prepared when the image is loaded, in pages kexec keeps
+ * clear of what it will copy (for a capture kernel: inside the crash
+ * region, so that they share its protection): page tables that map the
+ * low 4 GiB and all RAM virtual == physical plus the trampoline's text, a
+ * copy of the trampoline's second part, and a stack page.  At the jump,
+ * the trampoline switches to those tables, copies a `kexec -e` image into
+ * place (a capture kernel is in place already) and enters the image (the
+ * kernel's 64-bit entry, or a purgatory) in 64-bit mode: no 32-bit detour,
+ * and the image may sit anywhere in RAM, above 4 GiB too.
  */
 #include <linux/crash_handoff.h>
 #include <linux/ioport.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/reboot.h>
 #include <linux/sizes.h>
+#include <linux/xxhash.h>
 
 #include <asm/cpu.h>
 #include <asm/debugreg.h>
 
 #include "handoff.h"
 
-/* What was prepared, and for which image; kexec_lock serializes. */
-static struct {
+/*
+ * What was prepared, per image type (KEXEC_TYPE_DEFAULT, KEXEC_TYPE_CRASH)
+ * and for which image; kexec_lock serializes.
+ */
+static struct handoff {
 	struct kimage *image;
 	phys_addr_t pgd;
 	phys_addr_t stack;
+	phys_addr_t page;		/* the trampoline's second part */
 	struct kimage *loaded;		/* by bzimage.c, with */
 	phys_addr_t boot_params;	/* where its boot_params are */
-} handoff;
+	u64 digest;			/* of a kexec -e image, if sealed */
+	bool sealed;
+} handoff[2];
+
+static struct handoff *handoff_of(struct kimage *image)
+{
+	return &handoff[image->type == KEXEC_TYPE_CRASH];
+}
 
 /**
  * crash_handoff_set_boot_params() - enter an image with boot_params in %rsi
- * @image: the crash image being loaded
+ * @image: the image being loaded
  * @params: physical address of its boot_params
  *
  * For a loader that puts the kernel's own entry point in image->start.
  */
 void crash_handoff_set_boot_params(struct kimage *image, phys_addr_t params)
 {
-	handoff.loaded = image;
-	handoff.boot_params = params;
+	handoff_of(image)->loaded = image;
+	handoff_of(image)->boot_params = params;
+}
+
+/**
+ * crash_handoff_forget() - an image is being freed
+ * @image: the image
+ */
+void crash_handoff_forget(struct kimage *image)
+{
+	struct handoff *h = handoff_of(image);
+
+	if (h->image == image)
+		h->image = NULL;
+	if (h->loaded == image)
+		h->loaded = NULL;
+}
+
+/**
+ * crash_handoff_prepared() - whether the jump into @image is ours
+ * @image: a loaded image
+ *
+ * Return: true if crash_handoff_prepare() prepared it.
+ */
+bool crash_handoff_prepared(struct kimage *image)
+{
+	return handoff_of(image)->image == image;
+}
+
+/*
+ * A digest of what a kexec -e image will copy: each destination and the
+ * source pages after it, in order.
+ */
+static u64 handoff_source_digest(struct kimage *image)
+{
+	kimage_entry_t *ptr = &image->head, entry;
+	struct xxh64_state state;
+
+	xxh64_reset(&state, 0);
+	while ((entry = *ptr) && !(entry & IND_DONE)) {
+		if (entry & IND_INDIRECTION) {
+			ptr = boot_phys_to_virt(entry & PAGE_MASK);
+			continue;
+		}
+		if (entry & IND_DESTINATION)
+			xxh64_update(&state, &entry, sizeof(entry));
+		else if (entry & IND_SOURCE)
+			xxh64_update(&state, boot_phys_to_virt(entry & PAGE_MASK),
+				     PAGE_SIZE);
+		ptr++;
+	}
+	return xxh64_digest(&state);
+}
+
+/**
+ * crash_handoff_seal() - take the digest of a loaded kexec -e image
+ * @image: the image, its segments copied in
+ *
+ * For a loader without a purgatory (which would check the image after
+ * the jump): crash_handoff_jump() checks it before.
+ */
+void crash_handoff_seal(struct kimage *image)
+{
+	struct handoff *h = handoff_of(image);
+
+	if (image->type == KEXEC_TYPE_CRASH || h->image != image)
+		return;
+	h->digest = handoff_source_digest(image);
+	h->sealed = true;
 }
 
 static void *handoff_page(void *image)
@@ -63,14 +146,14 @@ static int map_ram(struct resource *res, void *map)
 }
 
 /**
- * crash_handoff_prepare() - build the jump's page tables for a capture image
- * @image: the crash image being loaded
+ * crash_handoff_prepare() - build what the jump into an image needs
+ * @image: the image being loaded
  *
  * The low 4 GiB is mapped whole: a purgatory copies the legacy low memory
  * and the next kernel may read firmware tables before it has page tables
  * of its own.
  *
- * Return: 0, or a negative errno if the crash region has no room.
+ * Return: 0, or a negative errno if there was no room.
  */
 int crash_handoff_prepare(struct kimage *image)
 {
@@ -80,59 +163,86 @@ int crash_handoff_prepare(struct kimage *image)
 		.levels = pgtable_l5_enabled() ? 5 : 4,
 		.gbpages = boot_cpu_has(X86_FEATURE_GBPAGES),
 	};
+	size_t size = crash_trampoline_page_end - crash_trampoline_page;
 	u64 text = (u64)crash_trampoline & PMD_MASK;
-	void *stack = NULL;
+	struct handoff *h = handoff_of(image);
+	void *stack = NULL, *page = NULL;
 	int ret;
 
-	handoff.image = NULL;
+	BUILD_BUG_ON(sizeof(handoff) != 2 * sizeof(*h));
+	h->image = NULL;
+	h->sealed = false;
+	if (h->loaded != image)
+		h->boot_params = 0;
 	ret = ident_map_add(&map, 0, 0, SZ_4G);
 	if (!ret)
 		ret = walk_system_ram_res(0, U64_MAX, &map, map_ram);
-	/* Where the trampoline runs until it jumps to its identity address */
+	/* Where the trampoline runs until it jumps to its page */
 	if (!ret)
 		ret = ident_map_add(&map, text, __pa_symbol(text), 2 * PMD_SIZE);
 	if (!ret) {
 		stack = handoff_page(image);
-		ret = stack ? 0 : -ENOMEM;
+		page = handoff_page(image);
+		ret = stack && page ? 0 : -ENOMEM;
 	}
 	if (ret) {
-		pr_err("kexec: cannot prepare the jump to the capture kernel: %d\n",
+		pr_err("kexec: cannot prepare the jump to the next kernel: %d\n",
 		       ret);
 		return ret;
 	}
-	handoff.pgd = __pa(map.top);
-	handoff.stack = __pa(stack) + PAGE_SIZE;
-	handoff.image = image;
+	memcpy(page, crash_trampoline_page, min_t(size_t, size, PAGE_SIZE));
+	h->pgd = __pa(map.top);
+	h->stack = __pa(stack) + PAGE_SIZE;
+	h->page = __pa(page);
+	h->image = image;
+	pr_info("kexec: jump to the %s prepared: entry %#lx%s, tables at %pa\n",
+		image->type == KEXEC_TYPE_CRASH ? "capture kernel" : "next kernel",
+		image->start, h->boot_params ? " with boot_params" : "",
+		&h->pgd);
 	return 0;
 }
 
+static bool in_crash_region(phys_addr_t addr)
+{
+#ifdef CONFIG_CRASH_DUMP
+	return addr >= crashk_res.start && addr <= crashk_res.end;
+#else
+	return false;
+#endif
+}
+
 /**
- * crash_handoff_jump() - enter the capture kernel
- * @image: the loaded crash image
+ * crash_handoff_jump() - enter the next kernel
+ * @image: the loaded image: a capture kernel, or one for kexec -e
  *
  * Called with the other CPUs stopped and the interrupt controllers shut
- * down.  Returns only if @image was not prepared by this file, or what was
- * prepared no longer points into the crash region.
+ * down.  Returns only if @image was not prepared by this file, or, for a
+ * capture kernel, what was prepared no longer points into the crash
+ * region.
  */
 void crash_handoff_jump(struct kimage *image)
 {
-	if (!image || handoff.image != image ||
-	    handoff.pgd < crashk_res.start || handoff.pgd > crashk_res.end ||
-	    handoff.stack <= crashk_res.start ||
-	    handoff.stack > crashk_res.end + 1) {
-		pr_emerg("kexec: no jump was prepared for this capture kernel\n");
+	struct handoff *h = handoff_of(image);
+	phys_addr_t params = h->loaded == image ? h->boot_params : 0;
+
+	if (!image || h->image != image) {
+		pr_emerg("kexec: no jump was prepared for this kernel\n");
 		return;
 	}
-	if (handoff.loaded == image &&
-	    (handoff.boot_params < crashk_res.start ||
-	     handoff.boot_params > crashk_res.end)) {
-		pr_emerg("kexec: the capture kernel's boot_params are not in the crash region\n");
+	if (image->type == KEXEC_TYPE_CRASH &&
+	    (!in_crash_region(h->pgd) || !in_crash_region(h->page) ||
+	     !in_crash_region(h->stack - 1) ||
+	     (params && !in_crash_region(params)))) {
+		pr_emerg("kexec: the jump to the capture kernel is not in the crash region\n");
 		return;
+	}
+	if (h->sealed && handoff_source_digest(image) != h->digest) {
+		pr_emerg("kexec: the next kernel changed since it was loaded: not jumping to it, rebooting\n");
+		emergency_restart();
 	}
 	local_irq_disable();
 	hw_breakpoint_disable();
 	cet_disable();
-	crash_trampoline(handoff.pgd, image->start,
-			 handoff.loaded == image ? handoff.boot_params : 0,
-			 handoff.stack, __pa_symbol(crash_trampoline_identity));
+	crash_trampoline(h->pgd, image->start, params, h->stack, h->page,
+			 image->type == KEXEC_TYPE_CRASH ? 0 : image->head);
 }

@@ -44,10 +44,11 @@ int kexec_e820_finish(struct kexec_e820 *map);
 
 /* handoff.c: where the loaded image's boot_params are, 0 for none */
 void crash_handoff_set_boot_params(struct kimage *image, phys_addr_t params);
+void crash_handoff_seal(struct kimage *image);
 
 /* trampoline.S: leave through @pgd for @entry; see there. */
 void crash_trampoline(u64 pgd, u64 entry, u64 boot_params, u64 stack,
-		      u64 identity);
-extern const u8 crash_trampoline_identity[];
+		      u64 page, u64 head);
+extern const u8 crash_trampoline_page[], crash_trampoline_page_end[];
 
 #endif

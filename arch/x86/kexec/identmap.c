@@ -17,8 +17,9 @@
 
 #include "handoff.h"
 
+/* Never encrypted: the hand-off is not used when memory encryption is on */
 #define TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-			 _PAGE_DIRTY | _PAGE_ENC)
+			 _PAGE_DIRTY)
 #define LEAF_FLAGS	(TABLE_FLAGS | _PAGE_PSE)
 
 static unsigned int level_shift(unsigned int level)
