@@ -89,22 +89,28 @@ bool crash_handoff_prepared(struct kimage *image)
  * A digest of what a kexec -e image will copy: each destination and the
  * source pages after it, in order.
  */
-static u64 handoff_source_digest(struct kimage *image)
+static u64 handoff_source_digest(struct kimage *image, unsigned long *pages,
+				 phys_addr_t *first)
 {
 	kimage_entry_t *ptr = &image->head, entry;
 	struct xxh64_state state;
 
+	*pages = 0;
+	*first = 0;
 	xxh64_reset(&state, 0);
 	while ((entry = *ptr) && !(entry & IND_DONE)) {
 		if (entry & IND_INDIRECTION) {
 			ptr = boot_phys_to_virt(entry & PAGE_MASK);
 			continue;
 		}
-		if (entry & IND_DESTINATION)
+		if (entry & IND_DESTINATION) {
 			xxh64_update(&state, &entry, sizeof(entry));
-		else if (entry & IND_SOURCE)
+		} else if (entry & IND_SOURCE) {
 			xxh64_update(&state, boot_phys_to_virt(entry & PAGE_MASK),
 				     PAGE_SIZE);
+			if (!(*pages)++)
+				*first = entry & PAGE_MASK;
+		}
 		ptr++;
 	}
 	return xxh64_digest(&state);
@@ -121,10 +127,15 @@ void crash_handoff_seal(struct kimage *image)
 {
 	struct handoff *h = handoff_of(image);
 
+	unsigned long pages;
+	phys_addr_t first;
+
 	if (image->type == KEXEC_TYPE_CRASH || h->image != image)
 		return;
-	h->digest = handoff_source_digest(image);
+	h->digest = handoff_source_digest(image, &pages, &first);
 	h->sealed = true;
+	pr_info("kexec: next kernel sealed: %lu pages, the first at %pa, digest %016llx\n",
+		pages, &first, h->digest);
 }
 
 static void *handoff_page(void *image)
@@ -224,6 +235,8 @@ void crash_handoff_jump(struct kimage *image)
 {
 	struct handoff *h = handoff_of(image);
 	phys_addr_t params = h->loaded == image ? h->boot_params : 0;
+	unsigned long pages;
+	phys_addr_t first;
 
 	if (!image || h->image != image) {
 		pr_emerg("kexec: no jump was prepared for this kernel\n");
@@ -236,7 +249,8 @@ void crash_handoff_jump(struct kimage *image)
 		pr_emerg("kexec: the jump to the capture kernel is not in the crash region\n");
 		return;
 	}
-	if (h->sealed && handoff_source_digest(image) != h->digest) {
+	if (h->sealed &&
+	    handoff_source_digest(image, &pages, &first) != h->digest) {
 		pr_emerg("kexec: the next kernel changed since it was loaded: not jumping to it, rebooting\n");
 		emergency_restart();
 	}

@@ -633,3 +633,33 @@ def kdump_capture_net(run):
     with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
         run.expect(r"Kernel panic - not syncing: dumptest", f.read(),
                    "makedumpfile --dump-dmesg of the received dump")
+
+
+@scenario("kexec-damaged", kernels=PATCHED, timeout=240,
+          disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -l -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 e2e_second=1" || exit
+	first=$(dmesg | sed -n 's/.*next kernel sealed: [0-9]* pages, the first at \\(0x[0-9a-f]*\\).*/\\1/p')
+	e2e_result first=$first
+	insmod /lib/modules/crash_stray_write_test.ko phys=$((first + 0x10))
+	sync
+	kexec -e
+}
+boot2() {
+	e2e_result second=$(grep -c e2e_second=1 /proc/cmdline)
+}
+""")
+def kexec_damaged(run):
+    """A byte of a loaded kexec -e kernel changed by a stray write: the
+    hand-off refuses to copy and enter it, says so, and the machine
+    reboots through the firmware into this kernel instead."""
+    run.expect(r"^E2E: result first=0x[0-9a-f]+$")
+    run.expect(r"crash_stray_write_test: flipped the byte")
+    run.expect_in_order(
+        r"kexec_core: Starting new kernel",
+        r"kexec: the next kernel changed since it was loaded: not jumping "
+        r"to it, rebooting",
+        r"E2E: boot 2",
+        r"^E2E: result second=0$")
