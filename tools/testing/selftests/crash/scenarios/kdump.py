@@ -480,16 +480,22 @@ boot1() {
 	kexec -p -s /tmp/bzImage --append="%s"
 	e2e_result noinitramfs=$(state)
 	kexec -p -u
+	echo 1 > /proc/sys/kernel/kexec_load_disabled
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" 2>&1 |
+		grep -q "Operation not permitted" && e2e_result refused
+	e2e_result disabled=$(state)
 }
-""" % (CAPTURE_APPEND, CAPTURE_APPEND, CAPTURE_APPEND))
+""" % (CAPTURE_APPEND, CAPTURE_APPEND, CAPTURE_APPEND, CAPTURE_APPEND))
 def kexec_unload(run):
     """/sys/kernel/kexec_crash_loaded (and kexec_loaded, which stays 0)
     follow capture kernels loaded both ways (and without an initramfs)
-    and unloaded."""
+    and unloaded; after kernel.kexec_load_disabled=1 a load is refused
+    with EPERM."""
     for name, state in (("before", "00"), ("file", "10"), ("unloaded", "00"),
                         ("legacy", "10"), ("again", "00"),
-                        ("noinitramfs", "10")):
+                        ("noinitramfs", "10"), ("disabled", "00")):
         run.expect(r"^E2E: result %s=%s$" % (name, state))
+    run.expect(r"^E2E: result refused$")
 
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
