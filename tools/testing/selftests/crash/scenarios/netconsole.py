@@ -255,6 +255,9 @@ def netconsole_link_down(run):
 boot1() {
 	echo "E2E-NC still logging" > /dev/kmsg
 	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats
+	# netpoll defers what the NIC cannot take at once (the boot log
+	# replayed at registration) to a worker: let it drain before poweroff
+	sleep 1
 }
 """)
 def netconsole_bad_targets(run):

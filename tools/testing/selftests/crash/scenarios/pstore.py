@@ -114,9 +114,13 @@ def pstore_unlink(run):
 
 
 def poke(addr, n, step=3):
-    """Guest shell: flip @n bytes of physical memory from @addr on."""
-    return " ".join("printf '\\245' | dd of=/dev/mem bs=1 seek=%d count=1 "
-                    "conv=notrunc 2>/dev/null;" % (addr + i * step)
+    """Guest shell: invert @n bytes of physical memory from @addr on (each
+    is then surely damaged, whatever it held)."""
+    one = ("b=$(dd if=/dev/mem bs=1 skip=%d count=1 2>/dev/null | "
+           "od -An -tu1 | tr -d ' '); "
+           'printf "\\\\$(printf %%o $((b ^ 255)))" | '
+           "dd of=/dev/mem bs=1 seek=%d count=1 conv=notrunc 2>/dev/null;")
+    return " ".join(one % (addr + i * step, addr + i * step)
                     for i in range(n))
 
 
