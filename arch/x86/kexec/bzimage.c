@@ -36,8 +36,8 @@
 
 #include "handoff.h"
 
-/* "elfcorehdr=0x<16 digits> " */
-#define ELFCOREHDR_LEN		30
+/* "elfcorehdr=0x<16 digits> " and its NUL */
+#define ELFCOREHDR_LEN		32
 #define KERNEL_ENTRY_64		0x200
 #define LOADER_KEXEC		0xd0
 
@@ -285,11 +285,11 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 
 	size = sizeof(*bp) + ELFCOREHDR_LEN + cmdline_len;
 	bp = kzalloc(size, GFP_KERNEL);
+	load->params = bp;	/* freed with @load */
 	map = kzalloc(sizeof(*map), GFP_KERNEL);
 	ret = bp && map ? 0 : -ENOMEM;
 	if (ret)
 		goto out;
-	load->params = bp;
 	memcpy(&bp->hdr, h, min_t(unsigned long, sizeof(bp->hdr),
 				  0x202 + (u8)kernel[0x201] -
 				  offsetof(struct boot_params, hdr)));
@@ -307,8 +307,8 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 	if (!ret)
 		ret = crash ? crash_e820(image, map) : kexec_e820(map);
 	if (ret == -E2BIG || ret == -EINVAL)
-		pr_err("kexec: cannot describe the capture kernel's memory in boot_params: %d\n",
-		       ret);
+		pr_err("kexec: cannot describe the %s's memory in boot_params: %d\n",
+		       crash ? "capture kernel" : "next kernel", ret);
 	if (ret)
 		goto out;
 
@@ -317,10 +317,8 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 				 image->elf_load_addr) : 0;
 	if (cmdline_len)
 		memcpy(line + size, cmdline, cmdline_len);
-	params += sizeof(*bp);
-	bp->hdr.cmd_line_ptr = lower_32_bits(params);
-	bp->ext_cmd_line_ptr = upper_32_bits(params);
-	params -= sizeof(*bp);
+	bp->hdr.cmd_line_ptr = lower_32_bits(params + sizeof(*bp));
+	bp->ext_cmd_line_ptr = upper_32_bits(params + sizeof(*bp));
 	bp->hdr.ramdisk_image = lower_32_bits(initrd_addr);
 	bp->ext_ramdisk_image = upper_32_bits(initrd_addr);
 	bp->hdr.ramdisk_size = lower_32_bits(initrd_len);
