@@ -221,16 +221,19 @@ def vmcoreinfo(run):
     run.expect(r"^OSRELEASE=6\.12\.\d+", text, "vmcoreinfo")
 
 
-def kexec_disk(run):
-    """A tar with the kernel and initramfs the guest loads as its capture
-    kernel."""
-    path = os.path.join(run.workdir, "kexec.img")
+def write_kexec_disk(run, initrd, name):
+    """kexec.img: a tar of the kernel (bzImage) and @initrd (as @name)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as t:
         t.add(run.kernel, "bzImage")
-        t.add(run.initrd, "initrd")
-    with open(path, "r+b") as f:
+        t.add(initrd, name)
+    with open(os.path.join(run.workdir, "kexec.img"), "r+b") as f:
         f.write(buf.getvalue())
+
+
+def kexec_disk(run):
+    """The kernel and initramfs the guest loads as its next kernel."""
+    write_kexec_disk(run, run.initrd, "initrd")
 
 
 NT_PRSTATUS = 1
@@ -508,12 +511,7 @@ def capture_disk(run):
     capture = os.path.join(run.workdir, "capture.img")
     subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"],
                    check=True, capture_output=True)
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        t.add(run.kernel, "bzImage")
-        t.add(capture, "capture")
-    with open(os.path.join(run.workdir, "kexec.img"), "r+b") as f:
-        f.write(buf.getvalue())
+    write_kexec_disk(run, capture, "capture")
 
 
 def host(run, args, what):
@@ -599,12 +597,7 @@ def capture_net(run):
     subprocess.run([MKCAPTURE, "-o", capture, "-f", "-t",
                     "net:10.0.2.2:%d" % rx.port, "-n", "10.0.2.15/24,10.0.2.2"],
                    check=True, capture_output=True)
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        t.add(run.kernel, "bzImage")
-        t.add(capture, "capture")
-    with open(os.path.join(run.workdir, "kexec.img"), "r+b") as f:
-        f.write(buf.getvalue())
+    write_kexec_disk(run, capture, "capture")
 
 
 @scenario("kdump-capture-net", cmdline="crashkernel=160M", timeout=300,
