@@ -341,6 +341,10 @@ def kexec_segments_above_4g(run):
 kdump_scenario("kdump-smoke", "kexec -p -s")
 kdump_scenario("kdump-legacy", "kexec -p")
 kdump_scenario("kdump-sysrq", "kexec -p -s", crash="sysrq")
+kdump_scenario("kdump-bug", "kexec -p -s", crash="BUG",
+               cmdline="crashkernel=128M oops=panic")
+kdump_scenario("kdump-exception", "kexec -p", crash="EXCEPTION",
+               cmdline="crashkernel=128M oops=panic")
 kdump_scenario("kdump-high", "kexec -p -s", mem="6G",
                cmdline="crashkernel=256M,high", above_4g=True)
 
