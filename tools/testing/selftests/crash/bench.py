@@ -24,6 +24,11 @@ ratio ours/upstream.  Results go to DIR/bench.txt.
   kdump     host wall time from the guest's LKDTM panic to the capture
             kernel's first line of userspace output (the capture kernel
             is the same kernel, loaded with kexec -p -s)
+  vmcore-read, vmcore-mmap  in that capture kernel, MB/s of reading
+            /proc/vmcore whole with read() in 1 MiB blocks and through
+            mmap() in 4 MiB windows (guest/vmcore_read.c)
+  vmcore-frac  the read() figure over the same program reading 512 MiB
+            of /dev/zero in the same capture kernel
 """
 import argparse
 import io
@@ -196,10 +201,8 @@ boot2() { :; }
 """
 
 
-def kdump_seconds(kernel, initrd, workdir):
-    os.makedirs(workdir, exist_ok=True)
-    ctl = os.path.join(workdir, "control.img")
-    e2e.make_control_disk(ctl, KDUMP)
+def kexec_image(kernel, initrd, workdir):
+    """A disk with a tar of the kernel and initramfs to load with kexec."""
     img = os.path.join(workdir, "kexec.img")
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as t:
@@ -208,6 +211,14 @@ def kdump_seconds(kernel, initrd, workdir):
     with open(img, "wb") as f:
         f.write(buf.getvalue())
         f.truncate(64 << 20)
+    return img
+
+
+def kdump_seconds(kernel, initrd, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, KDUMP)
+    img = kexec_image(kernel, initrd, workdir)
     g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
               workdir, disks=[ctl, img])
     try:
@@ -218,6 +229,51 @@ def kdump_seconds(kernel, initrd, workdir):
         return g.elapsed() - t0
     finally:
         g.stop()
+
+
+VMCORE = KDUMP.replace("boot2() { :; }", """boot2() {
+	e2e_result vmcore $(vmcore-read)
+	e2e_result zero $(vmcore-read /dev/zero 512)
+}""")
+
+_vmcore_runs = {}
+
+
+def _vmcore_run(kernel, initrd, workdir):
+    """One capture kernel reading /proc/vmcore; cached for three figures."""
+    workdir = re.sub(r"vmcore-[a-z-]+", "vmcore-read", workdir)
+    if workdir in _vmcore_runs:
+        return _vmcore_runs[workdir]
+    os.makedirs(workdir, exist_ok=True)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, VMCORE)
+    img = kexec_image(kernel, initrd, workdir)
+    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
+              workdir, disks=[ctl, img])
+    try:
+        g.start()
+        m = g.wait_for(r"^E2E: result zero read=([\d.]+)", 300)
+        zero = float(m.group(1))
+        v = re.search(r"^E2E: result vmcore read=([\d.]+) mmap=([\d.-]+)",
+                      g.text, re.M)
+    finally:
+        g.stop()
+    read = float(v.group(1)) if v else 0
+    mmap = float(v.group(2)) if v and v.group(2) != "-" else 0
+    _vmcore_runs[workdir] = (read, mmap, read / zero if zero else 0)
+    return _vmcore_runs[workdir]
+
+
+def vmcore_read(kernel, initrd, workdir):
+    return _vmcore_run(kernel, initrd, workdir)[0]
+
+
+def vmcore_mmap(kernel, initrd, workdir):
+    return _vmcore_run(kernel, initrd, workdir)[1]
+
+
+def vmcore_read_frac(kernel, initrd, workdir):
+    return _vmcore_run(kernel, initrd, workdir)[2]
 
 
 BENCHES = [
@@ -233,6 +289,12 @@ BENCHES = [
      nc_lost),
     ("kdump", "s", "LKDTM panic to the capture kernel's userspace",
      kdump_seconds),
+    ("vmcore-read", "MB/s", "/proc/vmcore read() in 1 MiB blocks",
+     vmcore_read),
+    ("vmcore-mmap", "MB/s", "/proc/vmcore mmap() in 4 MiB windows",
+     vmcore_mmap),
+    ("vmcore-frac", "ratio", "vmcore read() over /dev/zero read()",
+     vmcore_read_frac),
 ]
 
 

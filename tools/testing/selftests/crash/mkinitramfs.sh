@@ -3,7 +3,7 @@
 # mkinitramfs.sh OUTPUT [SELFTESTS]
 # The guest side of the end-to-end scenarios: Debian's busybox-static,
 # kexec-tools with the shared libraries it needs, guest/init, a static
-# build of guest/kexec_segments.c, and the base
+# builds of guest/kexec_segments.c and vmcore_read.c, and the base
 # tree's selftests directory SELFTESTS/pstore (run unchanged in the guest).
 # It does not depend on the kernel: test modules travel in a second
 # archive that e2e.py appends per kernel.
@@ -37,6 +37,9 @@ copy_prog /sbin/kexec
 # kexec_load() with segments no kexec-tools would pass
 ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/kexec-segments" \
 	"$here/guest/kexec_segments.c"
+# read() and mmap() throughput of /proc/vmcore, for the benchmarks
+${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-read" \
+	"$here/guest/vmcore_read.c"
 
 if [ -n "$selftests" ]; then
 	mkdir -p "$root/e2e/selftests"
