@@ -17,9 +17,9 @@
  * is disabled by the netdevice notifier before the device is freed.
  *
  * The crash chain's stream stage runs "netconsole", which pushes what
- * printk has not yet handed to the consoles and polls the targets' devices
- * so that their transmit queues drain, before the hand-off to a capture
- * kernel or the reboot.
+ * printk has not yet handed to the consoles, sends what netpoll had left
+ * for its worker, and polls the targets' devices so that their transmit
+ * queues drain, before the hand-off to a capture kernel or the reboot.
  *
  * /sys/kernel/debug/netconsole/stats counts, per target, the messages and
  * datagrams sent and the messages not sent because the device was down;
@@ -164,9 +164,36 @@ static struct console nc_console_ext = {
 	.write = nc_write_ext,
 };
 
+/*
+ * netpoll queues what the device cannot take at once for a worker, and
+ * then queues everything after it too, to keep the order: at a crash the
+ * worker never runs, and the panic would wait behind the queue forever.
+ * Send the queue from here, in order; what still does not go is queued
+ * again.
+ */
+static void nc_drain(struct netpoll *np)
+{
+	struct netpoll_info *npinfo;
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&q);
+	rcu_read_lock();
+	npinfo = rcu_dereference_bh(np->dev->npinfo);
+	if (npinfo && spin_trylock_irqsave(&npinfo->txq.lock, flags)) {
+		skb_queue_splice_init(&npinfo->txq, &q);
+		spin_unlock_irqrestore(&npinfo->txq.lock, flags);
+	}
+	rcu_read_unlock();
+	while ((skb = __skb_dequeue(&q)))
+		netpoll_send_skb(np, skb);
+}
+
 static void nc_visit_poll(struct nc_target *t, struct nc_msg *m)
 {
 	if (t->enabled && t->np.dev) {
+		nc_drain(&t->np);
 		netpoll_poll_dev(t->np.dev);
 		m->polled++;
 	}

@@ -19,6 +19,16 @@ class GuestError(Exception):
     """The guest did not do what the scenario waited for."""
 
 
+# A kernel console line (printk.time=1) starting in the middle of a line
+KMSG_MID_LINE = re.compile(r"(?<=[^\n])(?=\[\s*\d+\.\d{6}\] )")
+
+
+def unmix(text):
+    """Put kernel console lines that the serial port interleaved into the
+    middle of a userspace line on lines of their own."""
+    return KMSG_MID_LINE.sub("\n", text)
+
+
 class Guest:
     def __init__(self, kernel, initrd, cmdline, workdir, mem="1G", smp=2,
                  disks=(), net=False, extra_args=(), log_name="serial.log"):
@@ -77,7 +87,7 @@ class Guest:
         data = (self._pending + data).replace(b"\r", b"")
         cut = data.rfind(b"\n") + 1
         self._pending = data[cut:]
-        self.text += data[:cut].decode("utf-8", "replace")
+        self.text += unmix(data[:cut].decode("utf-8", "replace"))
         return True
 
     def wait_for(self, pattern, timeout, start=0):
