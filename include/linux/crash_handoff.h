@@ -32,4 +32,12 @@ extern const struct kexec_file_ops crash_bzimage64_ops;
 /* Whenever the crash region is protected again: remember its contents. */
 void crash_image_seal(void);
 
+/*
+ * The capture kernel's side (arch/x86/kexec/oldmem.c): the crashed
+ * kernel's memory, which this kernel does not map, mapped a range at a time.
+ */
+void *crash_oldmem_map(u64 paddr, size_t size, bool encrypted);
+void crash_oldmem_unmap(void *addr);
+u64 crash_oldmem_limit(void);
+
 #endif

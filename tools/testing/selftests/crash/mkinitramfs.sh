@@ -40,6 +40,9 @@ ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/kexec-segments" \
 # read() and mmap() throughput of /proc/vmcore, for the benchmarks
 ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-read" \
 	"$here/guest/vmcore_read.c"
+# /proc/vmcore through mmap() against read(), for the scenarios
+${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-mmap-cmp" \
+	"$here/guest/vmcore_mmap_cmp.c"
 
 if [ -n "$selftests" ]; then
 	mkdir -p "$root/e2e/selftests"

@@ -92,4 +92,4 @@ class Run:
             raise CheckFailed("expected %d boot(s), saw %d" % (n, got))
 
 
-from . import boot, chain, kdump, mtdoops, netconsole, pstore  # noqa: E402,F401  (registers the scenarios)
+from . import boot, chain, kdump, mtdoops, netconsole, pstore, vmcore  # noqa: E402,F401  (registers the scenarios)

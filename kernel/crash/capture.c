@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Whether this kernel is a capture kernel: elfcorehdr=, which the loader
+ * of a capture kernel passes, says where the crashed kernel's ELF core
+ * header is.  is_kdump_kernel() is true when it was given and valid.
+ */
+#define pr_fmt(fmt) "vmcore: " fmt
+
+#include <kunit/visibility.h>
+#include <linux/crash_dump.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/memblock.h>
+
+#include "vmcore.h"
+
+unsigned long long elfcorehdr_addr = ELFCORE_ADDR_MAX;
+EXPORT_SYMBOL_GPL(elfcorehdr_addr);
+unsigned long long elfcorehdr_size;
+
+/**
+ * crash_parse_elfcorehdr() - parse elfcorehdr=ADDR or elfcorehdr=SIZE@ADDR
+ * @arg: the value
+ * @addr: the header's physical address
+ * @size: its size, 0 when not given
+ *
+ * Return: 0, or -EINVAL if @arg is not of that form or SIZE is 0, or
+ * -ERANGE if the header would wrap around or ADDR is a reserved value.
+ */
+int crash_parse_elfcorehdr(const char *arg, u64 *addr, u64 *size)
+{
+	char *end;
+	u64 a, s = 0;
+
+	if (!arg || !*arg)
+		return -EINVAL;
+	a = memparse(arg, &end);
+	if (end == arg)
+		return -EINVAL;
+	if (*end == '@') {
+		s = a;
+		arg = end + 1;
+		a = memparse(arg, &end);
+		if (end == arg || !s)
+			return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	if (a == ELFCORE_ADDR_MAX || a == ELFCORE_ADDR_ERR || a + s < a)
+		return -ERANGE;
+	*addr = a;
+	*size = s;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(crash_parse_elfcorehdr);
+
+static int __init elfcorehdr_setup(char *arg)
+{
+	u64 addr, size;
+	int ret = crash_parse_elfcorehdr(arg, &addr, &size);
+
+	if (ret) {
+		pr_err("elfcorehdr=%s is not ADDR or SIZE@ADDR (%d): not a capture kernel\n",
+		       arg ?: "", ret);
+		return 0;
+	}
+	elfcorehdr_addr = addr;
+	elfcorehdr_size = size;
+	/* Loaders keep it out of this kernel's RAM; if one did not, keep it. */
+	memblock_reserve(addr, size ?: PAGE_SIZE);
+	return 0;
+}
+early_param("elfcorehdr", elfcorehdr_setup);

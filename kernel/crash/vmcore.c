@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /proc/vmcore: in a capture kernel, the crashed kernel's memory as an ELF
+ * core file, laid out by vmcore_elf.c from the header elfcorehdr= points
+ * to.  read() maps the old memory a whole request (up to a window) at a
+ * time; mmap() maps it into the reader directly.  Drivers may mark pages
+ * that must not be read (register_vmcore_cb()), and add device dumps as
+ * notes before the file is first opened.
+ */
+#define pr_fmt(fmt) "vmcore: " fmt
+
+#include <linux/cc_platform.h>
+#include <linux/crash_dump.h>
+#include <linux/crash_handoff.h>
+#include <linux/init.h>
+#include <linux/ioport.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/proc_fs.h>
+#include <linux/rwsem.h>
+#include <linux/uio.h>
+#include <linux/vmalloc.h>
+
+#include "vmcore.h"
+
+/* The most of the old memory one read() call maps at once. */
+#define VMCORE_WINDOW	SZ_4M
+
+/* Serves readers; taken for writing to change the file or the callbacks. */
+static DECLARE_RWSEM(vmcore_sem);
+static struct vmcore_dump vmcore_dump;
+static struct vmcore_layout vmcore;
+static struct proc_dir_entry *vmcore_entry;
+static LIST_HEAD(vmcore_cbs);
+static bool vmcore_opened;
+
+static bool vmcore_encrypted(bool header)
+{
+	return cc_platform_has(header ? CC_ATTR_GUEST_MEM_ENCRYPT :
+				CC_ATTR_MEM_ENCRYPT);
+}
+
+static int vmcore_mem_read(void *ctx, void *buf, size_t len, u64 paddr,
+			   bool header)
+{
+	void *p = crash_oldmem_map(paddr, len, vmcore_encrypted(header));
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(buf, p, len);
+	crash_oldmem_unmap(p);
+	return 0;
+}
+
+static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
+{
+	if (paddr >= crash_oldmem_limit() ||
+	    size > crash_oldmem_limit() - paddr)
+		return "beyond the physical address width";
+	if (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return "it overlaps this kernel's own RAM";
+	return NULL;
+}
+
+static bool vmcore_pfn_is_ram(unsigned long pfn)
+{
+	struct vmcore_cb *cb;
+
+	list_for_each_entry(cb, &vmcore_cbs, next)
+		if (cb->pfn_is_ram && !cb->pfn_is_ram(cb, pfn))
+			return false;
+	return true;
+}
+
+/* Copy @len bytes of old memory at @paddr, zeroes where a driver says so. */
+static ssize_t vmcore_copy_old(struct iov_iter *iter, u64 paddr, size_t len)
+{
+	bool enc = vmcore_encrypted(false);
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = len - done, copied;
+		void *p;
+
+		if (!list_empty(&vmcore_cbs)) {
+			n = min_t(size_t, n, PAGE_SIZE - offset_in_page(paddr));
+			if (!vmcore_pfn_is_ram(PHYS_PFN(paddr))) {
+				if (iov_iter_zero(n, iter) != n)
+					return -EFAULT;
+				done += n;
+				paddr += n;
+				continue;
+			}
+		}
+		p = crash_oldmem_map(paddr, n, enc);
+		if (!p)
+			return -ENOMEM;
+		copied = copy_to_iter(p, n, iter);
+		crash_oldmem_unmap(p);
+		if (copied != n)
+			return -EFAULT;
+		done += n;
+		paddr += n;
+	}
+	return done;
+}
+
+/* Copy what is at @pos, at most @len bytes: the head or one segment's. */
+static ssize_t vmcore_copy(struct iov_iter *iter, u64 pos, size_t len)
+{
+	const struct vmcore_seg *seg;
+
+	if (pos < vmcore.data_offset) {
+		len = min_t(u64, len, vmcore.data_offset - pos);
+		if (copy_to_iter(vmcore.head + pos, len, iter) != len)
+			return -EFAULT;
+		return len;
+	}
+	seg = vmcore_seg_find(&vmcore, pos);
+	if (!seg)
+		return 0;
+	len = min_t(u64, len, seg->offset + seg->size - pos);
+	len = min_t(size_t, len, VMCORE_WINDOW);
+	return vmcore_copy_old(iter, seg->paddr + pos - seg->offset, len);
+}
+
+static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
+{
+	ssize_t done = 0, n = 0;
+	u64 pos = iocb->ki_pos;
+
+	down_read(&vmcore_sem);
+	while (iov_iter_count(iter) && pos < vmcore.size) {
+		n = vmcore_copy(iter, pos, min_t(u64, iov_iter_count(iter),
+						 vmcore.size - pos));
+		if (n <= 0)
+			break;
+		pos += n;
+		done += n;
+	}
+	up_read(&vmcore_sem);
+	iocb->ki_pos = pos;
+	return done ?: n;
+}
+
+/* Map old memory, the zero page where a driver says it is not to be read. */
+static int vmcore_remap_old(struct vm_area_struct *vma, unsigned long uaddr,
+			    u64 paddr, unsigned long size)
+{
+	unsigned long pfn = PHYS_PFN(paddr), end = pfn + PHYS_PFN(size);
+
+	if (list_empty(&vmcore_cbs))
+		return remap_pfn_range(vma, uaddr, pfn, size,
+				       vma->vm_page_prot);
+	for (; pfn < end; pfn++, uaddr += PAGE_SIZE) {
+		unsigned long to = vmcore_pfn_is_ram(pfn) ? pfn : my_zero_pfn(0);
+		int ret = remap_pfn_range(vma, uaddr, to, PAGE_SIZE,
+					  vma->vm_page_prot);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The head is inserted page by page before old memory is remapped: a
+ * mapping that has become VM_PFNMAP takes no more inserted pages.
+ */
+static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	u64 pos = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned long uaddr = vma->vm_start;
+	u64 left = vma->vm_end - vma->vm_start;
+	int ret = 0;
+
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
+	vm_flags_mod(vma, VM_MIXEDMAP, VM_MAYWRITE | VM_MAYEXEC);
+
+	down_read(&vmcore_sem);
+	if (pos >= vmcore.size || left > vmcore.size - pos) {
+		ret = -EINVAL;
+		goto out;
+	}
+	while (left && !ret) {
+		const struct vmcore_seg *seg;
+		u64 n;
+
+		if (pos < vmcore.data_offset) {
+			n = min(left, vmcore.data_offset - pos);
+			ret = remap_vmalloc_range_partial(vma, uaddr,
+							  vmcore.head + pos,
+							  0, n);
+		} else {
+			seg = vmcore_seg_find(&vmcore, pos);
+			n = min(left, seg->offset + seg->size - pos);
+			ret = vmcore_remap_old(vma, uaddr,
+					       seg->paddr + pos - seg->offset, n);
+		}
+		pos += n;
+		uaddr += n;
+		left -= n;
+	}
+out:
+	up_read(&vmcore_sem);
+	return ret;
+}
+
+static int vmcore_open(struct inode *inode, struct file *file)
+{
+	WRITE_ONCE(vmcore_opened, true);
+	return 0;
+}
+
+static const struct proc_ops vmcore_proc_ops = {
+	.proc_open	= vmcore_open,
+	.proc_read_iter	= vmcore_read_iter,
+	.proc_lseek	= default_llseek,
+	.proc_mmap	= vmcore_mmap,
+};
+
+/**
+ * register_vmcore_cb() - have a driver say which pages not to read
+ * @cb: its callbacks; pages it says are not RAM read as zeroes
+ *
+ * Register before /proc/vmcore is first opened, or readers may already
+ * have read what the callback would have hidden.
+ */
+void register_vmcore_cb(struct vmcore_cb *cb)
+{
+	down_write(&vmcore_sem);
+	INIT_LIST_HEAD(&cb->next);
+	list_add_tail(&cb->next, &vmcore_cbs);
+	if (READ_ONCE(vmcore_opened))
+		pr_warn_once("a callback was registered after /proc/vmcore was opened\n");
+	up_write(&vmcore_sem);
+}
+EXPORT_SYMBOL_GPL(register_vmcore_cb);
+
+/**
+ * unregister_vmcore_cb() - undo register_vmcore_cb()
+ * @cb: what was registered
+ */
+void unregister_vmcore_cb(struct vmcore_cb *cb)
+{
+	down_write(&vmcore_sem);
+	list_del(&cb->next);
+	up_write(&vmcore_sem);
+}
+EXPORT_SYMBOL_GPL(unregister_vmcore_cb);
+
+#ifdef CONFIG_PROC_VMCORE_DEVICE_DUMP
+static bool vmcoredd_disabled;
+core_param(novmcoredd, vmcoredd_disabled, bool, 0);
+
+/**
+ * vmcore_add_device_dump() - add a driver's dump of its device as a note
+ * @data: the dump's name, size and the callback that fills it
+ *
+ * The dump becomes an NT_VMCOREDD note named "LINUX" after the crashed
+ * kernel's notes.  Dumps are added until /proc/vmcore is first opened.
+ *
+ * Return: 0, -EINVAL for bad @data or with novmcoredd, -EBUSY once
+ * /proc/vmcore was opened or if this is not a capture kernel, -ENOMEM, or
+ * the callback's error.
+ */
+int vmcore_add_device_dump(struct vmcoredd_data *data)
+{
+	size_t size, desc;
+	struct vmcoredd_header *hdr;
+	int ret;
+
+	if (vmcoredd_disabled) {
+		pr_err_once("device dumps are off (novmcoredd)\n");
+		return -EINVAL;
+	}
+	if (!data || !strnlen(data->dump_name, sizeof(data->dump_name)) ||
+	    !data->vmcoredd_callback || !data->size)
+		return -EINVAL;
+	desc = ALIGN((size_t)data->size, 4);
+	size = sizeof(*hdr) + desc;
+	hdr = vzalloc(size);
+	if (!hdr)
+		return -ENOMEM;
+	ret = data->vmcoredd_callback(data, hdr + 1);
+	if (ret)
+		goto out;
+	hdr->n_namesz = sizeof(hdr->name);
+	hdr->n_descsz = sizeof(hdr->dump_name) + desc;
+	hdr->n_type = NT_VMCOREDD;
+	strscpy_pad(hdr->name, VMCOREDD_NOTE_NAME);
+	strscpy_pad(hdr->dump_name, data->dump_name);
+
+	down_write(&vmcore_sem);
+	if (!vmcore_entry || READ_ONCE(vmcore_opened)) {
+		pr_warn("device dump %s: /proc/vmcore is %s: not added\n",
+			data->dump_name, vmcore_entry ? "open" : "absent");
+		ret = -EBUSY;
+	} else {
+		struct vmcore_layout layout;
+
+		ret = vmcore_notes_append(&vmcore_dump, hdr, size) ?:
+		      vmcore_layout_build(&vmcore_dump, &layout);
+		if (!ret) {
+			vmcore_layout_free(&vmcore);
+			vmcore = layout;
+			proc_set_size(vmcore_entry, vmcore.size);
+		}
+	}
+	up_write(&vmcore_sem);
+out:
+	vfree(hdr);
+	return ret;
+}
+EXPORT_SYMBOL(vmcore_add_device_dump);
+#endif
+
+static int __init vmcore_init(void)
+{
+	struct vmcore_mem mem = {
+		.read = vmcore_mem_read,
+		.bad_range = vmcore_bad_range,
+		.machine = ELF_ARCH,
+	};
+	int ret;
+
+	if (!is_vmcore_usable())
+		return 0;
+	ret = vmcore_dump_read(&mem, elfcorehdr_addr, elfcorehdr_size,
+			       &vmcore_dump) ?:
+	      vmcore_layout_build(&vmcore_dump, &vmcore);
+	if (ret) {
+		pr_err("no /proc/vmcore: the crashed kernel's header at %#llx is unusable (%d)\n",
+		       elfcorehdr_addr, ret);
+		vmcore_dump_free(&vmcore_dump);
+		return 0;
+	}
+	vmcore_entry = proc_create("vmcore", 0400, NULL, &vmcore_proc_ops);
+	if (!vmcore_entry) {
+		pr_err("cannot create /proc/vmcore\n");
+		return 0;
+	}
+	proc_set_size(vmcore_entry, vmcore.size);
+	pr_info("/proc/vmcore: %llu bytes, %zu bytes of notes, %u PT_LOADs\n",
+		vmcore.size, vmcore_dump.notes_size, vmcore_dump.nr_loads);
+	return 0;
+}
+fs_initcall(vmcore_init);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /proc/vmcore, the crashed kernel's memory as an ELF core file: what the
+ * crashed kernel's ELF core header describes (read and checked by
+ * vmcore_elf.c), the file laid out from it, and the elfcorehdr= parser.
+ */
+#ifndef _KERNEL_CRASH_VMCORE_H
+#define _KERNEL_CRASH_VMCORE_H
+
+#include <linux/elf.h>
+#include <linux/types.h>
+
+/**
+ * struct vmcore_mem - the crashed kernel's memory, as the reader sees it
+ * @read: copy @len bytes at physical address @paddr to @buf; 0 or -errno.
+ *	@header says whether they are the ELF core header the loader wrote
+ *	or the crashed kernel's own memory (notes), which may be encrypted
+ *	differently
+ * @bad_range: why [@paddr, @paddr + @size) cannot be the crashed kernel's
+ *	RAM, or NULL if it can
+ * @ctx: passed to both
+ * @machine: the e_machine the header must have
+ */
+struct vmcore_mem {
+	int (*read)(void *ctx, void *buf, size_t len, u64 paddr, bool header);
+	const char *(*bad_range)(void *ctx, u64 paddr, u64 size);
+	void *ctx;
+	u16 machine;
+};
+
+/**
+ * struct vmcore_dump - what the crashed kernel's header describes, checked
+ * @notes: all its notes, one after the other (vmalloc'ed)
+ * @notes_size: their size in bytes
+ * @loads: its PT_LOADs that passed the checks; p_offset is the physical
+ *	address of the contents, as in the crashed kernel's header
+ * @nr_loads: how many
+ * @flags: the header's e_flags
+ * @machine: its e_machine
+ */
+struct vmcore_dump {
+	void *notes;
+	size_t notes_size;
+	Elf64_Phdr *loads;
+	unsigned int nr_loads;
+	u32 flags;
+	u16 machine;
+};
+
+/**
+ * struct vmcore_seg - a stretch of the file read from the crashed kernel
+ * @offset: where it starts in the file, page aligned
+ * @paddr: the physical address of that, page aligned
+ * @size: its length, a multiple of the page size
+ */
+struct vmcore_seg {
+	u64 offset;
+	u64 paddr;
+	u64 size;
+};
+
+/**
+ * struct vmcore_layout - the file /proc/vmcore serves
+ * @head: its first @data_offset bytes (vmalloc_user'ed, so mappable): the
+ *	ELF header, the program headers, the merged notes at @notes_offset
+ * @notes_offset: page aligned
+ * @data_offset: the first @segs' offset; page aligned
+ * @size: the file's size
+ * @segs: the rest of the file, ascending and back to back
+ * @nr_segs: how many
+ */
+struct vmcore_layout {
+	void *head;
+	u64 notes_offset;
+	u64 data_offset;
+	u64 size;
+	struct vmcore_seg *segs;
+	unsigned int nr_segs;
+};
+
+#define VMCORE_MAX_NOTE_SEG	(1U << 20)
+
+int vmcore_dump_read(const struct vmcore_mem *mem, u64 addr, u64 size,
+		     struct vmcore_dump *dump);
+void vmcore_dump_free(struct vmcore_dump *dump);
+int vmcore_notes_append(struct vmcore_dump *dump, const void *note,
+			size_t size);
+int vmcore_layout_build(const struct vmcore_dump *dump,
+			struct vmcore_layout *out);
+void vmcore_layout_free(struct vmcore_layout *layout);
+const struct vmcore_seg *vmcore_seg_find(const struct vmcore_layout *layout,
+					 u64 pos);
+
+int crash_parse_elfcorehdr(const char *arg, u64 *addr, u64 *size);
+
+#endif /* _KERNEL_CRASH_VMCORE_H */
