@@ -8,6 +8,7 @@
 #define _KERNEL_CRASH_VMCORE_H
 
 #include <linux/elf.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 /**
@@ -78,7 +79,7 @@ struct vmcore_layout {
 	unsigned int nr_segs;
 };
 
-#define VMCORE_MAX_NOTE_SEG	(1U << 20)
+#define VMCORE_MAX_NOTE_SEG	SZ_1M
 
 int vmcore_dump_read(const struct vmcore_mem *mem, u64 addr, u64 size,
 		     struct vmcore_dump *dump);

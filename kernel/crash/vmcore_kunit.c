@@ -6,6 +6,7 @@
  * damaged.
  */
 #include <kunit/test.h>
+#include <linux/bits.h>
 #include <linux/elf.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
@@ -16,7 +17,7 @@
 #define OLD_BASE	0x1000000ULL	/* the fake old memory's address */
 #define OLD_SIZE	SZ_64K
 #define OWN_RAM		0x40000000ULL	/* "this kernel's RAM": 256 MiB here */
-#define LIMIT		(1ULL << 36)
+#define LIMIT		BIT_ULL(36)
 
 struct old_mem {
 	u8 buf[OLD_SIZE];
@@ -197,7 +198,11 @@ static void version(struct old_mem *m) { m->ehdr->e_version = 2; }
 static void not_core(struct old_mem *m) { m->ehdr->e_type = ET_EXEC; }
 static void other_machine(struct old_mem *m) { m->ehdr->e_machine = EM_AARCH64; }
 static void phentsize(struct old_mem *m) { m->ehdr->e_phentsize = 32; }
-static void no_phdrs(struct old_mem *m) { m->ehdr->e_phnum = 0; }
+static void no_phdrs(struct old_mem *m)
+{
+	m->ehdr->e_phnum = 0;
+}
+
 static void xnum(struct old_mem *m) { m->ehdr->e_phnum = PN_XNUM; }
 static void phoff_far(struct old_mem *m) { m->ehdr->e_phoff = SZ_4K - 8; }
 static void phoff_wraps(struct old_mem *m) { m->ehdr->e_phoff = -16ULL; }
@@ -418,6 +423,7 @@ static struct kunit_suite vmcore_suite = {
 	.name = "crash_vmcore",
 	.test_cases = vmcore_cases,
 };
+
 kunit_test_suite(vmcore_suite);
 
 MODULE_DESCRIPTION("KUnit tests for /proc/vmcore's header reader and layout");

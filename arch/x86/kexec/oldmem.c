@@ -7,7 +7,7 @@
  */
 #include <linux/crash_handoff.h>
 #include <linux/io.h>
-#include <asm/processor.h>
+#include <linux/processor.h>
 
 void *crash_oldmem_map(u64 paddr, size_t size, bool encrypted)
 {
