@@ -528,6 +528,24 @@ def host(run, args, what):
     return p.stdout
 
 
+# The task that writes PANIC to LKDTM: guest/init is a busybox sh script,
+# so its comm is the script's name, "init"; it runs boot1 in a forked
+# subshell (same comm), where e2e_crash's echo is a shell builtin.
+CRASHING_COMM = "init"
+
+
+def crashing_task_printf(offset):
+    """A gdb command printing the panicking CPU and its current task,
+    pcpu_hot.current_task in that CPU's per-CPU area.  Per-CPU symbols
+    are offsets into the area, which KASLR does not move, but
+    "symbol-file -o @offset" moved them with the rest: take @offset back
+    off &pcpu_hot."""
+    task = ("((struct pcpu_hot *)(__per_cpu_offset[panic_cpu.counter] + "
+            "((unsigned long)&pcpu_hot - 0x%s)))->current_task" % offset)
+    return ('printf "crashing cpu=%%d pid=%%d comm=%%s\\n", '
+            'panic_cpu.counter, %s->pid, %s->comm' % (task, task))
+
+
 @scenario("kdump-capture", cmdline="crashkernel=128M", timeout=300,
           disks=(("kexec.img", 64), ("vmcore.img", 1100)),
           setup=capture_disk, guest="""
@@ -544,8 +562,9 @@ def kdump_capture(run):
     """The capture initramfs of tools/crash/mkcapture saves /proc/vmcore
     to a disk; on the host, readelf finds both CPUs' notes and
     vmcoreinfo, makedumpfile extracts the log with the panic and filters
-    the dump, and gdb reads the kernel's release from it (KASLR on) and
-    has the panicking task among its threads."""
+    the dump, and gdb reads the kernel's release from it (KASLR on), has
+    the panicking task among its threads, and finds it as the panicking
+    CPU's current task, with the comm of the shell that wrote to LKDTM."""
     run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to dev:/dev/vdc")
     release = run.expect(r"Linux version (\S+)").group(1)
     vmcore = os.path.join(run.workdir, "vmcore.img")
@@ -580,7 +599,8 @@ def kdump_capture(run):
                      "-ex", "symbol-file -o 0x%s %s" % (offset, vmlinux),
                      "-ex", "core-file %s" % vmcore,
                      "-ex", "p init_uts_ns.name.release",
-                     "-ex", "info threads"], "gdb")
+                     "-ex", "info threads",
+                     "-ex", crashing_task_printf(offset)], "gdb")
     if '"%s"' % release not in out:
         raise CheckFailed("gdb read %r, not the release %s"
                           % (out.strip()[-200:], release))
@@ -589,6 +609,14 @@ def kdump_capture(run):
     if not re.search(r"\b(LWP|process) %s\b" % pid, out):
         raise CheckFailed("gdb has no thread for the panicking PID %s: %r"
                           % (pid, out.strip()[-300:]))
+    task = re.search(r"^crashing cpu=(\d+) pid=(\d+) comm=(.*)$", out, re.M)
+    if not task:
+        raise CheckFailed("gdb did not print the crashing task: %r"
+                          % out.strip()[-300:])
+    if task.group(3) != CRASHING_COMM or task.group(2) != pid:
+        raise CheckFailed("gdb: CPU %s's current task is PID %s %r, not "
+                          "PID %s %r" % (task.group(1), task.group(2),
+                                         task.group(3), pid, CRASHING_COMM))
     os.unlink(vmcore)	# 1 GiB per run; kept when a check fails
 
 
