@@ -296,8 +296,9 @@ int vmcore_add_device_dump(struct vmcoredd_data *data)
 
 	down_write(&vmcore_sem);
 	if (!vmcore_entry || READ_ONCE(vmcore_opened)) {
-		pr_warn("device dump %s: /proc/vmcore is %s: not added\n",
-			data->dump_name, vmcore_entry ? "open" : "absent");
+		pr_warn("device dump %s: /proc/vmcore %s: not added\n",
+			data->dump_name,
+			vmcore_entry ? "was opened already" : "does not exist");
 		ret = -EBUSY;
 	} else {
 		struct vmcore_layout layout;

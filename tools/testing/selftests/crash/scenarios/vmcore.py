@@ -205,3 +205,43 @@ def vmcore_bad_parts(run):
                r"it overlaps this kernel's own RAM: left out")
     no_oops(run)
     check_file(run, 1, [LOAD_A, LOAD_B])
+
+
+NT_VMCOREDD = 0x700
+DD_SIZE = 10000
+
+
+@scenario("vmcore-device-dump", cmdline=CMDLINE + " elfcorehdr=0x%x" % OLD,
+          setup=loader(None), kernels=PATCHED, guest="""
+boot1() {
+	insmod /lib/modules/vmcore_device_dump_test.ko name=e2e-dump size=%d
+	rmmod vmcore_device_dump_test
+	exec 3< /proc/vmcore
+	insmod /lib/modules/vmcore_device_dump_test.ko name=late ||
+		e2e_result late=refused
+	exec 3<&-
+	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
+	e2e_result $(vmcore-mmap-cmp)
+	cp /proc/vmcore /tmp/vmcore && cd /tmp && e2e_output vmcore
+}
+""" % DD_SIZE)
+def vmcore_device_dump(run):
+    """A driver's device dump added before /proc/vmcore is opened becomes
+    an NT_VMCOREDD note after the crashed kernel's, the PT_LOADs move
+    along intact; one added after it is opened is refused"""
+    from .kdump import elf_notes
+    run.expect(r"vmcore_device_dump_test: e2e-dump, %d bytes: 0$" % DD_SIZE)
+    run.expect(r"vmcore: device dump late: /proc/vmcore was opened already: "
+               r"not added")
+    run.expect(r"^E2E: result late=refused$")
+    no_oops(run)
+    check_file(run, 2, [LOAD_A, LOAD_B])
+    dumps = [d for n, t, d in elf_notes(saved_vmcore(run)[1])
+             if n == "LINUX" and t == NT_VMCOREDD]
+    if len(dumps) != 1:
+        raise CheckFailed("%d NT_VMCOREDD notes, expected 1" % len(dumps))
+    name, data = dumps[0][:44].rstrip(b"\0"), dumps[0][44:44 + DD_SIZE]
+    if name != b"e2e-dump" or data != bytes(i * 7 & 0xff
+                                            for i in range(DD_SIZE)):
+        raise CheckFailed("the device dump %r does not hold what the "
+                          "driver gave" % name)
