@@ -91,14 +91,18 @@ class Guest:
         return True
 
     def wait_for(self, pattern, timeout, start=0):
-        """Wait until the console (from offset @start) matches @pattern.
-        Returns the match; raises GuestError on timeout or exit."""
+        """Wait until the console (from offset @start) matches @pattern,
+        which matches within a line.  Returns the match; raises GuestError
+        on timeout or exit."""
         regex = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         while True:
             m = regex.search(self.text, start)
             if m:
                 return m
+            # The text ends with a whole line: a line's match is in the
+            # lines still to come, so do not scan a flooded console again.
+            start = max(start, len(self.text))
             left = deadline - time.monotonic()
             if left <= 0:
                 raise GuestError("timed out after %ds waiting for /%s/"

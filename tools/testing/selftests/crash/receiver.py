@@ -6,54 +6,69 @@ reassembles fragmented messages and checks sequence numbers.
 QEMU's user-mode network delivers what the guest sends to 10.0.2.2 to the
 host's 127.0.0.1.
 """
+import multiprocessing
+import os
 import re
 import socket
+import struct
+import tempfile
 import threading
 
 FRAG = re.compile(rb"^(?P<head>[^;]*?),ncfrag=(?P<off>\d+)/(?P<total>\d+);")
 
 
 class UdpReceiver:
-    """Collect datagrams on 127.0.0.1:port in a thread, until stop()."""
+    """Collect datagrams on 127.0.0.1:port until stop(), in a process of
+    its own: a thread shares the interpreter lock with the harness, which
+    holds it while it scans a flooded console, and the socket overflows."""
 
     def __init__(self, port=0):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
         self.sock.bind(("127.0.0.1", port))
-        self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
-        self.datagrams = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.datagrams = None
+        self._spool = tempfile.TemporaryFile()
+        ctx = multiprocessing.get_context("fork")
+        self._stop = ctx.Event()
+        self._proc = ctx.Process(target=self._run, daemon=True)
+        self._proc.start()
 
     def _run(self):
-        while not self._stop.is_set():
-            try:
-                data, _ = self.sock.recvfrom(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            self.datagrams.append(data)
-
-    def stop(self):
-        """Stop, keeping what is still queued in the socket."""
-        if self._stop.is_set():
-            return self.datagrams
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.setblocking(False)
+        """In the child: spool each datagram, length first, until stop()
+        and then until the socket has been quiet for 0.2 s."""
+        fd = self._spool.fileno()
+        self.sock.settimeout(0.2)
         while True:
             try:
-                self.datagrams.append(self.sock.recv(65536))
-            except OSError:
-                break
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                if self._stop.is_set():
+                    break
+                continue
+            os.write(fd, struct.pack("<I", len(data)) + data)
+
+    def stop(self):
+        """Stop once what is queued is received; the datagrams, in order."""
+        if self.datagrams is not None:
+            return self.datagrams
+        self._stop.set()
+        self._proc.join(30)
+        if self._proc.is_alive():
+            self._proc.kill()
         self.sock.close()
+        self._spool.seek(0)
+        spool = self._spool.read()
+        self._spool.close()
+        self.datagrams, at = [], 0
+        while at + 4 <= len(spool):
+            size, = struct.unpack_from("<I", spool, at)
+            self.datagrams.append(spool[at + 4:at + 4 + size])
+            at += 4 + size
         return self.datagrams
 
     def text(self):
-        return b"".join(self.datagrams).decode(errors="replace")
+        return b"".join(self.stop()).decode(errors="replace")
 
 
 class TcpReceiver:
