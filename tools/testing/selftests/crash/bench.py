@@ -29,6 +29,16 @@ ratio ours/upstream.  Results go to DIR/bench.txt.
             mmap() in 4 MiB windows (guest/vmcore_read.c)
   vmcore-frac  the read() figure over the same program reading 512 MiB
             of /dev/zero in the same capture kernel
+  vmcore-mmap-frac  the mmap() figure over that same /dev/zero read()
+  crashkernel-min  the smallest crashkernel= (MiB) with which the same
+            kernel, as capture kernel with tools/crash/mkcapture's
+            initramfs, boots and saves /proc/vmcore whole to a disk, the
+            saved file checked on the host (ELF core header, program
+            headers ending at the size the capture kernel gave); found by
+            bisection over 16..256 MiB in 4 MiB steps, one trial per boot,
+            a trial failing on a load error, "Out of memory", a panic or a
+            timeout; the sizes tried are listed under the table.  One
+            round unless --rounds is given (a search is ten boots or so).
 """
 import argparse
 import io
@@ -36,6 +46,8 @@ import os
 import re
 import shutil
 import statistics
+import struct
+import subprocess
 import sys
 import tarfile
 
@@ -43,7 +55,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import e2e  # noqa: E402
 import receiver  # noqa: E402
-from qemu import Guest  # noqa: E402
+from qemu import Guest, GuestError  # noqa: E402
+from scenarios import CheckFailed  # noqa: E402
+from scenarios.kdump import CAPTURE_APPEND, MKCAPTURE, elf_notes  # noqa: E402
 
 ROUNDS = 5
 
@@ -240,7 +254,7 @@ _vmcore_runs = {}
 
 
 def _vmcore_run(kernel, initrd, workdir):
-    """One capture kernel reading /proc/vmcore; cached for three figures."""
+    """One capture kernel reading /proc/vmcore; cached for four figures."""
     workdir = re.sub(r"vmcore-[a-z-]+", "vmcore-read", workdir)
     if workdir in _vmcore_runs:
         return _vmcore_runs[workdir]
@@ -260,7 +274,8 @@ def _vmcore_run(kernel, initrd, workdir):
         g.stop()
     read = float(v.group(1)) if v else 0
     mmap = float(v.group(2)) if v and v.group(2) != "-" else 0
-    _vmcore_runs[workdir] = (read, mmap, read / zero if zero else 0)
+    _vmcore_runs[workdir] = (read, mmap, read / zero if zero else 0,
+                             mmap / zero if zero else 0)
     return _vmcore_runs[workdir]
 
 
@@ -274,6 +289,134 @@ def vmcore_mmap(kernel, initrd, workdir):
 
 def vmcore_read_frac(kernel, initrd, workdir):
     return _vmcore_run(kernel, initrd, workdir)[2]
+
+
+def vmcore_mmap_frac(kernel, initrd, workdir):
+    return _vmcore_run(kernel, initrd, workdir)[3]
+
+
+CK_SIZES = range(16, 257, 4)	# MiB, the crashkernel= sizes searched
+CK_DISK = 1100			# MiB: a 1 GiB guest's /proc/vmcore fits
+CK_CAPTURE = """
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" ||
+		{ e2e_result load-failed; exit; }
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % CAPTURE_APPEND
+# after the capture kernel's first line, any of these ends a trial as failed
+CK_FAILED = (r"Out of memory|Kernel panic|^mkcapture: failed|^E2E: boot 2|"
+             r"Initramfs unpacking failed")
+CK_SAVED = r"^mkcapture: saved /proc/vmcore \((\d+) bytes\) to dev:/dev/vdc"
+
+_capture_initrds = {}
+
+
+def capture_initrd(outdir):
+    """tools/crash/mkcapture's initramfs saving to /dev/vdc, made once."""
+    if outdir not in _capture_initrds:
+        path = os.path.join(outdir, "capture.img")
+        os.makedirs(outdir, exist_ok=True)
+        subprocess.run([MKCAPTURE, "-o", path, "-t", "dev:/dev/vdc"],
+                       check=True, capture_output=True)
+        _capture_initrds[outdir] = path
+    return _capture_initrds[outdir]
+
+
+def check_saved_vmcore(path, size):
+    """The dump saved at the start of the disk @path: an ELF core file
+    (readelf -h says so) with VMCOREINFO whose segments end at @size, the
+    size of /proc/vmcore that the capture kernel reported."""
+    p = subprocess.run(["readelf", "-h", "-l", "-W", path],
+                       capture_output=True, text=True)
+    if p.returncode or not re.search(r"Type:\s+CORE", p.stdout):
+        raise CheckFailed("readelf: not an ELF core file: %s"
+                          % (p.stderr or p.stdout).strip()[-200:])
+    with open(path, "rb") as f:
+        hdr = f.read(1 << 16)
+    phoff, = struct.unpack_from("<Q", hdr, 32)
+    phentsize, phnum = struct.unpack_from("<HH", hdr, 54)
+    end = 0
+    for i in range(phnum):
+        _, _, off, _, _, filesz = struct.unpack_from(
+            "<IIQQQQ", hdr, phoff + i * phentsize)
+        end = max(end, off + filesz)
+    if end != size or size > os.path.getsize(path):
+        raise CheckFailed("the dump's segments end at %d, /proc/vmcore had "
+                          "%d bytes" % (end, size))
+    if not any(n == "VMCOREINFO" for n, _, _ in elf_notes(hdr)):
+        raise CheckFailed("no VMCOREINFO note in the saved dump")
+
+
+def capture_trial(kernel, initrd, workdir, mib):
+    """Boot with crashkernel=@mib M, load the same kernel with mkcapture's
+    initramfs, crash, and let it save /proc/vmcore to a disk.  ("ok", "")
+    or (why it failed, detail)."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, CK_CAPTURE)
+    img = kexec_image(kernel, capture_initrd(os.path.dirname(
+        os.path.dirname(workdir))), workdir)
+    vmcore = os.path.join(workdir, "vmcore.img")
+    with open(vmcore, "wb") as f:
+        f.truncate(CK_DISK << 20)
+    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=%dM" % mib,
+              workdir, disks=[ctl, img, vmcore])
+    try:
+        g.start()
+        m = g.wait_for(r"^E2E: (crashing with PANIC|result load-failed)",
+                       120)
+        if "load-failed" in m.group(1):
+            return "load", "kexec -p -s failed"
+        m = g.wait_for(r"Linux version ", 60, start=m.end())
+        m = g.wait_for(r"(%s)|(%s)" % (CK_SAVED, CK_FAILED), 180,
+                       start=m.end())
+        if not m.group(1):
+            return "capture", m.group(0)
+        size = int(m.group(2))
+        # the capture kernel syncs before it resets: wait for that
+        g.wait_for(r"^E2E: boot 2", 120, start=m.end())
+    except GuestError as e:
+        return "timeout", str(e)
+    finally:
+        g.stop()
+    try:
+        check_saved_vmcore(vmcore, size)
+    except CheckFailed as e:
+        return "dump", str(e)
+    os.unlink(vmcore)	# 1 GiB; kept when a trial fails
+    return "ok", ""
+
+
+def crashkernel_min(kernel, initrd, workdir):
+    """Bisection over CK_SIZES for the smallest size whose trial passes,
+    the largest tried first (if it fails there is no result: 0)."""
+    tried = []
+
+    def ok(i):
+        why, detail = capture_trial(kernel, initrd, os.path.join(
+            workdir, "%dM" % CK_SIZES[i]), CK_SIZES[i])
+        tried.append("%d:%s" % (CK_SIZES[i], why))
+        with open(os.path.join(workdir, "trials.txt"), "a") as f:
+            f.write("crashkernel=%dM %s %s\n" % (CK_SIZES[i], why, detail))
+        return why == "ok"
+
+    os.makedirs(workdir, exist_ok=True)
+    lo, hi = -1, len(CK_SIZES) - 1	# CK_SIZES[hi] passes, [lo] fails
+    if not ok(hi):
+        return 0, " ".join(tried)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    if hi == 0:
+        tried.append("(the smallest size searched)")
+    return CK_SIZES[hi], " ".join(tried)
 
 
 BENCHES = [
@@ -295,6 +438,10 @@ BENCHES = [
      vmcore_mmap),
     ("vmcore-frac", "ratio", "vmcore read() over /dev/zero read()",
      vmcore_read_frac),
+    ("vmcore-mmap-frac", "ratio", "vmcore mmap() over /dev/zero read()",
+     vmcore_mmap_frac),
+    ("crashkernel-min", "MiB", "smallest crashkernel= that saves the dump",
+     crashkernel_min, 1),
 ]
 
 
@@ -304,7 +451,9 @@ def main():
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--initramfs", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--rounds", type=int, default=ROUNDS)
+    ap.add_argument("--rounds", type=int,
+                    help="rounds of every benchmark (default: %d, or what "
+                    "the benchmark says)" % ROUNDS)
     ap.add_argument("names", nargs="*", metavar="BENCH",
                     help="run only these (default: all)")
     args = ap.parse_args()
@@ -312,29 +461,42 @@ def main():
     if unknown:
         ap.error("no benchmark %s" % " ".join(sorted(unknown)))
     shutil.rmtree(args.out, ignore_errors=True)
+    os.makedirs(args.out)
 
-    lines = ["benchmark    unit  ours(median)  upstream(median)  ours/upstream"
-             "  what"]
+    lines = ["benchmark         unit   ours(median)  upstream(median)  "
+             "ours/upstream  what"]
+    notes = []
+    used = {}
     print(lines[0], flush=True)
-    for name, unit, what, fn in BENCHES:
+    for name, unit, what, fn, *rounds in BENCHES:
         if args.names and name not in args.names:
             continue
+        rounds = args.rounds or (rounds[0] if rounds else ROUNDS)
+        used[name] = rounds
         got = {"ours": [], "upstream": []}
-        for r in range(args.rounds):
+        for r in range(rounds):
             for kind, kernel in (("ours", args.ours),
                                  ("upstream", args.upstream)):
                 workdir = os.path.join(args.out, name, "%s-%d" % (kind, r))
-                got[kind].append(fn(kernel, args.initramfs, workdir))
+                value = fn(kernel, args.initramfs, workdir)
+                if isinstance(value, tuple):	# (figure, how it was found)
+                    value, how = value
+                    notes.append("  %s %s-%d: %s" % (name, kind, r, how))
+                got[kind].append(value)
         ours = statistics.median(got["ours"])
         up = statistics.median(got["upstream"])
         ratio = "%.2f" % (ours / up) if up else "-"
-        lines.append("%-12s %-5s %12.3f  %16.3f  %13s  %s" %
+        lines.append("%-17s %-5s %13.3f  %16.3f  %13s  %s" %
                      (name, unit, ours, up, ratio, what))
         print(lines[-1], flush=True)
+    if notes:
+        lines += ["", "how the figures were found:"] + notes
+        print("\n".join(lines[-len(notes) - 2:]))
     with open(os.path.join(args.out, "bench.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    print("bench: %d rounds each; results in %s"
-          % (args.rounds, os.path.join(args.out, "bench.txt")))
+    print("bench: %s; results in %s"
+          % (", ".join("%s %d round(s)" % kv for kv in used.items()),
+             os.path.join(args.out, "bench.txt")))
 
 
 if __name__ == "__main__":
