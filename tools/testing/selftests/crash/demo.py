@@ -176,6 +176,8 @@ class Kdump(Target):
         line = re.search(r"^.*%s.*$" % CRASH_LINE, text, re.M)
         if not line:
             return False, self.vmcore, None
+        before = text[:line.start()].splitlines()[-4:]
+        self.log_tail = (dmesg, before + [line.group(0)])
         return True, self.vmcore, (
             "%s  (in the dump's log; %s bytes saved, %d CPU notes)"
             % (line.group(0).strip(), m.group(1),
@@ -281,6 +283,13 @@ def main():
                                                            len(TARGETS))]
     lines += ["", "crash chain receipt of the panic run:"]
     lines += ["  " + r for r in panic_receipt(guest.text)] or ["  (none)"]
+    for t in TARGETS:
+        path, tail = getattr(t, "log_tail", (None, []))
+        if tail:
+            lines += ["", "the crashed kernel's log, read back from the "
+                      "saved vmcore by", "makedumpfile --dump-dmesg into "
+                      "%s, up to the crash:" % path]
+            lines += ["  " + ln for ln in tail]
     report = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "report.txt"), "w") as f:
         f.write(report)
