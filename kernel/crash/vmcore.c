@@ -18,7 +18,8 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/proc_fs.h>
-#include <linux/rwsem.h>
+#include <linux/mutex.h>
+#include <linux/srcu.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 
@@ -27,8 +28,13 @@
 /* The most of the old memory one read() call maps at once. */
 #define VMCORE_WINDOW	SZ_4M
 
-/* Serves readers; taken for writing to change the file or the callbacks. */
-static DECLARE_RWSEM(vmcore_sem);
+/*
+ * The file changes (device dumps) only until it is first opened: readers
+ * need no lock.  vmcore_lock orders the first open against those changes
+ * and keeps registrations apart; readers walk the callbacks under SRCU.
+ */
+static DEFINE_MUTEX(vmcore_lock);
+DEFINE_STATIC_SRCU(vmcore_cb_srcu);
 static struct vmcore_dump vmcore_dump;
 static struct vmcore_layout vmcore;
 static struct proc_dir_entry *vmcore_entry;
@@ -67,11 +73,19 @@ static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
 static bool vmcore_pfn_is_ram(unsigned long pfn)
 {
 	struct vmcore_cb *cb;
+	bool ram = true;
+	int idx;
 
-	list_for_each_entry(cb, &vmcore_cbs, next)
-		if (cb->pfn_is_ram && !cb->pfn_is_ram(cb, pfn))
-			return false;
-	return true;
+	idx = srcu_read_lock(&vmcore_cb_srcu);
+	list_for_each_entry_srcu(cb, &vmcore_cbs, next,
+				 srcu_read_lock_held(&vmcore_cb_srcu)) {
+		if (cb->pfn_is_ram && !cb->pfn_is_ram(cb, pfn)) {
+			ram = false;
+			break;
+		}
+	}
+	srcu_read_unlock(&vmcore_cb_srcu, idx);
+	return ram;
 }
 
 /* Copy @len bytes of old memory at @paddr, zeroes where a driver says so. */
@@ -131,7 +145,6 @@ static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 	ssize_t done = 0, n = 0;
 	u64 pos = iocb->ki_pos;
 
-	down_read(&vmcore_sem);
 	while (iov_iter_count(iter) && pos < vmcore.size) {
 		n = vmcore_copy(iter, pos, min_t(u64, iov_iter_count(iter),
 						 vmcore.size - pos));
@@ -140,7 +153,6 @@ static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 		pos += n;
 		done += n;
 	}
-	up_read(&vmcore_sem);
 	iocb->ki_pos = pos;
 	return done ?: n;
 }
@@ -180,11 +192,8 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EPERM;
 	vm_flags_mod(vma, VM_MIXEDMAP, VM_MAYWRITE | VM_MAYEXEC);
 
-	down_read(&vmcore_sem);
-	if (pos >= vmcore.size || left > vmcore.size - pos) {
-		ret = -EINVAL;
-		goto out;
-	}
+	if (pos >= vmcore.size || left > vmcore.size - pos)
+		return -EINVAL;
 	while (left && !ret) {
 		const struct vmcore_seg *seg;
 		u64 n;
@@ -204,14 +213,14 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 		uaddr += n;
 		left -= n;
 	}
-out:
-	up_read(&vmcore_sem);
 	return ret;
 }
 
 static int vmcore_open(struct inode *inode, struct file *file)
 {
-	WRITE_ONCE(vmcore_opened, true);
+	mutex_lock(&vmcore_lock);
+	vmcore_opened = true;
+	mutex_unlock(&vmcore_lock);
 	return 0;
 }
 
@@ -231,12 +240,11 @@ static const struct proc_ops vmcore_proc_ops = {
  */
 void register_vmcore_cb(struct vmcore_cb *cb)
 {
-	down_write(&vmcore_sem);
-	INIT_LIST_HEAD(&cb->next);
-	list_add_tail(&cb->next, &vmcore_cbs);
-	if (READ_ONCE(vmcore_opened))
+	mutex_lock(&vmcore_lock);
+	list_add_tail_rcu(&cb->next, &vmcore_cbs);
+	if (vmcore_opened)
 		pr_warn_once("a callback was registered after /proc/vmcore was opened\n");
-	up_write(&vmcore_sem);
+	mutex_unlock(&vmcore_lock);
 }
 EXPORT_SYMBOL_GPL(register_vmcore_cb);
 
@@ -246,9 +254,10 @@ EXPORT_SYMBOL_GPL(register_vmcore_cb);
  */
 void unregister_vmcore_cb(struct vmcore_cb *cb)
 {
-	down_write(&vmcore_sem);
-	list_del(&cb->next);
-	up_write(&vmcore_sem);
+	mutex_lock(&vmcore_lock);
+	list_del_rcu(&cb->next);
+	mutex_unlock(&vmcore_lock);
+	synchronize_srcu(&vmcore_cb_srcu);
 }
 EXPORT_SYMBOL_GPL(unregister_vmcore_cb);
 
@@ -294,8 +303,8 @@ int vmcore_add_device_dump(struct vmcoredd_data *data)
 	strscpy_pad(hdr->name, VMCOREDD_NOTE_NAME);
 	strscpy_pad(hdr->dump_name, data->dump_name);
 
-	down_write(&vmcore_sem);
-	if (!vmcore_entry || READ_ONCE(vmcore_opened)) {
+	mutex_lock(&vmcore_lock);
+	if (!vmcore_entry || vmcore_opened) {
 		pr_warn("device dump %s: /proc/vmcore %s: not added\n",
 			data->dump_name,
 			vmcore_entry ? "was opened already" : "does not exist");
@@ -311,7 +320,7 @@ int vmcore_add_device_dump(struct vmcoredd_data *data)
 			proc_set_size(vmcore_entry, vmcore.size);
 		}
 	}
-	up_write(&vmcore_sem);
+	mutex_unlock(&vmcore_lock);
 out:
 	vfree(hdr);
 	return ret;

@@ -129,16 +129,19 @@ def readelf(path, opt):
                           capture_output=True, text=True).stdout
 
 
-def check_loads(path, data, expect):
+def check_loads(path, data, expect, hidden=None):
     """The PT_LOADs readelf lists are @expect, with their old contents at
-    their p_offset."""
+    their p_offset, zeroes in the page at @hidden."""
     got = []
     for m in re.finditer(r"^\s*LOAD\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+"
                          r"(0x[0-9a-f]+)\s+(0x[0-9a-f]+)",
                          readelf(path, "-l"), re.M):
         offset, paddr, filesz = (int(x, 16) for x in m.groups())
         got.append((paddr, filesz))
-        if data[offset:offset + filesz] != pattern(paddr, filesz):
+        old = bytearray(pattern(paddr, filesz))
+        if hidden is not None and paddr <= hidden < paddr + filesz:
+            old[hidden - paddr:hidden - paddr + 4096] = bytes(4096)
+        if data[offset:offset + filesz] != old:
             raise CheckFailed("PT_LOAD at %#x: the file at %#x does not "
                               "hold its old contents" % (paddr, offset))
     if got != expect:
@@ -157,7 +160,7 @@ def check_notes(path, cpus):
         raise CheckFailed("readelf -n: no VMCOREINFO note:\n%s" % notes)
 
 
-def check_file(run, cpus, loads):
+def check_file(run, cpus, loads, hidden=None):
     size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
     run.expect(r"^E2E: result mmap=same bytes=%d$" % size)
     path, data = saved_vmcore(run)
@@ -165,7 +168,7 @@ def check_file(run, cpus, loads):
         raise CheckFailed("read %d bytes of a %d-byte /proc/vmcore"
                           % (len(data), size))
     check_notes(path, cpus)
-    check_loads(path, data, loads)
+    check_loads(path, data, loads, hidden)
 
 
 @scenario("vmcore-made-up", cmdline=CMDLINE + " elfcorehdr=0x%x" % OLD,
@@ -209,33 +212,35 @@ def vmcore_bad_parts(run):
 
 NT_VMCOREDD = 0x700
 DD_SIZE = 10000
+HIDDEN = LOAD_A[0] + 0x1000
 
 
 @scenario("vmcore-device-dump", cmdline=CMDLINE + " elfcorehdr=0x%x" % OLD,
           setup=loader(None), kernels=PATCHED, guest="""
 boot1() {
-	insmod /lib/modules/vmcore_device_dump_test.ko name=e2e-dump size=%d
-	rmmod vmcore_device_dump_test
-	exec 3< /proc/vmcore
-	insmod /lib/modules/vmcore_device_dump_test.ko name=late ||
-		e2e_result late=refused
-	exec 3<&-
+	insmod /lib/modules/vmcore_device_dump_test.ko name=e2e-dump size=%d \
+		hide=%#x
 	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
 	e2e_result $(vmcore-mmap-cmp)
 	cp /proc/vmcore /tmp/vmcore && cd /tmp && e2e_output vmcore
+	rmmod vmcore_device_dump_test
+	insmod /lib/modules/vmcore_device_dump_test.ko name=late ||
+		e2e_result late=refused
 }
-""" % DD_SIZE)
+""" % (DD_SIZE, HIDDEN >> 12))
 def vmcore_device_dump(run):
     """A driver's device dump added before /proc/vmcore is opened becomes
     an NT_VMCOREDD note after the crashed kernel's, the PT_LOADs move
-    along intact; one added after it is opened is refused"""
+    along intact; a page a driver's callback says not to read reads as
+    zeroes, through read() and mmap(); a dump added after the file was
+    opened is refused"""
     from .kdump import elf_notes
     run.expect(r"vmcore_device_dump_test: e2e-dump, %d bytes: 0$" % DD_SIZE)
     run.expect(r"vmcore: device dump late: /proc/vmcore was opened already: "
                r"not added")
     run.expect(r"^E2E: result late=refused$")
     no_oops(run)
-    check_file(run, 2, [LOAD_A, LOAD_B])
+    check_file(run, 2, [LOAD_A, LOAD_B], HIDDEN)
     dumps = [d for n, t, d in elf_notes(saved_vmcore(run)[1])
              if n == "LINUX" and t == NT_VMCOREDD]
     if len(dumps) != 1:
