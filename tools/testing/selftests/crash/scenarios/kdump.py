@@ -546,25 +546,46 @@ def crashing_task_printf(offset):
             'panic_cpu.counter, %s->pid, %s->comm' % (task, task))
 
 
-@scenario("kdump-capture", cmdline="crashkernel=128M", timeout=300,
-          disks=(("kexec.img", 64), ("vmcore.img", 1100)),
-          setup=capture_disk, guest="""
+# The crash's line in the dump's log.  On an oops, upstream enters the
+# capture kernel before panic() prints its line: take the oops's own.
+PANIC_LINES = {
+    "PANIC": r"Kernel panic - not syncing: dumptest",
+    "sysrq": r"Kernel panic - not syncing: sysrq triggered crash",
+    "BUG": r"kernel BUG at drivers/misc/lkdtm/bugs\.c",
+    "EXCEPTION": r"BUG: kernel NULL pointer dereference",
+}
+
+
+def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
+                     mem="1G"):
+    """Load the kernel with a mkcapture initramfs as capture kernel with
+    @load, crash with @crash, and read the saved dump with real clients."""
+    @scenario(name, cmdline=cmdline, timeout=300, mem=mem,
+              disks=(("kexec.img", 64), ("vmcore.img", 1100)),
+              setup=capture_disk, guest="""
 boot1() {
 	tar -xf /dev/vdb -C /tmp bzImage capture
-	kexec -p -s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
-	e2e_crash PANIC
+	%s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
+	e2e_crash %s
 }
 boot2() {
 	:
 }
-""" % CAPTURE_APPEND)
-def kdump_capture(run):
-    """The capture initramfs of tools/crash/mkcapture saves /proc/vmcore
-    to a disk; on the host, readelf finds both CPUs' notes and
-    vmcoreinfo, makedumpfile extracts the log with the panic and filters
-    the dump, and gdb reads the kernel's release from it (KASLR on), has
-    the panicking task among its threads, and finds it as the panicking
-    CPU's current task, with the comm of the shell that wrote to LKDTM."""
+""" % (load, CAPTURE_APPEND, crash))
+    def run_check(run):
+        check_capture(run, PANIC_LINES[crash])
+    run_check.__doc__ = (
+        "`%s`, a %s crash: the capture initramfs of tools/crash/mkcapture "
+        "saves /proc/vmcore to a disk; on the host, readelf finds both "
+        "CPUs' notes and vmcoreinfo, makedumpfile extracts the log with "
+        "the panic and filters the dump, and gdb reads the kernel's "
+        "release from it (KASLR on), has the panicking task among its "
+        "threads, and finds it as the panicking CPU's current task, with "
+        "the comm of the shell that crashed it." % (load, crash))
+    return run_check
+
+
+def check_capture(run, panic_line):
     run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to dev:/dev/vdc")
     release = run.expect(r"Linux version (\S+)").group(1)
     vmcore = os.path.join(run.workdir, "vmcore.img")
@@ -577,8 +598,7 @@ def kdump_capture(run):
     host(run, ["makedumpfile", "--dump-dmesg", vmcore, "dmesg.txt"],
          "makedumpfile-dmesg")
     with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
-        run.expect(r"Kernel panic - not syncing: dumptest", f.read(),
-                   "makedumpfile --dump-dmesg")
+        run.expect(panic_line, f.read(), "makedumpfile --dump-dmesg")
     host(run, ["makedumpfile", "-c", "-d", "31", vmcore, "vmcore.d31"],
          "makedumpfile-filter")
     filtered = os.path.getsize(os.path.join(run.workdir, "vmcore.d31"))
@@ -618,6 +638,14 @@ def kdump_capture(run):
                           "PID %s %r" % (task.group(1), task.group(2),
                                          task.group(3), pid, CRASHING_COMM))
     os.unlink(vmcore)	# 1 GiB per run; kept when a check fails
+
+
+capture_scenario("kdump-capture", "kexec -p -s", "PANIC")
+capture_scenario("kdump-capture-sysrq", "kexec -p", "sysrq", mem="512M")
+capture_scenario("kdump-capture-bug", "kexec -p -s", "BUG", mem="512M",
+                 cmdline="crashkernel=128M oops=panic")
+capture_scenario("kdump-capture-exception", "kexec -p", "EXCEPTION",
+                 mem="512M", cmdline="crashkernel=128M oops=panic")
 
 
 def capture_net(run):
