@@ -69,6 +69,28 @@ static void crash_elf_load(struct elf64_hdr *eh, const struct crash_elf_input *i
 }
 
 /**
+ * crash_elf_core_header() - fill an ELF header for a core file
+ * @eh: the header, zeroed
+ * @machine: its e_machine
+ *
+ * The program headers follow it; e_phnum and e_flags are the caller's.
+ */
+void crash_elf_core_header(struct elf64_hdr *eh, u16 machine)
+{
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELF_DATA;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
+	eh->e_type = ET_CORE;
+	eh->e_machine = machine;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(struct elf64_hdr);
+	eh->e_ehsize = sizeof(struct elf64_hdr);
+	eh->e_phentsize = sizeof(struct elf64_phdr);
+}
+
+/**
  * crash_elf_build() - write a crash ELF header
  * @in: the CPUs' notes, vmcoreinfo, the kernel mapping and the memory
  * @buf: where; zeroed here
@@ -92,17 +114,7 @@ ssize_t crash_elf_build(const struct crash_elf_input *in, void *buf,
 		return -E2BIG;
 
 	memset(buf, 0, need);
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
-	eh->e_type = ET_CORE;
-	eh->e_machine = in->machine;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = sizeof(struct elf64_hdr);
-	eh->e_ehsize = sizeof(struct elf64_hdr);
-	eh->e_phentsize = sizeof(struct elf64_phdr);
+	crash_elf_core_header(eh, in->machine);
 
 	for (i = 0; i < in->nr_notes; i++)
 		crash_elf_phdr(eh, PT_NOTE, in->note_paddr[i], in->note_size);

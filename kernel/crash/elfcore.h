@@ -9,6 +9,8 @@
 #include <linux/range.h>
 #include <linux/types.h>
 
+struct elf64_hdr;
+
 /**
  * struct crash_elf_input - what goes into a crash ELF header
  * @machine: e_machine (EM_X86_64, ...)
@@ -47,6 +49,7 @@ struct crash_elf_input {
 
 #define CRASH_ELF_ALIGN	4096
 
+void crash_elf_core_header(struct elf64_hdr *eh, u16 machine);
 size_t crash_elf_size(unsigned int nr_notes, unsigned int nr_ram,
 		      unsigned int nr_exclude);
 ssize_t crash_elf_build(const struct crash_elf_input *in, void *buf,

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "elfcore.h"
 #include "vmcore.h"
 
 static const char *vmcore_ehdr_problem(const Elf64_Ehdr *e, u16 machine)
@@ -252,24 +253,6 @@ int vmcore_notes_append(struct vmcore_dump *dump, const void *note,
 }
 EXPORT_SYMBOL_IF_KUNIT(vmcore_notes_append);
 
-static void vmcore_write_ehdr(Elf64_Ehdr *e, const struct vmcore_dump *dump,
-			      unsigned int phnum)
-{
-	memcpy(e->e_ident, ELFMAG, SELFMAG);
-	e->e_ident[EI_CLASS] = ELFCLASS64;
-	e->e_ident[EI_DATA] = ELF_DATA;
-	e->e_ident[EI_VERSION] = EV_CURRENT;
-	e->e_ident[EI_OSABI] = ELFOSABI_NONE;
-	e->e_type = ET_CORE;
-	e->e_machine = dump->machine;
-	e->e_version = EV_CURRENT;
-	e->e_phoff = sizeof(*e);
-	e->e_flags = dump->flags;
-	e->e_ehsize = sizeof(*e);
-	e->e_phentsize = sizeof(Elf64_Phdr);
-	e->e_phnum = phnum;
-}
-
 /**
  * vmcore_layout_build() - lay /proc/vmcore out
  * @dump: what goes in it
@@ -286,6 +269,7 @@ int vmcore_layout_build(const struct vmcore_dump *dump,
 			struct vmcore_layout *out)
 {
 	unsigned int i, phnum = dump->nr_loads + !!dump->notes_size;
+	Elf64_Ehdr *eh;
 	Elf64_Phdr *ph;
 	u64 offset;
 
@@ -301,8 +285,11 @@ int vmcore_layout_build(const struct vmcore_dump *dump,
 		return -ENOMEM;
 	}
 
-	vmcore_write_ehdr(out->head, dump, phnum);
-	ph = out->head + sizeof(Elf64_Ehdr);
+	eh = out->head;
+	crash_elf_core_header(eh, dump->machine);
+	eh->e_flags = dump->flags;
+	eh->e_phnum = phnum;
+	ph = (Elf64_Phdr *)(eh + 1);
 	if (dump->notes_size) {
 		ph->p_type = PT_NOTE;
 		ph->p_offset = out->notes_offset;
