@@ -17,8 +17,8 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/proc_fs.h>
 #include <linux/mutex.h>
+#include <linux/proc_fs.h>
 #include <linux/srcu.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>

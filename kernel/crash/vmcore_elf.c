@@ -154,6 +154,8 @@ static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 
 		switch (ph->p_type) {
 		case PT_NOTE:
+			if (!ph->p_memsz)
+				break;
 			why = vmcore_note_problem(mem, ph);
 			if (why) {
 				pr_err("program header %u: PT_NOTE of %llu bytes at %#llx: %s: left out\n",
