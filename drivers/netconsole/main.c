@@ -32,10 +32,12 @@
 #include <linux/console.h>
 #include <linux/crash_chain.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netpoll.h>
+#include <linux/reboot.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -71,6 +73,8 @@ struct nc_msg {
 	const char *text;
 	size_t len;
 	int polled;
+	unsigned int queued;
+	unsigned int in_flight;
 };
 
 /* Visit every target under nc_lock; while crashing, only if it is free. */
@@ -190,6 +194,22 @@ static void nc_drain(struct netpoll *np)
 		netpoll_send_skb(np, skb);
 }
 
+/* Datagrams netpoll holds for its worker. */
+static unsigned int nc_queued(struct nc_target *t)
+{
+	struct netpoll_info *npinfo;
+	unsigned int n = 0;
+
+	if (!t->enabled || !t->np.dev)
+		return 0;
+	rcu_read_lock();
+	npinfo = rcu_dereference_bh(t->np.dev->npinfo);
+	if (npinfo)
+		n = skb_queue_len(&npinfo->txq);
+	rcu_read_unlock();
+	return n;
+}
+
 static void nc_visit_poll(struct nc_target *t, struct nc_msg *m)
 {
 	if (t->enabled && t->np.dev) {
@@ -211,6 +231,64 @@ static int nc_crash_flush(struct crash_handler *h,
 		return -EBUSY;
 	return m.polled ? 0 : CRASH_IDLE;
 }
+
+/* Bytes the device took and has not sent yet, as its queue limits count. */
+static unsigned int nc_in_flight(struct nc_target *t)
+{
+	unsigned int n = 0;
+#ifdef CONFIG_BQL
+	unsigned int i;
+
+	for (i = 0; t->enabled && t->np.dev &&
+	     i < t->np.dev->real_num_tx_queues; i++) {
+		struct dql *dql = &netdev_get_tx_queue(t->np.dev, i)->dql;
+
+		n += READ_ONCE(dql->num_queued) - READ_ONCE(dql->num_completed);
+	}
+#endif
+	return n;
+}
+
+static void nc_visit_flush(struct nc_target *t, struct nc_msg *m)
+{
+	nc_visit_poll(t, m);
+	m->queued += nc_queued(t);
+	m->in_flight += nc_in_flight(t);
+}
+
+/*
+ * A reboot or power-off shuts the devices down right after the reboot
+ * notifiers, and with them what netpoll still holds for its worker and
+ * what the device took but has not sent: a burst of messages just before
+ * a power-off was lost.  Send the one and let the device send the other
+ * first, for up to a second.
+ */
+static int nc_reboot(struct notifier_block *nb, unsigned long action,
+		     void *data)
+{
+	unsigned long end = jiffies + HZ;
+	unsigned int waited = 0;
+	struct nc_msg m;
+
+	for (;;) {
+		m = (struct nc_msg) { };
+		nc_each_target(nc_visit_flush, &m);
+		if ((!m.queued && !m.in_flight) || time_after(jiffies, end))
+			break;
+		if (!waited++)
+			pr_info("netconsole: sending %u queued datagrams and %u bytes in the devices before shutdown\n",
+				m.queued, m.in_flight);
+		msleep(20);
+	}
+	if (m.queued || m.in_flight)
+		pr_warn("netconsole: %u datagrams queued and %u bytes in the devices at shutdown: lost\n",
+			m.queued, m.in_flight);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nc_reboot_notifier = {
+	.notifier_call = nc_reboot,
+};
 
 static struct crash_handler nc_crash_handler = {
 	.name = "netconsole",
@@ -347,11 +425,12 @@ static int nc_stats_show(struct seq_file *m, void *v)
 	struct nc_target *t;
 	unsigned long flags, dropped;
 
-	seq_puts(m, "target enabled extended messages datagrams unsent\n");
+	seq_puts(m, "target enabled extended messages datagrams unsent queued\n");
 	spin_lock_irqsave(&nc_lock, flags);
 	list_for_each_entry(t, &nc_targets, list)
-		seq_printf(m, "%s %d %d %lu %lu %lu\n", t->name, t->enabled,
-			   t->extended, t->messages, t->datagrams, t->unsent);
+		seq_printf(m, "%s %d %d %lu %lu %lu %u\n", t->name, t->enabled,
+			   t->extended, t->messages, t->datagrams, t->unsent,
+			   nc_queued(t));
 	spin_unlock_irqrestore(&nc_lock, flags);
 	seq_printf(m, "messages not sent, target list busy in a crash: %ld\n",
 		   atomic_long_read(&nc_busy));
@@ -430,6 +509,7 @@ static int __init nc_init(void)
 	register_console(&nc_console);
 	nc_consoles_up = true;
 	crash_handler_register(&nc_crash_handler);
+	register_reboot_notifier(&nc_reboot_notifier);
 	nc_debugfs = debugfs_create_dir("netconsole", NULL);
 	debugfs_create_file("stats", 0444, nc_debugfs, NULL, &nc_stats_fops);
 	pr_info("netconsole: network logging started, %d target(s) from netconsole=\n",
@@ -443,6 +523,7 @@ static void __exit nc_exit(void)
 	struct nc_target *t, *tmp;
 
 	debugfs_remove_recursive(nc_debugfs);
+	unregister_reboot_notifier(&nc_reboot_notifier);
 	crash_handler_unregister(&nc_crash_handler);
 	unregister_console(&nc_console);
 	if (console_is_registered(&nc_console_ext))

@@ -148,10 +148,11 @@ def netconsole_flood(run):
         raise CheckFailed("flood: %d lost (first %s), %d twice"
                           % (len(lost), lost[:5], len(twice)))
     if run.kind == "patched":
-        m = run.expect(r"^E2E: stats cmdline0 1 1 (\d+) (\d+) 0$")
+        m = run.expect(r"^E2E: stats cmdline0 1 1 (\d+) (\d+) 0 \d+$")
         if int(m.group(1)) < FLOOD:
             raise CheckFailed("stats: %s" % m.group(0))
         run.expect(r"^E2E: stats extended records dropped by printk: 0$")
+        run.expect_not(r"netconsole: .* at shutdown: lost")
 
 
 CONFIGFS = """
@@ -239,7 +240,8 @@ def netconsole_link_down(run):
         raise CheckFailed("a message sent with the link down")
     if run.kind == "patched":
         for n in (0, 1):
-            m = run.expect(r"^E2E: stats cmdline%d 1 1 \d+ \d+ (\d+)$" % n)
+            m = run.expect(r"^E2E: stats cmdline%d 1 1 \d+ \d+ (\d+) \d+$"
+                           % n)
             if int(m.group(1)) < 1:
                 raise CheckFailed("stats: %s" % m.group(0))
         expect_receipt(run, run.boots[0], [("netconsole", "stream", "ok")])
@@ -271,7 +273,7 @@ def netconsole_bad_targets(run):
     run.expect(r"netconsole: cmdline0: cannot send through nosuch: -19")
     run.expect(r"netconsole: cmdline0: kept disabled")
     run.expect(r"netconsole: cmdline1: logging to 10.0.2.2:\d+ through eth0")
-    run.expect(r"^E2E: stats cmdline0 0 1 0 0 0$")
+    run.expect(r"^E2E: stats cmdline0 0 1 0 0 0 0$")
     bodies = [b for _, b in extended(run, "ext")]
     if b"E2E-NC still logging\n" not in bodies:
         raise CheckFailed("the good target did not log")
