@@ -129,7 +129,7 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 	return ret;
 }
 
-/* Keep the PT_NOTEs' and PT_LOADs' that pass the checks in @dump. */
+/* Keep the notes and the PT_LOADs that pass the checks in @dump. */
 static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 		       unsigned int phnum, struct vmcore_dump *dump)
 {
@@ -139,7 +139,7 @@ static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 	int ret;
 
 	for (i = 0; i < phnum; i++) {
-		if (phdrs[i].p_type == PT_NOTE &&
+		if (phdrs[i].p_type == PT_NOTE && phdrs[i].p_memsz &&
 		    !vmcore_note_problem(mem, &phdrs[i]))
 			room += phdrs[i].p_memsz;
 		nr_loads += phdrs[i].p_type == PT_LOAD;
