@@ -47,8 +47,11 @@ class Guest:
             self.args += ["-drive", "file=%s,format=raw,if=virtio,"
                           "cache=unsafe,index=%d" % (disk, i)]
         if net:
-            self.args += ["-netdev", "user,id=n0",
-                          "-device", "virtio-net-pci,netdev=n0"]
+            # net may also be extra virtio-net-pci properties
+            nic = "virtio-net-pci,netdev=n0"
+            if isinstance(net, str):
+                nic += "," + net
+            self.args += ["-netdev", "user,id=n0", "-device", nic]
         self.args += list(extra_args)
         self.proc = None
         self.text = ""

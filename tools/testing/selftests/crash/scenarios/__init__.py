@@ -25,7 +25,7 @@ class Scenario:
     timeout: int = 120
     mem: str = "1G"
     smp: int = 2
-    net: bool = False
+    net: object = False        # True, or extra virtio-net-pci properties
     disks: tuple = ()          # (name, MiB) pairs, after the control disk
     kernels: tuple = ("patched", "baseline")
     setup: Optional[Callable] = None    # (run) before QEMU starts

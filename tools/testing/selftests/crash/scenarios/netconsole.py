@@ -155,6 +155,41 @@ def netconsole_flood(run):
         run.expect_not(r"netconsole: .* at shutdown: lost")
 
 
+
+# 2 frames every 5 ms once the ring is full: 400 a second
+SLOW_NIC = "tx=timer,x-txtimer=5000000,x-txburst=2"
+SLOW_FLOOD = 150
+
+
+@scenario("netconsole-slow-nic", net=SLOW_NIC, kernels=PATCHED,
+          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
+                          target("+", 6666, "ext")),
+          teardown=stop_receivers, guest="""
+boot1() {
+	sleep 3		# the boot log replayed to the target goes out first
+	i=0
+	while [ $i -lt %d ]; do
+		echo "E2E-NC slow $i"
+		i=$((i + 1))
+	done > /dev/kmsg
+	e2e_result flooded
+}
+""" % SLOW_FLOOD)
+def netconsole_slow_nic(run):
+    """A NIC that sends 400 frames a second, a burst of messages and a
+    power-off right after it: netpoll still holds part of the burst for
+    its worker, and netconsole sends it before the devices shut down, so
+    every message arrives."""
+    run.expect(r"^E2E: result flooded$")
+    got = {int(b.split()[2]) for b in body_with(extended(run, "ext"),
+                                                  "E2E-NC slow ")}
+    lost = sorted(set(range(SLOW_FLOOD)) - got)
+    if lost:
+        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+    run.expect(r"netconsole: sending \d+ queued datagrams and \d+ bytes in "
+               r"the devices before shutdown")
+    run.expect_not(r"netconsole: .* at shutdown: lost")
+
 CONFIGFS = """
 D=/sys/kernel/config/netconsole
 port=$(sed -n 's/.*e2e_nc_port=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
