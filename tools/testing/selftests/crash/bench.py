@@ -152,11 +152,7 @@ def pstore_ms(kernel, initrd, workdir):
 FLOOD = 10000
 NC_FLOOD = """
 boot1() {
-	i=0
-	while [ $i -lt %d ]; do
-		echo "bench-nc $i"
-		i=$((i + 1))
-	done > /dev/kmsg
+	e2e_kmsg_flood bench-nc %d
 	e2e_result flooded
 }
 """ % FLOOD
@@ -228,13 +224,19 @@ def kexec_image(kernel, initrd, workdir):
     return img
 
 
-def kdump_seconds(kernel, initrd, workdir):
+def kdump_guest(kernel, initrd, workdir, script):
+    """A guest running @script with crashkernel=128M and the kernel
+    and initramfs to load as capture kernel on its second disk."""
     os.makedirs(workdir, exist_ok=True)
     ctl = os.path.join(workdir, "control.img")
-    e2e.make_control_disk(ctl, KDUMP)
+    e2e.make_control_disk(ctl, script)
     img = kexec_image(kernel, initrd, workdir)
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
-              workdir, disks=[ctl, img])
+    return Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
+                 workdir, disks=[ctl, img])
+
+
+def kdump_seconds(kernel, initrd, workdir):
+    g = kdump_guest(kernel, initrd, workdir, KDUMP)
     try:
         g.start()
         m = g.wait_for(r"^E2E: crashing with PANIC", 120)
@@ -258,12 +260,7 @@ def _vmcore_run(kernel, initrd, workdir):
     workdir = re.sub(r"vmcore-[a-z-]+", "vmcore-read", workdir)
     if workdir in _vmcore_runs:
         return _vmcore_runs[workdir]
-    os.makedirs(workdir, exist_ok=True)
-    ctl = os.path.join(workdir, "control.img")
-    e2e.make_control_disk(ctl, VMCORE)
-    img = kexec_image(kernel, initrd, workdir)
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
-              workdir, disks=[ctl, img])
+    g = kdump_guest(kernel, initrd, workdir, VMCORE)
     try:
         g.start()
         m = g.wait_for(r"^E2E: result zero read=([\d.]+)", 300)

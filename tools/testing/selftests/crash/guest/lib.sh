@@ -41,6 +41,15 @@ e2e_done() {
 	e2e_poweroff
 }
 
+# e2e_kmsg_flood PREFIX N: write "PREFIX 0" .. "PREFIX N-1" to /dev/kmsg
+e2e_kmsg_flood() {
+	i=0
+	while [ $i -lt $2 ]; do
+		echo "$1 $i"
+		i=$((i + 1))
+	done > /dev/kmsg
+}
+
 # e2e_crash HOW: crash the kernel; HOW is "sysrq" or an LKDTM crash type.
 e2e_crash() {
 	echo "E2E: crashing with $1"

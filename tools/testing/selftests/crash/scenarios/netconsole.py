@@ -123,11 +123,7 @@ def netconsole_panic(run):
                           target("+", 6666, "ext")),
           teardown=stop_receivers, guest="""
 boot1() {
-	i=0
-	while [ $i -lt %d ]; do
-		echo "E2E-NC flood $i"
-		i=$((i + 1))
-	done > /dev/kmsg
+	e2e_kmsg_flood "E2E-NC flood" %d
 	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats 2>/dev/null
 	e2e_result flooded
 }
@@ -167,11 +163,7 @@ SLOW_FLOOD = 150
           teardown=stop_receivers, guest="""
 boot1() {
 	sleep 3		# the boot log replayed to the target goes out first
-	i=0
-	while [ $i -lt %d ]; do
-		echo "E2E-NC slow $i"
-		i=$((i + 1))
-	done > /dev/kmsg
+	e2e_kmsg_flood "E2E-NC slow" %d
 	e2e_result flooded
 }
 """ % SLOW_FLOOD)
