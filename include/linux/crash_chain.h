@@ -8,6 +8,7 @@
 #define _LINUX_CRASH_CHAIN_H
 
 #include <linux/bits.h>
+#include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -81,11 +82,15 @@ struct crash_context {
  * @run: the work; 0, CRASH_IDLE, CRASH_NOT_MINE or -errno
  * @node: on the chain; private to the chain
  * @registered: private to the chain
+ * @dead: why the chain stopped calling it (enum crash_death), 0 while it
+ *	is alive; private to the chain, see crash_handler_dead()
  *
  * @run may be called in any context, with interrupts off and the other
  * CPUs stopped or dead: it must not sleep, allocate, or wait for a lock
- * (trylock only), and must bound its work.  The rules are in
- * Documentation/core-api/crash-chain.rst.
+ * (trylock only), and must bound its work.  A handler that faults, runs
+ * past its stage's budget or is running on a CPU the chain has to stop
+ * is abandoned where it is and never called again in this boot.  The
+ * rules are in Documentation/core-api/crash-chain.rst.
  */
 #define CRASH_HANDLER_NAME_LEN	24
 
@@ -97,11 +102,46 @@ struct crash_handler {
 	int (*run)(struct crash_handler *h, const struct crash_context *ctx);
 	struct list_head node;
 	bool registered;
+	u8 dead;
 };
+
+/* Why a handler is dead: the chain abandoned a frame of it. */
+enum crash_death {
+	CRASH_ALIVE,
+	CRASH_DIED_FAULT,	/* it oopsed or panicked */
+	CRASH_DIED_BUDGET,	/* it ran past its budget and was stopped */
+	CRASH_DIED_STOPPED,	/* its CPU was stopped under it */
+};
+
+/**
+ * crash_handler_dead() - whether the chain gave up on a handler
+ * @h: the handler
+ *
+ * A dead handler's abandoned frame may still hold its locks and leave its
+ * data half written: its owner should stop using what the frame used
+ * (a backend, a device) for the rest of the boot.
+ *
+ * Return: true once the handler faulted or was abandoned.
+ */
+static inline bool crash_handler_dead(const struct crash_handler *h)
+{
+	return READ_ONCE(h->dead) != CRASH_ALIVE;
+}
 
 int crash_handler_register(struct crash_handler *h);
 void crash_handler_unregister(struct crash_handler *h);
 void crash_chain_run(enum kmsg_dump_reason reason, const char *desc);
 void crash_chain_oops_end(struct pt_regs *regs);
+
+/*
+ * The watchdog that enforces budgets, for an architecture that selects
+ * CRASH_CHAIN_WATCHDOG: its crash stop calls crash_chain_watch() on each
+ * CPU it stops, after that CPU saved its registers (one of them stays and
+ * watches until the hand-off), and crash_chain_nmi() from the NMI handler
+ * of the CPU that stopped them.  See "crash chain watchdog" in
+ * kernel/crash/watch.c.
+ */
+void crash_chain_watch(void);
+void crash_chain_nmi(struct pt_regs *regs);
 
 #endif /* _LINUX_CRASH_CHAIN_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The crash chain's engine: handlers in stages, one run at a time, a
+ * The crash chain's engine: handlers in stages, one owner at a time, a
  * receipt of every run.
  *
  * DOC: crash chain runs
@@ -16,19 +16,31 @@
  *   not be seen by it; one being removed is not freed before the run ends
  *   (unregister waits for readers).
  *
- * - One CPU runs the chain at a time (@run_cpu).  A CPU that finds another
- *   running it waits a little for non-fatal reasons and gives up; a panic
- *   takes the chain over, since the CPU that had it is about to be stopped.
+ * - One CPU owns the chain at a time (@run_cpu), and only the owner calls
+ *   handlers or writes the run's state.  A CPU that finds another owning
+ *   it waits a little for a non-fatal reason and gives up.  A panic takes
+ *   the chain over: it names itself @taker and waits for the owner to
+ *   yield, which the owner does at the next handler boundary (it stops
+ *   touching the run and releases @run_cpu; its own run is lost).  An
+ *   owner that does not yield within @takeover_ms is stuck in a handler:
+ *   the panic stops every other CPU (@stop_others) and takes the chain;
+ *   the handler the stopped owner was in is dead.  Every frame of a walk
+ *   checks, when a handler returns to it, that its CPU still owns the
+ *   chain and the run is still the one it walked (@generation) before it
+ *   writes anything; and the owner writes only between those checks and
+ *   the next boundary, so an owner that yielded never writes again.
  *
- * - A CPU that enters the chain while it is already running the chain has
- *   faulted inside a handler: an oops or a panic in @cur.  That handler is
- *   recorded as faulted and abandoned, and the nested entry finishes the
- *   run from the next handler on; the faulted frames below it are never
- *   returned to (see entry.c for what the caller does next).  A second
- *   fault in the same run skips everything but the hand-off stage.
+ * - A CPU that enters the chain while owning it has faulted inside a
+ *   handler: an oops or a panic in @cur.  That handler is recorded as
+ *   faulted and is dead, and the nested entry finishes the run from the
+ *   next handler on; the faulted frames below it are never returned to
+ *   (see entry.c for what the caller does next).  A second fault in the
+ *   same run skips everything but the hand-off stage.
  *
- * - A stage whose handlers have used up its time budget records the rest
- *   of its handlers as over budget instead of running them.
+ * - A handler that runs past its stage's budget is stopped by the
+ *   watchdog (watch.c), recorded as over budget, and is dead; the run goes
+ *   on with the next handler.  Without a watchdog a late handler is only
+ *   recorded as late when it returns.
  *
  * - Once a panic run has completed, later panic runs do nothing: they are
  *   the panic() that follows a fatal oops, or a nested panic after a
@@ -38,7 +50,6 @@
  * nested entry has to pick it up where the faulting handler left it.
  */
 #include <linux/delay.h>
-#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/rculist.h>
@@ -58,56 +69,47 @@ static const char * const crash_stage_names[CRASH_NR_STAGES] = {
 	[CRASH_STAGE_LEGACY]	= "legacy",
 };
 
-static const char * const crash_reason_names[KMSG_DUMP_MAX] = {
-	[KMSG_DUMP_UNDEF]	= "undef",
-	[KMSG_DUMP_PANIC]	= "panic",
-	[KMSG_DUMP_OOPS]	= "oops",
-	[KMSG_DUMP_EMERG]	= "emergency",
-	[KMSG_DUMP_SHUTDOWN]	= "shutdown",
-};
-
 const char *crash_stage_name(enum crash_stage stage)
 {
 	return stage < CRASH_NR_STAGES ? crash_stage_names[stage] : "?";
 }
 EXPORT_SYMBOL_IF_KUNIT(crash_stage_name);
 
-static const char *crash_reason_name(enum kmsg_dump_reason reason)
-{
-	return reason < KMSG_DUMP_MAX ? crash_reason_names[reason] : "?";
-}
-
 /* The two stage orders crash_chain.order names; see crash-chain.rst. */
-static const enum crash_stage crash_order_persist_first[CRASH_NR_STAGES] = {
-	CRASH_STAGE_CAPTURE, CRASH_STAGE_PERSIST, CRASH_STAGE_STREAM,
-	CRASH_STAGE_HANDOFF, CRASH_STAGE_LEGACY,
-};
-
-static const enum crash_stage crash_order_handoff_first[CRASH_NR_STAGES] = {
-	CRASH_STAGE_CAPTURE, CRASH_STAGE_HANDOFF, CRASH_STAGE_PERSIST,
-	CRASH_STAGE_STREAM, CRASH_STAGE_LEGACY,
+static const enum crash_stage crash_orders[][CRASH_NR_STAGES] = {
+	[CRASH_ORDER_PERSIST_FIRST] = {
+		CRASH_STAGE_CAPTURE, CRASH_STAGE_PERSIST, CRASH_STAGE_STREAM,
+		CRASH_STAGE_HANDOFF, CRASH_STAGE_LEGACY,
+	},
+	[CRASH_ORDER_HANDOFF_FIRST] = {
+		CRASH_STAGE_CAPTURE, CRASH_STAGE_HANDOFF, CRASH_STAGE_PERSIST,
+		CRASH_STAGE_STREAM, CRASH_STAGE_LEGACY,
+	},
 };
 
 /**
  * crash_order_parse() - read a crash_chain.order value
  * @s: "persist-first" or "handoff-first", with an optional newline
- * @order: filled with the stage order
+ * @order: set to the enum crash_order it names
  *
  * Return: 0, or -EINVAL for anything else.
  */
-int crash_order_parse(const char *s, enum crash_stage *order)
+int crash_order_parse(const char *s, int *order)
 {
 	if (sysfs_streq(s, "persist-first"))
-		memcpy(order, crash_order_persist_first,
-		       sizeof(crash_order_persist_first));
+		*order = CRASH_ORDER_PERSIST_FIRST;
 	else if (sysfs_streq(s, "handoff-first"))
-		memcpy(order, crash_order_handoff_first,
-		       sizeof(crash_order_handoff_first));
+		*order = CRASH_ORDER_HANDOFF_FIRST;
 	else
 		return -EINVAL;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(crash_order_parse);
+
+static int crash_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}
 
 void crash_chain_init(struct crash_chain *c)
 {
@@ -116,9 +118,11 @@ void crash_chain_init(struct crash_chain *c)
 	mutex_init(&c->lock);
 	seqcount_init(&c->last_seq);
 	atomic_set(&c->run_cpu, -1);
-	memcpy(c->order, crash_order_persist_first, sizeof(c->order));
+	atomic_set(&c->taker, -1);
 	c->clock = ktime_get_mono_fast_ns;
+	c->this_cpu = crash_this_cpu;
 	c->busy_wait_ms = CRASH_BUSY_WAIT_MS;
+	c->takeover_ms = CRASH_TAKEOVER_MS;
 }
 EXPORT_SYMBOL_IF_KUNIT(crash_chain_init);
 
@@ -165,149 +169,86 @@ void crash_chain_del(struct crash_chain *c, struct crash_handler *h)
 }
 EXPORT_SYMBOL_IF_KUNIT(crash_chain_del);
 
-static void crash_run_record(struct crash_chain *c, struct crash_handler *h,
-			     enum crash_result result, int err, u64 since)
+/* The chain gave up on a frame of @h: never call it again, say so once. */
+static void crash_handler_kill(struct crash_chain *c, struct crash_handler *h,
+			       enum crash_death why, u64 since)
 {
-	struct crash_receipt *r = &c->run.receipt;
-	struct crash_receipt_line *l;
+	unsigned int ms = (c->clock() - since) / NSEC_PER_MSEC;
 
-	if (r->nr_lines >= CRASH_RECEIPT_LINES) {
-		r->dropped++;
+	if (h->dead)
 		return;
+	WRITE_ONCE(h->dead, why);
+	switch (why) {
+	case CRASH_DIED_FAULT:
+		crash_run_say(c, "%s faulted: off for the rest of this boot",
+			      h->name);
+		break;
+	case CRASH_DIED_BUDGET:
+		crash_run_say(c, "%s ran past its %u ms budget: stopped after %u ms, off for the rest of this boot",
+			      h->name, c->budget_ms[h->stage], ms);
+		break;
+	default:
+		crash_run_say(c, "%s was running on a CPU that had to be stopped: off for the rest of this boot",
+			      h->name);
+		break;
 	}
-	l = &r->line[r->nr_lines++];
-	strscpy(l->name, h->name, sizeof(l->name));
-	l->stage = h->stage;
-	l->result = result;
-	l->err = clamp(err, S16_MIN, 0);
-	l->usecs = since ? min_t(u64, (c->clock() - since) / NSEC_PER_USEC,
-				 U32_MAX) : 0;
 }
 
 static void crash_run_record_return(struct crash_chain *c,
 				    struct crash_handler *h, int ret, u64 since)
 {
+	unsigned int ms = READ_ONCE(c->budget_ms[h->stage]);
+
 	if (ret == CRASH_NOT_MINE)
 		return;
 	if (ret < 0)
 		crash_run_record(c, h, CRASH_RESULT_FAILED, ret, since);
+	else if (ms && c->clock() - since > (u64)ms * NSEC_PER_MSEC)
+		crash_run_record(c, h, CRASH_RESULT_LATE, 0, since);
 	else
 		crash_run_record(c, h, ret == CRASH_IDLE ? CRASH_RESULT_IDLE :
 				 CRASH_RESULT_OK, 0, since);
 }
 
-static const char *crash_result_name(enum crash_result r)
+/* Record the handler the run was in as abandoned, and kill it. */
+static void crash_run_abandon_cur(struct crash_chain *c,
+				  enum crash_result result)
 {
-	switch (r) {
-	case CRASH_RESULT_OK:		return "ok";
-	case CRASH_RESULT_IDLE:		return "idle";
-	case CRASH_RESULT_FAILED:	return "failed";
-	case CRASH_RESULT_FAULT:	return "FAULT";
-	case CRASH_RESULT_OVER_BUDGET:	return "over-budget";
-	case CRASH_RESULT_SKIPPED:	return "skipped";
-	}
-	return "?";
-}
+	static const u8 death[] = {
+		[CRASH_RESULT_FAULT] = CRASH_DIED_FAULT,
+		[CRASH_RESULT_OVER_BUDGET] = CRASH_DIED_BUDGET,
+		[CRASH_RESULT_STOPPED] = CRASH_DIED_STOPPED,
+	};
+	struct crash_run *r = &c->run;
+	struct crash_handler *h = r->cur;
 
-/**
- * crash_receipt_line_format() - one receipt line as text
- * @l: the line
- * @buf: where to write it, NUL-terminated, no newline
- * @size: size of @buf
- *
- * Return: what snprintf() returns.
- */
-int crash_receipt_line_format(const struct crash_receipt_line *l, char *buf,
-			      size_t size)
-{
-	char result[24];
-
-	if (l->result == CRASH_RESULT_FAILED)
-		snprintf(result, sizeof(result), "failed %pe",
-			 ERR_PTR(l->err));
-	else
-		strscpy(result, crash_result_name(l->result), sizeof(result));
-	return snprintf(buf, size, "%-8s %-24s %-16s %8u us",
-			crash_stage_name(l->stage), l->name, result, l->usecs);
-}
-EXPORT_SYMBOL_IF_KUNIT(crash_receipt_line_format);
-
-static int crash_receipt_summary(const struct crash_receipt *r, char *buf,
-				 size_t size)
-{
-	return snprintf(buf, size, "%s run: %u handler%s, %u fault%s, %llu us%s",
-			crash_reason_name(r->reason),
-			r->nr_lines + r->dropped,
-			r->nr_lines + r->dropped == 1 ? "" : "s",
-			r->faults, r->faults == 1 ? "" : "s", r->usecs,
-			r->dropped ? " (some lines not recorded)" : "");
-}
-
-/**
- * crash_receipt_format() - a whole receipt as text, a line per handler
- * @r: the receipt
- * @buf: where to write it
- * @size: size of @buf
- *
- * Return: bytes written, as scnprintf() counts them.
- */
-int crash_receipt_format(const struct crash_receipt *r, char *buf, size_t size)
-{
-	char line[80];
-	unsigned int i;
-	int n;
-
-	crash_receipt_summary(r, line, sizeof(line));
-	n = scnprintf(buf, size, "%s\n", line);
-	for (i = 0; i < r->nr_lines; i++) {
-		crash_receipt_line_format(&r->line[i], line, sizeof(line));
-		n += scnprintf(buf + n, size - n, "%s\n", line);
-	}
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(crash_receipt_format);
-
-/* A panic's receipt goes to the consoles whatever the loglevel. */
-static void crash_run_say(const struct crash_receipt *r, const char *text)
-{
-	if (r->reason == KMSG_DUMP_PANIC)
-		pr_emerg("crash_chain: %s\n", text);
-	else
-		pr_info("crash_chain: %s\n", text);
-}
-
-/* Print receipt lines [first, nr_lines), after a summary or a heading. */
-static void crash_run_print(struct crash_chain *c, unsigned int first,
-			    bool summary)
-{
-	const struct crash_receipt *r = &c->run.receipt;
-	char line[80];
-	unsigned int i;
-
-	if (!c->print)
+	crash_watch_disarm(c);
+	r->cur = NULL;
+	if (!h)
 		return;
-	if (summary) {
-		crash_receipt_summary(r, line, sizeof(line));
-		crash_run_say(r, line);
-	} else {
-		crash_run_say(r, "receipt so far:");
-	}
-	for (i = first; i < r->nr_lines; i++) {
-		memcpy(line, "  ", 2);
-		crash_receipt_line_format(&r->line[i], line + 2,
-					  sizeof(line) - 2);
-		crash_run_say(r, line);
-	}
+	crash_run_record(c, h, result, 0, r->cur_start);
+	crash_handler_kill(c, h, death[result], r->cur_start);
 }
 
 static void crash_run_begin(struct crash_chain *c,
 			    const struct crash_context *ctx,
 			    unsigned int stages)
 {
+	const enum crash_stage *order = crash_orders[READ_ONCE(c->order) &
+						     1];
+	bool legacy_first = c->legacy_first && READ_ONCE(*c->legacy_first);
 	struct crash_run *r = &c->run;
 	unsigned int i, j = 0;
 
 	r->ctx = *ctx;
+	if (ctx->regs) {
+		/*
+		 * By value: a nested oops inside a handler must not change
+		 * what the hand-off saves for this CPU.
+		 */
+		r->regs = *ctx->regs;
+		r->ctx.regs = &r->regs;
+	}
 	r->stages = stages;
 	r->skip = 0;
 	r->cur = NULL;
@@ -317,14 +258,16 @@ static void crash_run_begin(struct crash_chain *c,
 	r->printed = 0;
 	/* crash_kexec_post_notifiers: the notifiers right after capture */
 	for (i = 0; i < CRASH_NR_STAGES; i++) {
-		if (c->legacy_first && c->order[i] == CRASH_STAGE_LEGACY)
+		if (legacy_first && order[i] == CRASH_STAGE_LEGACY)
 			continue;
-		r->order[j++] = c->order[i];
-		if (c->legacy_first && c->order[i] == CRASH_STAGE_CAPTURE)
+		r->order[j++] = order[i];
+		if (legacy_first && order[i] == CRASH_STAGE_CAPTURE)
 			r->order[j++] = CRASH_STAGE_LEGACY;
 	}
 	memset(&r->receipt, 0, sizeof(r->receipt));
 	r->receipt.reason = ctx->reason;
+	r->receipt.taken_from = -1;
+	WRITE_ONCE(r->generation, r->generation + 1);
 }
 
 static void crash_run_end(struct crash_chain *c)
@@ -332,6 +275,7 @@ static void crash_run_end(struct crash_chain *c)
 	struct crash_run *r = &c->run;
 	struct crash_receipt *rc = &r->receipt;
 
+	crash_watch_disarm(c);
 	rc->usecs = (c->clock() - r->start) / NSEC_PER_USEC;
 	if (rc->nr_lines || rc->reason == KMSG_DUMP_PANIC)
 		crash_run_print(c, 0, true);
@@ -347,79 +291,170 @@ static void crash_run_end(struct crash_chain *c)
 	atomic_set_release(&c->run_cpu, -1);
 }
 
-static bool crash_stage_over_budget(struct crash_chain *c,
-				    enum crash_stage stage)
+/*
+ * Whether the frame that walked run @gen on @cpu may go on: false once a
+ * nested entry finished the run, or another CPU took it over.
+ */
+static bool crash_run_still_ours(struct crash_chain *c, int cpu,
+				 unsigned long gen)
 {
-	unsigned int ms = READ_ONCE(c->budget_ms[stage]);
-
-	return ms && c->clock() - c->run.stage_start > (u64)ms * NSEC_PER_MSEC;
+	return atomic_read(&c->run_cpu) == cpu &&
+	       READ_ONCE(c->run.generation) == gen;
 }
 
 /*
- * Walk the run from stage index @first, starting after handler @after
- * (NULL: from the start of that stage).  Returns false if the run was
- * finished by a nested entry while one of its handlers ran.
+ * A panic is waiting to take the chain over: stop touching the run and
+ * let it have the chain.  Pairs with the atomic_xchg() of @taker in
+ * crash_chain_take().
  */
-static bool crash_run_walk(struct crash_chain *c, unsigned int first,
-			   struct crash_handler *after)
+static bool crash_run_yield(struct crash_chain *c)
+{
+	if (atomic_read(&c->taker) < 0)
+		return false;
+	atomic_set_release(&c->run_cpu, -1);
+	return true;
+}
+
+/* Print the receipt so far as the persist and hand-off stages begin. */
+static void crash_run_print_before(struct crash_chain *c,
+				   enum crash_stage stage)
 {
 	struct crash_run *r = &c->run;
-	unsigned long gen = r->generation;
+
+	/*
+	 * Let the records persist writes, and the log a capture kernel
+	 * finds, hold the receipt so far.
+	 */
+	if ((stage == CRASH_STAGE_PERSIST || stage == CRASH_STAGE_HANDOFF) &&
+	    !(r->printed_stages & BIT(stage)) &&
+	    r->receipt.nr_lines > r->printed) {
+		r->printed_stages |= BIT(stage);
+		crash_run_print(c, r->printed, false);
+		r->printed = r->receipt.nr_lines;
+	}
+}
+
+/* How a frame's walk ended. */
+enum crash_walk {
+	CRASH_WALK_DONE,	/* to the end of the run: end it */
+	CRASH_WALK_GONE,	/* a nested entry finished the run meanwhile */
+	CRASH_WALK_YIELDED,	/* to a panic on another CPU */
+};
+
+/*
+ * Walk the run from stage index @first, starting after handler @after
+ * (NULL: from the start of that stage).
+ */
+static enum crash_walk crash_run_walk(struct crash_chain *c,
+				      unsigned int first,
+				      struct crash_handler *after)
+{
+	struct crash_run *r = &c->run;
+	unsigned long gen = READ_ONCE(r->generation);
+	enum crash_walk how = CRASH_WALK_DONE;
+	int cpu = c->this_cpu();
 	struct crash_handler *h;
 	unsigned int i;
 	int ret;
 
 	rcu_read_lock();
 	for (i = first; i < CRASH_NR_STAGES; i++) {
-		enum crash_stage stage = r->order[i];
+		enum crash_stage stage = READ_ONCE(r->order[i]);
 
 		if (!(r->stages & BIT(stage))) {
 			after = NULL;
 			continue;
 		}
 		r->stage_idx = i;
-		if (!after)
-			r->stage_start = c->clock();
 		h = list_prepare_entry(after, &c->handlers, node);
 		after = NULL;
 		list_for_each_entry_continue_rcu(h, &c->handlers, node) {
 			if (h->stage != stage ||
 			    !(h->reasons & CRASH_REASON(r->ctx.reason)))
 				continue;
+			if (crash_run_yield(c)) {
+				how = CRASH_WALK_YIELDED;
+				goto out;
+			}
 			if (r->skip & BIT(stage)) {
 				crash_run_record(c, h, CRASH_RESULT_SKIPPED, 0, 0);
 				continue;
 			}
-			if (crash_stage_over_budget(c, stage)) {
-				crash_run_record(c, h, CRASH_RESULT_OVER_BUDGET,
-						 0, 0);
+			if (READ_ONCE(h->dead)) {
+				crash_run_record(c, h, CRASH_RESULT_DEAD, 0, 0);
 				continue;
 			}
-			/*
-			 * Let the records persist writes, and the log a capture
-			 * kernel finds, hold the receipt so far.
-			 */
-			if ((stage == CRASH_STAGE_PERSIST ||
-			     stage == CRASH_STAGE_HANDOFF) &&
-			    !(r->printed_stages & BIT(stage)) &&
-			    r->receipt.nr_lines > r->printed) {
-				r->printed_stages |= BIT(stage);
-				crash_run_print(c, r->printed, false);
-				r->printed = r->receipt.nr_lines;
-			}
+			crash_run_print_before(c, stage);
 			r->cur = h;
 			r->cur_start = c->clock();
+			crash_watch_arm(c, stage);
 			ret = h->run(h, &r->ctx);
-			if (READ_ONCE(r->generation) != gen) {
-				rcu_read_unlock();
-				return false;
+			if (!crash_run_still_ours(c, cpu, gen)) {
+				/*
+				 * Only tests come back here: in the kernel a
+				 * nested entry never returns to this frame,
+				 * and a CPU taken over is stopped in it.
+				 */
+				how = READ_ONCE(r->receipt.taken_from) == cpu ?
+				      CRASH_WALK_YIELDED : CRASH_WALK_GONE;
+				goto out;
 			}
+			crash_watch_disarm(c);
 			r->cur = NULL;
 			crash_run_record_return(c, h, ret, r->cur_start);
 		}
 	}
+out:
 	rcu_read_unlock();
-	return true;
+	return how;
+}
+
+/**
+ * crash_run_handoff_next() - run the hand-off stage next
+ * @c: the chain; called by a handler of the run in progress
+ *
+ * For a run whose budgets cannot be enforced: a handler that hangs would
+ * cost the capture kernel, so the hand-off goes before the stages that
+ * were to come before it, as upstream does.
+ */
+void crash_run_handoff_next(struct crash_chain *c)
+{
+	struct crash_run *r = &c->run;
+	unsigned int i, at = r->stage_idx + 1;
+
+	for (i = at; i < CRASH_NR_STAGES; i++)
+		if (r->order[i] == CRASH_STAGE_HANDOFF)
+			break;
+	if (i >= CRASH_NR_STAGES || i == at)
+		return;
+	for (; i > at; i--)
+		WRITE_ONCE(r->order[i], r->order[i - 1]);
+	WRITE_ONCE(r->order[at], CRASH_STAGE_HANDOFF);
+	r->receipt.handoff_moved = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(crash_run_handoff_next);
+
+/* Finish the run from after the handler in @cur; see crash_chain_fault(). */
+static enum crash_run_outcome crash_run_resume(struct crash_chain *c,
+					       struct crash_handler *h)
+{
+	struct crash_run *r = &c->run;
+
+	if (!h) {
+		/* A fault in the chain itself: do not walk again. */
+		crash_run_end(c);
+		return CRASH_RUN_RESUMED;
+	}
+	switch (crash_run_walk(c, r->stage_idx, h)) {
+	case CRASH_WALK_DONE:
+		crash_run_end(c);
+		break;
+	case CRASH_WALK_YIELDED:
+		return CRASH_RUN_LOST;
+	default:
+		break;
+	}
+	return CRASH_RUN_RESUMED;
 }
 
 /*
@@ -434,26 +469,19 @@ static enum crash_run_outcome crash_chain_fault(struct crash_chain *c,
 	struct crash_handler *h = r->cur;
 	unsigned int i;
 
-	r->cur = NULL;
-	r->receipt.faults++;
-	if (h)
-		crash_run_record(c, h, CRASH_RESULT_FAULT, 0, r->cur_start);
+	if (!h)
+		r->receipt.faults++;
+	crash_run_abandon_cur(c, CRASH_RESULT_FAULT);
 
 	if (ctx->reason == KMSG_DUMP_PANIC &&
 	    r->ctx.reason != KMSG_DUMP_PANIC) {
 		/* A lighter run turned into a panic: close it, run the panic. */
 		crash_run_end(c);
-		atomic_set(&c->run_cpu, raw_smp_processor_id());
+		atomic_set(&c->run_cpu, c->this_cpu());
 		crash_run_begin(c, ctx, stages);
-		if (crash_run_walk(c, 0, NULL))
+		if (crash_run_walk(c, 0, NULL) == CRASH_WALK_DONE)
 			crash_run_end(c);
 		return CRASH_RUN_DONE;
-	}
-
-	if (!h) {
-		/* A fault in the chain itself: do not walk again. */
-		crash_run_end(c);
-		return CRASH_RUN_RESUMED;
 	}
 
 	if (r->receipt.faults > 1) {
@@ -462,10 +490,27 @@ static enum crash_run_outcome crash_chain_fault(struct crash_chain *c,
 			if (i != CRASH_STAGE_HANDOFF)
 				r->skip |= BIT(i);
 	}
-	if (crash_run_walk(c, r->stage_idx, h))
-		crash_run_end(c);
-	return CRASH_RUN_RESUMED;
+	return crash_run_resume(c, h);
 }
+
+/**
+ * crash_chain_abandon() - finish the run without its overdue handler
+ * @c: the chain
+ *
+ * For the chain's CPU after the watchdog interrupted it in a handler that
+ * crash_chain_overdue() found past its deadline, in a frame of its own:
+ * the overdue frame is never returned to.
+ *
+ * Return: CRASH_RUN_RESUMED.
+ */
+enum crash_run_outcome crash_chain_abandon(struct crash_chain *c)
+{
+	struct crash_handler *h = c->run.cur;
+
+	crash_run_abandon_cur(c, CRASH_RESULT_OVER_BUDGET);
+	return crash_run_resume(c, h);
+}
+EXPORT_SYMBOL_IF_KUNIT(crash_chain_abandon);
 
 /* Wait for another CPU's run to end; false if it does not soon. */
 static bool crash_chain_wait(struct crash_chain *c, int cpu)
@@ -483,6 +528,38 @@ static bool crash_chain_wait(struct crash_chain *c, int cpu)
 	}
 }
 
+/*
+ * A panic on @cpu takes the chain from @owner: wait for it to yield at a
+ * handler boundary, or stop it.  Returns the handler a stopped owner was
+ * in, if any; the caller records it in its own run.
+ */
+static struct crash_handler *crash_chain_take(struct crash_chain *c, int cpu,
+					      int owner)
+{
+	u64 until = c->clock() + (u64)c->takeover_ms * NSEC_PER_MSEC;
+	struct crash_handler *stuck = NULL;
+	int none;
+
+	/* Full barrier: the owner sees @taker before its next boundary. */
+	atomic_xchg(&c->taker, cpu);
+	for (;;) {
+		none = -1;
+		if (atomic_try_cmpxchg_acquire(&c->run_cpu, &none, cpu))
+			break;
+		if (c->clock() > until) {
+			stuck = READ_ONCE(c->run.cur);
+			if (c->stop_others)
+				c->stop_others(c);
+			/* Stopped: it will not write the run again. */
+			atomic_set(&c->run_cpu, cpu);
+			break;
+		}
+		cpu_relax();
+	}
+	atomic_set(&c->taker, -1);
+	return stuck;
+}
+
 /**
  * crash_chain_walk_run() - run a chain for a reason
  * @c: the chain
@@ -495,7 +572,8 @@ enum crash_run_outcome crash_chain_walk_run(struct crash_chain *c,
 					    const struct crash_context *ctx,
 					    unsigned int stages)
 {
-	int cpu = raw_smp_processor_id();
+	struct crash_handler *stuck = NULL;
+	int cpu = c->this_cpu();
 	int owner = -1;
 
 	if (ctx->reason == KMSG_DUMP_PANIC && READ_ONCE(c->panic_done))
@@ -507,15 +585,31 @@ enum crash_run_outcome crash_chain_walk_run(struct crash_chain *c,
 		if (ctx->reason != KMSG_DUMP_PANIC) {
 			if (!crash_chain_wait(c, cpu))
 				return CRASH_RUN_BUSY;
+			owner = -1;
 		} else {
-			atomic_set(&c->run_cpu, cpu);
+			stuck = crash_chain_take(c, cpu, owner);
 		}
 	}
 	crash_run_begin(c, ctx, stages);
-	if (!crash_run_walk(c, 0, NULL))
+	if (owner >= 0) {
+		c->run.receipt.taken_from = owner;
+		crash_run_say(c, "panic on CPU %d takes over the chain from CPU %d",
+			      cpu, owner);
+	}
+	if (stuck) {
+		c->run.cur = stuck;
+		c->run.cur_start = c->run.start;
+		crash_run_abandon_cur(c, CRASH_RESULT_STOPPED);
+	}
+	switch (crash_run_walk(c, 0, NULL)) {
+	case CRASH_WALK_DONE:
+		crash_run_end(c);
+		return CRASH_RUN_DONE;
+	case CRASH_WALK_YIELDED:
+		return CRASH_RUN_LOST;
+	default:
 		return CRASH_RUN_RESUMED;	/* only tests come back here */
-	crash_run_end(c);
-	return CRASH_RUN_DONE;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(crash_chain_walk_run);
 

@@ -8,19 +8,31 @@
  *   modprobe crash_chain_fault_test fault=panic    panic() from a handler
  *   modprobe crash_chain_fault_test fault=error    returns -EIO
  *   modprobe crash_chain_fault_test fault=slow     takes 500 ms
+ *   modprobe crash_chain_fault_test fault=hang     spins forever, interrupts off
+ *   modprobe crash_chain_fault_test fault=hang-irqs  spins forever, interrupts on
+ *   modprobe crash_chain_fault_test fault=stall stall_ms=N
+ *	in an oops run only, spins N ms with interrupts on: long enough for
+ *	a panic on another CPU to find the chain busy
  *   modprobe crash_chain_fault_test fault=oops faults=2   two of them
  *
- * The faulting handlers run first in the persist stage, for panics and
- * oopses; a witness handler after them says on the console that it ran.
+ * The misbehaving handlers run first in the persist stage, ahead of
+ * pstore, for panics and oopses; a witness handler after them says on
+ * the console that it ran.
  */
 #include <linux/crash_chain.h>
 #include <linux/delay.h>
+#include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/smp.h>
 
 static char *fault = "oops";
 module_param(fault, charp, 0444);
-MODULE_PARM_DESC(fault, "oops, panic, error or slow");
+MODULE_PARM_DESC(fault, "oops, panic, error, slow, hang, hang-irqs or stall");
+
+static unsigned int stall_ms = 2000;
+module_param(stall_ms, uint, 0444);
+MODULE_PARM_DESC(stall_ms, "how long fault=stall spins");
 
 /* Opaque to the compiler, so that the store below is really made. */
 static int *crash_test_nowhere;
@@ -32,7 +44,22 @@ MODULE_PARM_DESC(faults, "how many faulting handlers, 1 or 2");
 static int crash_test_misbehave(struct crash_handler *h,
 				const struct crash_context *ctx)
 {
+	if (!strcmp(fault, "stall")) {
+		if (ctx->reason != KMSG_DUMP_OOPS)
+			return CRASH_NOT_MINE;
+		pr_emerg("crash_chain_fault_test: %s: stalling %u ms in an oops run on CPU %d\n",
+			 h->name, stall_ms, raw_smp_processor_id());
+		mdelay(stall_ms);
+		pr_emerg("crash_chain_fault_test: %s: stall over\n", h->name);
+		return 0;
+	}
 	pr_emerg("crash_chain_fault_test: %s: %s now\n", h->name, fault);
+	if (!strncmp(fault, "hang", 4)) {
+		if (!strcmp(fault, "hang-irqs"))
+			local_irq_enable();
+		for (;;)
+			cpu_relax();
+	}
 	if (!strcmp(fault, "oops"))
 		WRITE_ONCE(*crash_test_nowhere, 0);
 	if (!strcmp(fault, "panic"))

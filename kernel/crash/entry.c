@@ -13,7 +13,9 @@
  * panic run done and goes on to reboot; an emergency-restart run ends in
  * machine_emergency_restart(); a shutdown run in the restart, halt or
  * power-off system_state names.  An oops run simply returns: the oopsing
- * task dies, as it would have.
+ * task dies, as it would have.  A panic run whose handler the watchdog
+ * stopped is finished in a frame of its own (crash_chain_resume()) and
+ * ends in panic() the same way.
  */
 #include <linux/crash_core.h>
 #include <linux/crash_handoff.h>
@@ -22,6 +24,7 @@
 #include <linux/kobject.h>
 #include <linux/moduleparam.h>
 #include <linux/notifier.h>
+#include <linux/objtool.h>
 #include <linux/panic.h>
 #include <linux/panic_notifier.h>
 #include <linux/printk.h>
@@ -39,15 +42,43 @@
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "crash_chain."
 
-/* Stop the other CPUs; with kdump built in, each saves its registers. */
-static int crash_stop_cpus(struct crash_handler *h,
-			   const struct crash_context *ctx)
+static struct crash_chain crash_chain;
+
+/*
+ * Stop the other CPUs, once; with kdump built in each saves its registers
+ * and the first one stays to watch the budgets (see watch.c).  Also what a
+ * panic does to an owner of the chain that does not yield.
+ */
+static void crash_stop_others(struct crash_chain *c)
 {
+	static bool stopped;
+
+	if (stopped)
+		return;
+	stopped = true;
+	if (IS_ENABLED(CONFIG_CRASH_CHAIN_WATCHDOG) && !in_nmi())
+		atomic_set(&c->watch.state, CRASH_WATCH_WANTED);
 	if (IS_ENABLED(CONFIG_CRASH_DUMP))
 		crash_smp_send_stop();
 	else
 		smp_send_stop();
+}
+
+static int crash_stop_cpus(struct crash_handler *h,
+			   const struct crash_context *ctx)
+{
+	struct crash_chain *c = &crash_chain;
+
+	crash_stop_others(c);
 	printk_legacy_allow_panic_sync();
+	if (crash_watch_started(c, num_online_cpus() > 1))
+		return 0;
+	/* Nothing can stop a handler that hangs: see watch.c. */
+	c->run.receipt.unwatched = true;
+	if (IS_ENABLED(CONFIG_CRASH_DUMP) && kexec_crash_loaded()) {
+		crash_run_handoff_next(c);
+		crash_run_say(c, "no CPU can watch the budgets: handing off to the capture kernel first");
+	}
 	return 0;
 }
 
@@ -87,7 +118,22 @@ enum {
 };
 
 static struct crash_handler crash_builtins[CRASH_NR_BUILTINS];
-static struct crash_chain crash_chain;
+
+static int crash_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+#ifdef CONFIG_CRASH_CHAIN_WATCHDOG
+#include <asm/crash_chain.h>
+
+static void crash_kick(int cpu)
+{
+	arch_crash_kick(cpu);
+}
+#else
+#define crash_kick NULL
+#endif
 
 /*
  * The built-in handlers are on the chain from the first instruction, so
@@ -101,18 +147,22 @@ static struct crash_chain crash_chain = {
 	},
 	.lock = __MUTEX_INITIALIZER(crash_chain.lock),
 	.run_cpu = ATOMIC_INIT(-1),
+	.taker = ATOMIC_INIT(-1),
 	.budget_ms = {
 		[CRASH_STAGE_CAPTURE] = 3000,
 		[CRASH_STAGE_PERSIST] = 5000,
 		[CRASH_STAGE_STREAM] = 5000,
 	},
-	.order = {
-		CRASH_STAGE_CAPTURE, CRASH_STAGE_PERSIST, CRASH_STAGE_STREAM,
-		CRASH_STAGE_HANDOFF, CRASH_STAGE_LEGACY,
-	},
+	.order = CRASH_ORDER_PERSIST_FIRST,
+	.legacy_first = &crash_kexec_post_notifiers,
 	.busy_wait_ms = CRASH_BUSY_WAIT_MS,
+	.takeover_ms = CRASH_TAKEOVER_MS,
 	.clock = ktime_get_mono_fast_ns,
+	.this_cpu = crash_this_cpu,
+	.stop_others = crash_stop_others,
+	.kick = crash_kick,
 	.print = true,
+	.watch = { .state = ATOMIC_INIT(CRASH_WATCH_OFF) },
 	.last_seq = SEQCNT_ZERO(crash_chain.last_seq),
 };
 
@@ -169,21 +219,23 @@ static struct crash_handler crash_builtins[CRASH_NR_BUILTINS] = {
 /* crash_chain.order= */
 static int crash_order_set(const char *val, const struct kernel_param *kp)
 {
-	enum crash_stage order[CRASH_NR_STAGES];
+	int order;
 
-	if (crash_order_parse(val, order)) {
+	if (crash_order_parse(val, &order)) {
 		pr_err("crash_chain: order=%.*s: expected persist-first or handoff-first\n",
 		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
-	memcpy(crash_chain.order, order, sizeof(order));
+	/* One word: a run reads it once, with READ_ONCE(), as it begins. */
+	WRITE_ONCE(crash_chain.order, order);
 	return 0;
 }
 
 static int crash_order_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf, "%s\n",
-			  crash_chain.order[1] == CRASH_STAGE_HANDOFF ?
+			  READ_ONCE(crash_chain.order) ==
+			  CRASH_ORDER_HANDOFF_FIRST ?
 			  "handoff-first" : "persist-first");
 }
 
@@ -257,6 +309,9 @@ void crash_chain_oops_end(struct pt_regs *regs)
 	if (!regs || !(in_interrupt() || !current->pid ||
 		       is_global_init(current) || panic_on_oops))
 		return;
+	/* An oops inside a handler: the run keeps its own fault's registers. */
+	if (atomic_read(&crash_chain.run_cpu) == raw_smp_processor_id())
+		return;
 	crash_fatal_oops.regs = *regs;
 	crash_fatal_oops.task = current;
 	WRITE_ONCE(crash_fatal_oops.cpu, raw_smp_processor_id());
@@ -288,6 +343,42 @@ static void __noreturn crash_finish_shutdown(void)
 		cpu_relax();
 }
 
+/* A run was finished in a frame of a fault: see the DOC comment above. */
+static void crash_chain_finish(const char *why)
+{
+	switch (crash_chain.last.reason) {
+	case KMSG_DUMP_PANIC:
+		panic("crash_chain: %s", why);
+	case KMSG_DUMP_EMERG:
+		machine_emergency_restart();
+		break;
+	case KMSG_DUMP_SHUTDOWN:
+		crash_finish_shutdown();
+	default:
+		break;
+	}
+}
+
+#ifdef CONFIG_CRASH_DUMP
+/*
+ * The registers of the caller, as they are where this call returns to:
+ * a debugger unwinds the panicking task's stack from there.  Its own
+ * frame is gone by then, so it may be as non-standard as
+ * crash_setup_regs() needs.
+ */
+static noinline void crash_save_caller_regs(struct pt_regs *regs)
+{
+	crash_setup_regs(regs, NULL);
+#ifdef CONFIG_X86_64
+	/* with the frame pointer this forces: the return address above it */
+	regs->sp = (unsigned long)__builtin_frame_address(0) + 16;
+	regs->bp = *(unsigned long *)__builtin_frame_address(0);
+#endif
+	instruction_pointer_set(regs, _RET_IP_);
+}
+STACK_FRAME_NON_STANDARD(crash_save_caller_regs);
+#endif
+
 /* Run the stages in @stages of the kernel's chain for @reason. */
 void crash_chain_run_stages(enum kmsg_dump_reason reason, const char *desc,
 			    unsigned int stages)
@@ -297,24 +388,22 @@ void crash_chain_run_stages(enum kmsg_dump_reason reason, const char *desc,
 		.desc = desc,
 		.regs = crash_fatal_oops_regs(),
 	};
+#ifdef CONFIG_CRASH_DUMP
+	struct pt_regs here;
 
-	WRITE_ONCE(crash_chain.legacy_first, crash_kexec_post_notifiers);
-	if (crash_chain_walk_run(&crash_chain, &ctx, stages) !=
-	    CRASH_RUN_RESUMED || reason != KMSG_DUMP_OOPS)
-		return;
-
-	/* Finished a run whose handler faulted: see the DOC comment above. */
-	switch (crash_chain.last.reason) {
-	case KMSG_DUMP_PANIC:
-		panic("crash_chain: a handler faulted");
-	case KMSG_DUMP_EMERG:
-		machine_emergency_restart();
-		break;
-	case KMSG_DUMP_SHUTDOWN:
-		crash_finish_shutdown();
-	default:
-		break;
+	/*
+	 * A panic's own registers, taken here in the panicking frame: the
+	 * hand-off may run in a frame nested much deeper (a handler that
+	 * faulted), whose registers would show the fault, not the panic.
+	 */
+	if (!ctx.regs && reason == KMSG_DUMP_PANIC) {
+		crash_save_caller_regs(&here);
+		ctx.regs = &here;
 	}
+#endif
+	if (crash_chain_walk_run(&crash_chain, &ctx, stages) ==
+	    CRASH_RUN_RESUMED && reason == KMSG_DUMP_OOPS)
+		crash_chain_finish("a handler faulted");
 }
 
 /**
@@ -330,6 +419,72 @@ void crash_chain_run(enum kmsg_dump_reason reason, const char *desc)
 	crash_chain_run_stages(reason, desc, BIT(CRASH_NR_STAGES) - 1);
 }
 EXPORT_SYMBOL_GPL(crash_chain_run);
+
+/**
+ * crash_chain_jumping() - the hand-off is about to enter the next kernel
+ *
+ * Retires the watchdog, so that no NMI of it follows the jump.
+ */
+void crash_chain_jumping(void)
+{
+	crash_watch_retire(&crash_chain);
+}
+
+#ifdef CONFIG_CRASH_CHAIN_WATCHDOG
+/**
+ * crash_chain_watch() - watch the crash chain's budgets, if wanted
+ *
+ * Called by the architecture's crash stop on each CPU it stops, with
+ * interrupts off, after the CPU saved its registers.  The first CPU to
+ * come watches the handlers of the chain until the hand-off retires it;
+ * it returns at once on the others, and when no run wants a watchdog.
+ */
+void crash_chain_watch(void)
+{
+	atomic_t *state = &crash_chain.watch.state;
+
+	if (!crash_watch_volunteer(&crash_chain))
+		return;
+	while (atomic_read(state) == CRASH_WATCH_ON) {
+		crash_watch_poll(&crash_chain);
+		cpu_relax();
+	}
+	atomic_set(state, CRASH_WATCH_OFF);
+}
+
+/* Where a run whose handler was stopped goes on; see watch.c. */
+static unsigned long crash_resume_stack[THREAD_SIZE / sizeof(long)]
+	__aligned(16);
+
+static void __noreturn crash_chain_resume(void)
+{
+	local_irq_disable();
+	crash_chain_abandon(&crash_chain);
+	crash_chain_finish("a handler ran past its budget");
+	for (;;)
+		cpu_relax();
+}
+
+/**
+ * crash_chain_nmi() - an NMI on the CPU that stopped the others
+ * @regs: where the NMI interrupted it; changed to abandon that frame
+ *
+ * If the watchdog sent it because the handler running there is past its
+ * deadline, the NMI returns into a fresh frame that finishes the run
+ * without it.
+ */
+void crash_chain_nmi(struct pt_regs *regs)
+{
+	static bool said;
+
+	if (crash_chain_overdue(&crash_chain) &&
+	    !arch_crash_redirect(regs, crash_chain_resume, crash_resume_stack +
+				 ARRAY_SIZE(crash_resume_stack)) && !said) {
+		said = true;
+		pr_emerg("crash_chain: cannot leave the overdue handler: unexpected NMI frame\n");
+	}
+}
+#endif
 
 static ssize_t receipt_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)

@@ -557,24 +557,32 @@ PANIC_LINES = {
 
 
 def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
-                     mem="1G"):
+                     mem="1G", smp=2, before="", extra=None, doc=None,
+                     kernels=("patched", "baseline"), task=True):
     """Load the kernel with a mkcapture initramfs as capture kernel with
-    @load, crash with @crash, and read the saved dump with real clients."""
-    @scenario(name, cmdline=cmdline, timeout=300, mem=mem,
+    @load, run @before, crash with @crash, and read the saved dump with
+    real clients; @extra(run, dmesg) checks more."""
+    @scenario(name, cmdline=cmdline, timeout=300, mem=mem, smp=smp,
+              kernels=kernels, during=time_capture,
               disks=(("kexec.img", 64), ("vmcore.img", 1100)),
               setup=capture_disk, guest="""
 boot1() {
 	tar -xf /dev/vdb -C /tmp bzImage capture
 	%s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
+	%s
 	e2e_crash %s
 }
 boot2() {
 	:
 }
-""" % (load, CAPTURE_APPEND, crash))
+""" % (load, CAPTURE_APPEND, before, crash))
     def run_check(run):
-        check_capture(run, PANIC_LINES[crash])
-    run_check.__doc__ = (
+        dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task)
+        if extra:
+            extra(run, dmesg)
+        # 1 GiB per run; kept when a check fails
+        os.unlink(os.path.join(run.workdir, "vmcore.img"))
+    run_check.__doc__ = doc or (
         "`%s`, a %s crash: the capture initramfs of tools/crash/mkcapture "
         "saves /proc/vmcore to a disk; on the host, readelf finds both "
         "CPUs' notes and vmcoreinfo, makedumpfile extracts the log with "
@@ -585,12 +593,27 @@ boot2() {
     return run_check
 
 
-def check_capture(run, panic_line):
+def time_capture(run, guest):
+    """Host seconds from the panic's line to the capture kernel's first
+    userspace, kept as panic-to-capture.txt."""
+    panic = guest.wait_for(r"Kernel panic - not syncing|kernel BUG at|"
+                           r"BUG: kernel NULL pointer", 120)
+    t0 = guest.elapsed()
+    guest.wait_for(r"Run /init as init process", 180, panic.end())
+    run.data["panic_to_capture"] = guest.elapsed() - t0
+    with open(os.path.join(run.workdir, "panic-to-capture.txt"), "w") as f:
+        f.write("%.2f\n" % run.data["panic_to_capture"])
+
+
+def check_capture(run, panic_line, cpus=2, task=True):
+    """The dump on the disk, read with readelf, makedumpfile and gdb;
+    returns the crashed kernel's log from it.  @task: check the panicking
+    task (the first one that printed its PID) in gdb."""
     run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to dev:/dev/vdc")
     release = run.expect(r"Linux version (\S+)").group(1)
     vmcore = os.path.join(run.workdir, "vmcore.img")
     notes = host(run, ["readelf", "-n", "-W", vmcore], "readelf")
-    if notes.count("NT_PRSTATUS") != 2 or "VMCOREINFO" not in notes:
+    if notes.count("NT_PRSTATUS") != cpus or "VMCOREINFO" not in notes:
         raise CheckFailed("readelf: %d NT_PRSTATUS notes, VMCOREINFO %s"
                           % (notes.count("NT_PRSTATUS"),
                              "present" if "VMCOREINFO" in notes else
@@ -598,7 +621,8 @@ def check_capture(run, panic_line):
     host(run, ["makedumpfile", "--dump-dmesg", vmcore, "dmesg.txt"],
          "makedumpfile-dmesg")
     with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
-        run.expect(panic_line, f.read(), "makedumpfile --dump-dmesg")
+        dmesg = f.read()
+    run.expect(panic_line, dmesg, "makedumpfile --dump-dmesg")
     host(run, ["makedumpfile", "-c", "-d", "31", vmcore, "vmcore.d31"],
          "makedumpfile-filter")
     filtered = os.path.getsize(os.path.join(run.workdir, "vmcore.d31"))
@@ -624,6 +648,9 @@ def check_capture(run, panic_line):
     if '"%s"' % release not in out:
         raise CheckFailed("gdb read %r, not the release %s"
                           % (out.strip()[-200:], release))
+    run.data["gdb"] = (vmlinux, offset, vmcore, None, out)
+    if not task:
+        return dmesg
     # a thread per CPU note, one of them the panicking task
     pid = run.expect(r"CPU: \d+ UID: \d+ PID: (\d+) Comm: ").group(1)
     if not re.search(r"\b(LWP|process) %s\b" % pid, out):
@@ -637,7 +664,8 @@ def check_capture(run, panic_line):
         raise CheckFailed("gdb: CPU %s's current task is PID %s %r, not "
                           "PID %s %r" % (task.group(1), task.group(2),
                                          task.group(3), pid, CRASHING_COMM))
-    os.unlink(vmcore)	# 1 GiB per run; kept when a check fails
+    run.data["gdb"] = (vmlinux, offset, vmcore, pid, out)
+    return dmesg
 
 
 capture_scenario("kdump-capture", "kexec -p -s", "PANIC")
@@ -646,6 +674,125 @@ capture_scenario("kdump-capture-bug", "kexec -p -s", "BUG", mem="512M",
                  cmdline="crashkernel=128M oops=panic")
 capture_scenario("kdump-capture-exception", "kexec -p", "EXCEPTION",
                  mem="512M", cmdline="crashkernel=128M oops=panic")
+
+
+def panicking_frame(run):
+    """(the symbol at the panicking task's pc, its backtrace) in the dump,
+    with gdb."""
+    vmlinux, offset, vmcore, pid, threads = run.data["gdb"]
+    m = re.search(r"^\*?\s*(\d+)\s+(?:LWP|process) %s\b" % pid, threads,
+                  re.M)
+    if not m:
+        raise CheckFailed("gdb lists no thread for PID %s" % pid)
+    out = host(run, ["gdb", "-batch", "-nx",
+                     "-ex", "symbol-file -o 0x%s %s" % (offset, vmlinux),
+                     "-ex", "core-file %s" % vmcore,
+                     "-ex", "thread %s" % m.group(1),
+                     "-ex", "info symbol $pc",
+                     "-ex", "bt 24"], "gdb-frame")
+    sym = re.search(r"^(\w+) \+ \d+ in section \.text", out, re.M)
+    return (sym.group(1) if sym else None), out
+
+
+# A crash chain handler that misbehaves (crash_chain_fault_test) ahead of
+# pstore, with kdump loaded: the capture kernel still gets the dump.
+FAULT_MODULE = "insmod /lib/modules/crash_chain_fault_test.ko"
+RAMOOPS_SMALL = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
+                 "ramoops.mem_size=0x100000 ramoops.record_size=0x10000")
+HUNG_CMDLINE = ("crashkernel=128M crash_chain.persist_ms=2000 "
+                + RAMOOPS_SMALL)
+
+
+def hung_watched(run, dmesg):
+    run.expect(r"crash_chain: fault-test-1 ran past its 2000 ms budget: "
+               r"stopped after 20\d\d ms, off for the rest of this boot",
+               dmesg, "the crashed kernel's log")
+    run.expect_in_order(r"crash_chain:   persist  fault-test-1 +over-budget "
+                        r"+20\d{5} us",
+                        r"crash_chain:   persist  pstore_dump +ok",
+                        r"crash_chain:   persist  fault-witness +ok",
+                        text=dmesg, what="the crashed kernel's log")
+    run.expect(r"crash_chain_fault_test: witness ran after the fault", dmesg,
+               "the crashed kernel's log")
+
+
+def hung_unwatched(run, dmesg):
+    run.expect(r"crash_chain: no CPU can watch the budgets: handing off to "
+               r"the capture kernel first", dmesg, "the crashed kernel's log")
+    run.expect_not(r"fault-test-1: hang", dmesg, "the crashed kernel's log")
+
+
+for _name, _fault, _smp, _check in (
+        ("chain-hung-dumper", "hang", 2, hung_watched),
+        ("chain-hung-dumper-irqs", "hang-irqs", 2, hung_watched),
+        ("chain-hung-dumper-1cpu", "hang", 1, hung_unwatched)):
+    capture_scenario(
+        _name, "kexec -p -s", "sysrq", mem="512M", smp=_smp,
+        cmdline=HUNG_CMDLINE, kernels=PATCHED, extra=_check,
+        before="%s fault=%s" % (FAULT_MODULE, _fault),
+        doc="A persist handler ahead of pstore that spins forever (%s), "
+        "kdump loaded, sysrq-c, %d CPU(s): %s; the capture kernel saves "
+        "the dump, which makedumpfile and gdb read." % (
+            _fault, _smp, "the watchdog stops it after its budget, pstore "
+            "and the rest of the chain run, the receipt in the dump's log "
+            "says so" if _smp > 1 else "no CPU can watch, so the hand-off "
+            "runs first and the hung handler never runs"))
+
+
+def original_frame(want):
+    def check(run, dmesg):
+        run.expect(r"persist  fault-test-1 +FAULT", dmesg,
+                   "the crashed kernel's log")
+        sym, bt = panicking_frame(run)
+        if want not in bt:
+            raise CheckFailed("the panicking task's backtrace lacks %s (pc "
+                              "in %s): %s" % (want, sym, bt[-600:]))
+        if sym and sym.startswith("crash_test_"):
+            raise CheckFailed("the panicking CPU's registers are the "
+                              "faulting handler's (%s)" % sym)
+        run.data["frame"] = sym
+    return check
+
+
+capture_scenario(
+    "chain-fault-regs-bug", "kexec -p -s", "BUG", mem="512M",
+    cmdline="crashkernel=128M oops=panic", kernels=PATCHED,
+    before=FAULT_MODULE + " fault=oops", extra=original_frame("lkdtm_BUG"),
+    doc="A handler oopses inside the panic run of a fatal BUG: in the dump "
+    "gdb finds the panicking task at the BUG in lkdtm_BUG, not in the "
+    "handler that oopsed later.")
+capture_scenario(
+    "chain-fault-regs-panic", "kexec -p -s", "PANIC", mem="512M",
+    kernels=PATCHED, before=FAULT_MODULE + " fault=oops",
+    extra=original_frame("lkdtm_PANIC"),
+    doc="A handler oopses inside a panic run: gdb unwinds the panicking "
+    "task from panic() up to lkdtm_PANIC, not from the handler's fault.")
+
+
+def raced(run, dmesg):
+    run.expect_in_order(
+        r"crash_chain_fault_test: fault-test-1: stalling 6000 ms in an oops "
+        r"run on CPU (\d)",
+        r"Kernel panic - not syncing: sysrq triggered crash",
+        r"crash_chain: panic on CPU \d takes over the chain from CPU \d",
+        r"crash_chain: fault-test-1 was running on a CPU that had to be "
+        r"stopped",
+        r"crash_chain:   persist  fault-test-1 +stopped",
+        r"crash_chain:   persist  pstore_dump +ok",
+        text=dmesg, what="the crashed kernel's log")
+    run.expect_not(r"stall over", dmesg, "the crashed kernel's log")
+
+
+capture_scenario(
+    "chain-oops-panic-race", "kexec -p -s", "sysrq", mem="512M",
+    cmdline="crashkernel=128M " + RAMOOPS_SMALL, kernels=PATCHED,
+    task=False, extra=raced,
+    before=FAULT_MODULE + " fault=stall stall_ms=6000\n"
+    "\t(e2e_crash EXCEPTION) &\n\tsleep 1",
+    doc="An oops run stuck in a handler on one CPU while sysrq-c panics "
+    "the other: the panic waits for it to yield, stops it, runs the chain "
+    "alone (the stuck handler recorded as stopped) and the capture kernel "
+    "saves the dump.")
 
 
 def capture_net(run):
