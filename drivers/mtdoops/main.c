@@ -6,8 +6,8 @@
  * DOC: how records reach the flash
  *
  * mtdoops is a kmsg dumper, so a persist-stage handler of the crash
- * chain.  An oops record is formatted at once and written by a work item
- * through the normal MTD write path, which may sleep.  A panic record can
+ * chain.  An oops record is formatted at once and written later through
+ * the normal MTD write path, which may sleep.  A panic record can
  * only be written through the device's panic write (mtd_panic_write()),
  * which polls instead of sleeping; a device without one is told about when
  * mtdoops attaches, and only oopses are recorded on it.
@@ -17,13 +17,26 @@
  * goes to is erased ahead of need, when mtdoops attaches and after each
  * record it writes.
  *
+ * The slot the next record goes to is published to the crash path by
+ * @slot: NONE (none erased), READY (@next is erased; set with release
+ * after @next was written) or BUSY.  A crash writer claims it with a
+ * cmpxchg READY to BUSY, which orders its read of @next after the
+ * release, and keeps it BUSY while it writes; the erase ahead only runs
+ * on a slot nobody can claim (NONE, or BUSY for the oops record it is
+ * writing), so a panic on another CPU can never write into a slot that is
+ * being erased.  An oops record is formatted at crash time and written
+ * by a work item that a timer queues (crash_defer()): the crash path
+ * queues nothing itself.
+ *
  * The records are also files in /sys/fs/pstore (dmesg-mtdoops-N):
  * mtdoops shows them through pstore as a record-only backend rather than
  * being pstore's backend, so that it works beside ramoops or efi-pstore
  * and keeps its own ring format.  Unlinking a file clears the record's
  * magic; the slot is reused after its next erase.
  */
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/crash_defer.h>
 #include <linux/crc32.h>
 #include <linux/kmsg_dump.h>
 #include <linux/module.h>
@@ -57,17 +70,30 @@ static struct mtdoops_context {
 	unsigned long *bad;
 	bool panic_write;
 	unsigned int next;		/* the slot the next record goes to */
-	bool next_ready;		/* and it is erased */
+	atomic_t slot;			/* enum mtdoops_claim of @next */
 	u32 seq;			/* the next record's number */
 	char *buf;			/* a record being written */
-	bool pending;			/* buf waits for work_write */
-	struct work_struct work_write;
+	struct crash_defer write_later;	/* writes an oops record in @buf */
 	struct kmsg_dumper dumper;
 	struct pstore_info pstore;
 	unsigned int read_pos;
 } cxt;
 
 static DEFINE_MUTEX(mtdoops_lock);	/* attach, detach, ring moves */
+
+enum mtdoops_claim {
+	MTDOOPS_SLOT_NONE,	/* no slot erased: records are off */
+	MTDOOPS_SLOT_READY,	/* @next is erased, free to claim */
+	MTDOOPS_SLOT_BUSY,	/* a crash writer claimed it */
+};
+
+/* For a crash writer: own cxt.next, or there is no slot to write. */
+static bool mtdoops_claim_slot(void)
+{
+	/* fully ordered: pairs with the release in mtdoops_prepare_next() */
+	return atomic_cmpxchg(&cxt.slot, MTDOOPS_SLOT_READY,
+			      MTDOOPS_SLOT_BUSY) == MTDOOPS_SLOT_READY;
+}
 
 static bool mtdoops_wanted(struct mtd_info *mtd)
 {
@@ -115,14 +141,14 @@ static int mtdoops_erase_slot(unsigned int slot)
  * Make cxt.next a slot that can be written at any moment: erased.  A slot
  * that opens an erase block is erased; one inside a block was erased with
  * it, unless a record was deleted there, and then the ring moves on to
- * the next block.
+ * the next block.  Called with mtdoops_lock held and the slot NONE or
+ * BUSY for us, so that no crash writer can claim it meanwhile.
  */
 static void mtdoops_prepare_next(void)
 {
 	struct mtdoops_hdr h;
 	int slot = cxt.next, tries = mtdoops_nr_slots(&cxt.geom);
 
-	cxt.next_ready = false;
 	while (tries-- > 0 && slot >= 0) {
 		if (mtdoops_slot_opens_block(&cxt.geom, slot)) {
 			if (!mtdoops_erase_slot(slot))
@@ -136,10 +162,16 @@ static void mtdoops_prepare_next(void)
 	if (tries < 0 || slot < 0) {
 		pr_err("mtdoops: %s: no slot can be erased: records are off\n",
 		       cxt.mtd->name);
+		atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
 		return;
 	}
-	cxt.next = slot;
-	cxt.next_ready = mtdoops_slot_usable(&cxt.geom, slot);
+	if (!mtdoops_slot_usable(&cxt.geom, slot)) {
+		atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
+		return;
+	}
+	WRITE_ONCE(cxt.next, slot);
+	/* pairs with the cmpxchg in mtdoops_claim_slot() */
+	atomic_set_release(&cxt.slot, MTDOOPS_SLOT_READY);
 }
 
 static void mtdoops_advance(void)
@@ -147,10 +179,11 @@ static void mtdoops_advance(void)
 	int next = mtdoops_next_slot(&cxt.geom, cxt.next);
 
 	cxt.seq++;
-	cxt.next_ready = false;
 	if (next >= 0) {
 		cxt.next = next;
 		mtdoops_prepare_next();
+	} else {
+		atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
 	}
 }
 
@@ -161,16 +194,16 @@ static void mtdoops_work_write(struct work_struct *work)
 	int ret;
 
 	mutex_lock(&mtdoops_lock);
-	if (cxt.mtd && cxt.next_ready) {
+	if (cxt.mtd && atomic_read(&cxt.slot) == MTDOOPS_SLOT_BUSY) {
 		ret = mtd_write(cxt.mtd, (u64)cxt.next * record_size,
 				record_size, &done, cxt.buf);
-		if (ret || done != record_size)
+		if (ret || done != record_size) {
 			pr_err("mtdoops: %s: writing slot %u failed: %d\n",
 			       cxt.mtd->name, cxt.next, ret);
-		else
-			mtdoops_advance();
+			/* still erased, or damaged: move on in both cases */
+		}
+		mtdoops_advance();
 	}
-	WRITE_ONCE(cxt.pending, false);
 	mutex_unlock(&mtdoops_lock);
 }
 
@@ -183,19 +216,21 @@ static void mtdoops_dump(struct kmsg_dumper *dumper,
 	size_t len = 0, done;
 	int ret;
 
-	if (!cxt.next_ready || READ_ONCE(cxt.pending)) {
+	if (at_panic && !cxt.panic_write)
+		return;		/* said so when attaching */
+	if (!mtdoops_claim_slot()) {
 		pr_err("mtdoops: no erased slot ready: this %s is not recorded\n",
 		       kmsg_dump_reason_str(detail->reason));
 		return;
 	}
-	if (at_panic && !cxt.panic_write)
-		return;		/* said so when attaching */
 
 	kmsg_dump_rewind(&iter);
 	kmsg_dump_get_buffer(&iter, true, cxt.buf + sizeof(struct mtdoops_hdr),
 			     record_size - sizeof(struct mtdoops_hdr), &len);
-	if (!len)
+	if (!len) {
+		atomic_set_release(&cxt.slot, MTDOOPS_SLOT_READY);
 		return;
+	}
 	memset(cxt.buf + sizeof(struct mtdoops_hdr) + len, 0xff,
 	       record_size - sizeof(struct mtdoops_hdr) - len);
 	r.seq = cxt.seq;
@@ -206,16 +241,15 @@ static void mtdoops_dump(struct kmsg_dumper *dumper,
 	mtdoops_hdr_encode((struct mtdoops_hdr *)cxt.buf, &r);
 
 	if (!at_panic) {
-		WRITE_ONCE(cxt.pending, true);
-		schedule_work(&cxt.work_write);
+		crash_defer(&cxt.write_later);
 		return;
 	}
+	/* the slot stays BUSY: nothing else is written in this boot */
 	ret = mtd_panic_write(cxt.mtd, (u64)cxt.next * record_size,
 			      record_size, &done, cxt.buf);
 	if (ret || done != record_size)
 		pr_err("mtdoops: %s: panic write of slot %u failed: %d\n",
 		       cxt.mtd->name, cxt.next, ret);
-	cxt.next_ready = false;
 }
 
 static int mtdoops_pstore_open(struct pstore_info *psi)
@@ -357,11 +391,14 @@ static bool mtdoops_attach(struct mtd_info *mtd)
 	cxt.mtd = mtd;
 	cxt.panic_write = mtd_get_master(mtd)->_panic_write;
 	mtdoops_scan();
+	atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
 	mtdoops_prepare_next();
+	crash_defer_add(&cxt.write_later);
 
 	cxt.dumper.dump = mtdoops_dump;
 	cxt.dumper.max_reason = dump_oops ? KMSG_DUMP_OOPS : KMSG_DUMP_PANIC;
 	if (kmsg_dump_register(&cxt.dumper)) {
+		crash_defer_del(&cxt.write_later);
 		cxt.mtd = NULL;
 		goto fail;
 	}
@@ -397,10 +434,10 @@ static void mtdoops_detach(void)
 	if (IS_REACHABLE(CONFIG_PSTORE))
 		pstore_unregister(&cxt.pstore);
 	kmsg_dump_unregister(&cxt.dumper);
-	flush_work(&cxt.work_write);
+	crash_defer_del(&cxt.write_later);
 	mutex_lock(&mtdoops_lock);
 	cxt.mtd = NULL;
-	cxt.next_ready = false;
+	atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
 	mutex_unlock(&mtdoops_lock);
 	bitmap_free(cxt.bad);
 	vfree(cxt.buf);
@@ -444,7 +481,7 @@ static int __init mtdoops_init(void)
 		pr_info("mtdoops: no mtdoops.mtddev= given: not used\n");
 		return 0;
 	}
-	INIT_WORK(&cxt.work_write, mtdoops_work_write);
+	INIT_WORK(&cxt.write_later.work, mtdoops_work_write);
 	pr_info("mtdoops: waiting for MTD device %s\n", mtddev);
 	register_mtd_user(&mtdoops_notifier);
 	return 0;

@@ -11,10 +11,14 @@
  * printk calls them for every message, in any context; they send at once
  * with netpoll_send_udp(), under nc_lock with interrupts off.
  *
- * While the kernel crashes (oops_in_progress), nc_lock is only tried: a
- * CPU stopped while holding it must not stop the panic from reaching the
- * other consoles and the capture kernel.  A target whose device went away
- * is disabled by the netdevice notifier before the device is freed.
+ * While the kernel crashes (oops_in_progress), and always in the crash
+ * chain's handler (an oops run happens after oops_in_progress dropped),
+ * nc_lock is only tried: a CPU stopped while holding it must not stop the
+ * panic from reaching the other consoles and the capture kernel.  If the
+ * chain abandons the handler (it faulted, or ran past its budget) its
+ * frame may still hold nc_lock, so from then on nc_lock is only tried
+ * everywhere.  A target whose device went away is disabled by the
+ * netdevice notifier before the device is freed.
  *
  * The crash chain's stream stage runs "netconsole", which pushes what
  * printk has not yet handed to the consoles, sends what netpoll had left
@@ -77,15 +81,20 @@ struct nc_msg {
 	unsigned int in_flight;
 };
 
-/* Visit every target under nc_lock; while crashing, only if it is free. */
+static struct crash_handler nc_crash_handler;
+
+/*
+ * Visit every target under nc_lock; at crash time (@crash, or while
+ * oopsing) only if it is free.
+ */
 static bool nc_each_target(void (*visit)(struct nc_target *t,
 					 struct nc_msg *m),
-			   struct nc_msg *m)
+			   struct nc_msg *m, bool crash)
 {
 	struct nc_target *t;
 	unsigned long flags;
 
-	if (oops_in_progress) {
+	if (crash || oops_in_progress || crash_handler_dead(&nc_crash_handler)) {
 		if (!spin_trylock_irqsave(&nc_lock, flags)) {
 			atomic_long_inc(&nc_busy);
 			return false;
@@ -131,7 +140,7 @@ static void nc_write(struct console *con, const char *msg, unsigned int len)
 {
 	struct nc_msg m = { .text = msg, .len = len };
 
-	nc_each_target(nc_visit_plain, &m);
+	nc_each_target(nc_visit_plain, &m, false);
 }
 
 static void nc_visit_ext(struct nc_target *t, struct nc_msg *m)
@@ -153,7 +162,7 @@ static void nc_write_ext(struct console *con, const char *msg,
 {
 	struct nc_msg m = { .text = msg, .len = len };
 
-	nc_each_target(nc_visit_ext, &m);
+	nc_each_target(nc_visit_ext, &m, false);
 }
 
 static struct console nc_console = {
@@ -227,7 +236,7 @@ static int nc_crash_flush(struct crash_handler *h,
 
 	if (console_trylock())
 		console_unlock();
-	if (!nc_each_target(nc_visit_poll, &m))
+	if (!nc_each_target(nc_visit_poll, &m, true))
 		return -EBUSY;
 	return m.polled ? 0 : CRASH_IDLE;
 }
@@ -272,7 +281,7 @@ static int nc_reboot(struct notifier_block *nb, unsigned long action,
 
 	for (;;) {
 		m = (struct nc_msg) { };
-		nc_each_target(nc_visit_flush, &m);
+		nc_each_target(nc_visit_flush, &m, false);
 		if ((!m.queued && !m.in_flight) || time_after(jiffies, end))
 			break;
 		if (!waited++)

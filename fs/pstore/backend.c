@@ -15,6 +15,7 @@
  * backend registers, and after a crash record was written while the
  * system runs on.
  */
+#include <linux/crash_defer.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -44,18 +45,20 @@ static char *backend;
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend, "the backend to use, by name (default: the first)");
 
-/* Poll the backend for records written while the system runs on. */
+/* Poll the backend for records something else wrote. */
 static int pstore_update_ms = -1;
 module_param_named(update_ms, pstore_update_ms, int, 0600);
 MODULE_PARM_DESC(update_ms,
-		 "milliseconds between polls for new records (-1: never)");
+		 "milliseconds between re-reads of the backend (-1: never)");
 
 static bool backend_was_set;
-static bool pstore_new_entry;
 static void pstore_poll(struct timer_list *unused);
 static DEFINE_TIMER(pstore_timer, pstore_poll);
 static void pstore_refresh(struct work_struct *work);
-static DECLARE_WORK(pstore_work, pstore_refresh);
+/* A record written at an oops is read back from a timer: see defer.c. */
+static struct crash_defer pstore_refresh_later = {
+	.work = __WORK_INITIALIZER(pstore_refresh_later.work, pstore_refresh),
+};
 
 void pstore_record_init(struct pstore_record *record, struct pstore_info *psi)
 {
@@ -150,20 +153,18 @@ static void pstore_refresh(struct work_struct *work)
 	pstore_get_records(true);
 }
 
-/* A crash record was written and the system runs on: show it. */
+/*
+ * A crash record was written and the system runs on: show it within a
+ * second.  Safe at crash time: it only sets a flag.
+ */
 void pstore_records_changed(void)
 {
-	WRITE_ONCE(pstore_new_entry, true);
-	if (!oops_in_progress && !in_nmi())
-		schedule_work(&pstore_work);
+	crash_defer(&pstore_refresh_later);
 }
 
 static void pstore_poll(struct timer_list *unused)
 {
-	if (READ_ONCE(pstore_new_entry)) {
-		WRITE_ONCE(pstore_new_entry, false);
-		schedule_work(&pstore_work);
-	}
+	schedule_work(&pstore_refresh_later.work);
 	if (pstore_update_ms >= 0)
 		mod_timer(&pstore_timer,
 			  jiffies + msecs_to_jiffies(pstore_update_ms));
@@ -302,6 +303,7 @@ int pstore_register(struct pstore_info *psi)
 		backend_was_set = true;
 	}
 	pstore_get_records(false);
+	crash_defer_add(&pstore_refresh_later);
 	if (pstore_update_ms >= 0)
 		mod_timer(&pstore_timer,
 			  jiffies + msecs_to_jiffies(pstore_update_ms));
@@ -343,7 +345,7 @@ void pstore_unregister(struct pstore_info *psi)
 	if (psi->flags & PSTORE_FLAGS_DMESG)
 		pstore_dmesg_unregister();
 	del_timer_sync(&pstore_timer);
-	flush_work(&pstore_work);
+	crash_defer_del(&pstore_refresh_later);
 	psinfo = NULL;
 	if (backend_was_set) {
 		kfree(backend);

@@ -17,7 +17,7 @@ static void pstore_console_write(struct console *con, const char *s,
 	struct pstore_info *psi = READ_ONCE(psinfo);
 	struct pstore_record record;
 
-	if (!psi || !c)
+	if (!psi || !c || pstore_dmesg_dead())
 		return;
 	pstore_record_init(&record, psi);
 	record.type = PSTORE_TYPE_CONSOLE;

@@ -34,6 +34,7 @@ int pstore_record_name(const struct pstore_record *record, char *buf,
 /* dmesg.c */
 int pstore_dmesg_register(struct pstore_info *psi);
 void pstore_dmesg_unregister(void);
+bool pstore_dmesg_dead(void);
 
 /*
  * A compressed record's payload starts with this header, so that any

@@ -14,10 +14,15 @@
  * text).  Kernel logs compress about 7:1 with zstd, so a record keeps
  * several times the log a plain record of the same size would.
  *
- * At crash time this runs from the crash chain with interrupts off, maybe
- * in NMI: the backend's buffer lock is only tried, never waited for, and
- * nothing is allocated (the buffers are allocated at registration).
+ * This runs from the crash chain, at a panic with interrupts off, maybe
+ * in NMI, and at an oops in the oopsing task: the backend's buffer lock
+ * is only tried, never waited for, nothing is allocated (the buffers are
+ * allocated at registration), and showing an oops record in the
+ * filesystem is left to a timer.  If the chain abandons pstore_dump()
+ * (it faulted or ran past its budget), the console and pmsg frontends
+ * stop writing to the backend for the rest of the boot.
  */
+#include <linux/crash_chain.h>
 #include <linux/kmsg_dump.h>
 #include <linux/moduleparam.h>
 #include <linux/pstore.h>
@@ -50,12 +55,6 @@ static size_t pstore_text_size;
 static char *pstore_zbuf;	/* compressed, up to twice the record */
 static size_t pstore_zbuf_size;
 static int pstore_oopscount;
-
-static bool pstore_cannot_block(enum kmsg_dump_reason reason)
-{
-	return in_nmi() || reason == KMSG_DUMP_PANIC ||
-	       reason == KMSG_DUMP_EMERG;
-}
 
 /*
  * Compress the header in pstore_text and the newest log that fits into
@@ -157,14 +156,14 @@ static void pstore_dump(struct kmsg_dumper *dumper,
 
 	if (!psi)
 		return;
-	if (pstore_cannot_block(detail->reason)) {
-		if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags)) {
-			pr_err("pstore: %s record skipped: the backend is busy\n",
-			       why);
-			return;
-		}
-	} else {
-		raw_spin_lock_irqsave(&psi->buf_lock, flags);
+	/*
+	 * Every reason is a crash-time path (an oops too): the lock may be
+	 * held by the code that crashed, or by a writer on a CPU the panic
+	 * stopped.
+	 */
+	if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags)) {
+		pr_err("pstore: %s record skipped: the backend is busy\n", why);
+		return;
 	}
 	pstore_oopscount++;
 	ret = pstore_write_parts(psi, why, detail);
@@ -174,8 +173,21 @@ static void pstore_dump(struct kmsg_dumper *dumper,
 	if (ret && ret != -ENOSPC)
 		pr_err_once("pstore: backend %s could not write a %s record: %d\n",
 			    psi->name, why, ret);
-	if (!pstore_cannot_block(detail->reason))
+	if (detail->reason == KMSG_DUMP_OOPS)
 		pstore_records_changed();
+}
+
+/**
+ * pstore_dmesg_dead() - whether the crash chain gave up on pstore's dumper
+ *
+ * Its abandoned frame may hold the backend's locks: the other frontends
+ * stop writing to the backend too.
+ *
+ * Return: true once pstore_dump() faulted or was stopped.
+ */
+bool pstore_dmesg_dead(void)
+{
+	return crash_handler_dead(&pstore_dumper.handler);
 }
 
 static void pstore_free_buffers(void)

@@ -26,6 +26,8 @@ static ssize_t pmsg_write(struct file *file, const char __user *buf,
 		return 0;
 	if (!psi)
 		return -ENODEV;
+	if (pstore_dmesg_dead())
+		return -EIO;	/* the backend may be stuck: see dmesg.c */
 	if (count > SSIZE_MAX || !access_ok(buf, count))
 		return -EFAULT;
 

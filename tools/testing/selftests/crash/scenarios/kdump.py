@@ -689,8 +689,11 @@ def panicking_frame(run):
                      "-ex", "core-file %s" % vmcore,
                      "-ex", "thread %s" % m.group(1),
                      "-ex", "info symbol $pc",
+                     "-ex", "printf \"sp=%lx\\n\", $sp",
                      "-ex", "bt 24"], "gdb-frame")
     sym = re.search(r"^(\w+) \+ \d+ in section \.text", out, re.M)
+    sp = re.search(r"^sp=([0-9a-f]+)$", out, re.M)
+    run.data["sp"] = int(sp.group(1), 16) if sp else 0
     return (sym.group(1) if sym else None), out
 
 
@@ -740,17 +743,27 @@ for _name, _fault, _smp, _check in (
 
 
 def original_frame(want):
+    """The panicking CPU's registers in the dump are those of the frame
+    that crashed (its pc in @want), not of the handler that oopsed inside
+    the panic run: that oops's stack pointer is below (nested in) theirs."""
     def check(run, dmesg):
         run.expect(r"persist  fault-test-1 +FAULT", dmesg,
                    "the crashed kernel's log")
-        sym, bt = panicking_frame(run)
-        if want not in bt:
-            raise CheckFailed("the panicking task's backtrace lacks %s (pc "
-                              "in %s): %s" % (want, sym, bt[-600:]))
-        if sym and sym.startswith("crash_test_"):
-            raise CheckFailed("the panicking CPU's registers are the "
-                              "faulting handler's (%s)" % sym)
-        run.data["frame"] = sym
+        sym, out = panicking_frame(run)
+        if sym != want:
+            raise CheckFailed("the panicking CPU's pc is in %s, not in %s: "
+                              "%s" % (sym, want, out[-600:]))
+        oopses = re.findall(r"RIP: 0010:(\w+)\+[^\n]*\n(?:[^\n]*\n)?"
+                            r"[^\n]*RSP: 0018:([0-9a-f]+)", dmesg)
+        nested = [int(sp, 16) for rip, sp in oopses
+                  if rip.startswith("crash_test_")]
+        if not nested:
+            raise CheckFailed("no oops of the handler in the log: %s"
+                              % oopses)
+        if run.data["sp"] <= nested[-1]:
+            raise CheckFailed("the panicking CPU's sp %#x is not above the "
+                              "handler's oops's %#x" % (run.data["sp"],
+                                                        nested[-1]))
     return check
 
 
@@ -758,15 +771,17 @@ capture_scenario(
     "chain-fault-regs-bug", "kexec -p -s", "BUG", mem="512M",
     cmdline="crashkernel=128M oops=panic", kernels=PATCHED,
     before=FAULT_MODULE + " fault=oops", extra=original_frame("lkdtm_BUG"),
-    doc="A handler oopses inside the panic run of a fatal BUG: in the dump "
-    "gdb finds the panicking task at the BUG in lkdtm_BUG, not in the "
+    doc="A handler oopses inside the chain's runs of a fatal BUG: in the "
+    "dump, gdb finds the panicking CPU at the BUG in lkdtm_BUG, not in the "
     "handler that oopsed later.")
 capture_scenario(
     "chain-fault-regs-panic", "kexec -p -s", "PANIC", mem="512M",
     kernels=PATCHED, before=FAULT_MODULE + " fault=oops",
-    extra=original_frame("lkdtm_PANIC"),
-    doc="A handler oopses inside a panic run: gdb unwinds the panicking "
-    "task from panic() up to lkdtm_PANIC, not from the handler's fault.")
+    extra=original_frame("crash_chain_run_stages"),
+    doc="A handler oopses inside a panic run: in the dump, gdb finds the "
+    "panicking CPU in the frame panic() called into the chain from (the "
+    "hand-off ran in the oops's frame, nested below it), not at the "
+    "handler's fault.")
 
 
 def raced(run, dmesg):
