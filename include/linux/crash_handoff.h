@@ -26,6 +26,17 @@ void crash_handoff_forget(struct kimage *image);
 bool crash_handoff_prepared(struct kimage *image);
 void crash_handoff_jump(struct kimage *image);
 
+struct xxh64_state;
+#ifdef CONFIG_X86_64
+void crash_handoff_digest(const struct kimage *image,
+			  struct xxh64_state *state);
+#else
+static inline void crash_handoff_digest(const struct kimage *image,
+					struct xxh64_state *state)
+{
+}
+#endif
+
 /* kexec_file_load of kernels entered without a purgatory */
 extern const struct kexec_file_ops crash_bzimage64_ops;
 

@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/sizes.h>
 
 #include "vmcore.h"
 
@@ -19,14 +20,21 @@ unsigned long long elfcorehdr_addr = ELFCORE_ADDR_MAX;
 EXPORT_SYMBOL_GPL(elfcorehdr_addr);
 unsigned long long elfcorehdr_size;
 
+/*
+ * The largest crash ELF header: the ELF header and 65535 program headers
+ * (ELF64's limit without extended numbering), rounded up.
+ */
+#define ELFCOREHDR_SIZE_MAX	SZ_4M
+
 /**
  * crash_parse_elfcorehdr() - parse elfcorehdr=ADDR or elfcorehdr=SIZE@ADDR
  * @arg: the value
  * @addr: the header's physical address
  * @size: its size, 0 when not given
  *
- * Return: 0, or -EINVAL if @arg is not of that form or SIZE is 0, or
- * -ERANGE if the header would wrap around or ADDR is a reserved value.
+ * Return: 0, or -EINVAL if @arg is not of that form or SIZE is 0, -E2BIG
+ * if SIZE is more than ELFCOREHDR_SIZE_MAX (then @size is set), or -ERANGE
+ * if the header would wrap around or ADDR is a reserved value.
  */
 int crash_parse_elfcorehdr(const char *arg, u64 *addr, u64 *size)
 {
@@ -47,6 +55,10 @@ int crash_parse_elfcorehdr(const char *arg, u64 *addr, u64 *size)
 	}
 	if (*end)
 		return -EINVAL;
+	if (s > ELFCOREHDR_SIZE_MAX) {
+		*size = s;
+		return -E2BIG;
+	}
 	if (a == ELFCORE_ADDR_MAX || a == ELFCORE_ADDR_ERR || a + s < a)
 		return -ERANGE;
 	*addr = a;
@@ -60,6 +72,11 @@ static int __init elfcorehdr_setup(char *arg)
 	u64 addr, size;
 	int ret = crash_parse_elfcorehdr(arg, &addr, &size);
 
+	if (ret == -E2BIG) {
+		pr_err("elfcorehdr=%s: a %llu MiB header is more than any crashed kernel needs (%u MiB): not a capture kernel\n",
+		       arg, size >> 20, ELFCOREHDR_SIZE_MAX >> 20);
+		return 0;
+	}
 	if (ret) {
 		pr_err("elfcorehdr=%s is not ADDR or SIZE@ADDR (%d): not a capture kernel\n",
 		       arg ?: "", ret);
@@ -67,7 +84,10 @@ static int __init elfcorehdr_setup(char *arg)
 	}
 	elfcorehdr_addr = addr;
 	elfcorehdr_size = size;
-	/* Loaders keep it out of this kernel's RAM; if one did not, keep it. */
+	/*
+	 * Loaders keep it out of this kernel's RAM; if one did not, keep
+	 * what it said the header takes (a page: it did not say).
+	 */
 	memblock_reserve(addr, size ?: PAGE_SIZE);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <asm/sections.h>
 
 #include "../kexec_internal.h"
+#include "chain.h"
 #include "elfcore.h"
 
 /**
@@ -38,9 +39,10 @@ int kexec_crash_loaded(void)
 EXPORT_SYMBOL_GPL(kexec_crash_loaded);
 
 /*
- * The loaded capture image as it was when it was last protected: a stray
- * write into the crash region after that is found before the jump, not by
- * a capture kernel that dies (or a purgatory that spins) on it.
+ * The loaded capture image as it was when it was last protected (its
+ * segments, and the pages the architecture's jump reads): a stray write
+ * into the crash region after that is found before the jump, not by a
+ * capture kernel that dies (or a purgatory that spins) on it.
  */
 static struct {
 	const struct kimage *image;
@@ -55,6 +57,8 @@ static u64 crash_image_digest(const struct kimage *image)
 	void *page;
 
 	xxh64_reset(&state, 0);
+	/* and what the jump itself reads: its page tables, its trampoline */
+	crash_handoff_digest(image, &state);
 	for (n = 0; n < image->nr_segments; n++) {
 		pfn = PHYS_PFN(image->segment[n].mem);
 		end = pfn + PHYS_PFN(image->segment[n].memsz);
@@ -126,6 +130,7 @@ int __noclone crash_kexec_jump(struct pt_regs *regs)
 	image = kexec_crash_image;
 	ret = image ? crash_image_check(image) : -ENOENT;
 	if (!ret) {
+		crash_chain_jumping();
 		crash_setup_regs(&fixed_regs, regs);
 		crash_save_vmcoreinfo();
 		machine_crash_shutdown(&fixed_regs);

@@ -383,6 +383,11 @@ static const struct hdr_arg hdr_args[] = {
 	{ "16Mx", -EINVAL },
 	{ "4K@16M,", -EINVAL },
 	{ "bogus", -EINVAL },
+	{ "4M@16M", 0, SZ_16M, SZ_4M },
+	/* the size kexec-tools and our loader pass, bounded */
+	{ "0x1000@0x7f000000", 0, 0x7f000000, 0x1000 },
+	{ "1T@16M", -E2BIG },
+	{ "4097K@16M", -E2BIG },
 	{ "0xffffffffffffffff", -ERANGE },
 	{ "8K@0xfffffffffffff000", -ERANGE },
 };

@@ -36,8 +36,8 @@
 
 #include "handoff.h"
 
-/* "elfcorehdr=0x<16 digits> " and its NUL */
-#define ELFCOREHDR_LEN		32
+/* "elfcorehdr=0x<16 digits>@0x<16 digits> " and its NUL */
+#define ELFCOREHDR_LEN		52
 #define KERNEL_ENTRY_64		0x200
 #define LOADER_KEXEC		0xd0
 
@@ -313,8 +313,9 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 		goto out;
 
 	line = (char *)(bp + 1);
-	size = crash ? scnprintf(line, ELFCOREHDR_LEN, "elfcorehdr=0x%lx ",
-				 image->elf_load_addr) : 0;
+	/* SIZE@ADDR, so that the capture kernel reserves just that */
+	size = crash ? scnprintf(line, ELFCOREHDR_LEN, "elfcorehdr=0x%lx@0x%lx ",
+				 image->elf_headers_sz, image->elf_load_addr) : 0;
 	if (cmdline_len)
 		memcpy(line + size, cmdline, cmdline_len);
 	bp->hdr.cmd_line_ptr = lower_32_bits(params + sizeof(*bp));

@@ -27,26 +27,6 @@
 
 #include "handoff.h"
 
-/*
- * What was prepared, per image type (KEXEC_TYPE_DEFAULT, KEXEC_TYPE_CRASH)
- * and for which image; kexec_lock serializes.
- */
-static struct handoff {
-	struct kimage *image;
-	phys_addr_t pgd;
-	phys_addr_t stack;
-	phys_addr_t page;		/* the trampoline's second part */
-	struct kimage *loaded;		/* by bzimage.c, with */
-	phys_addr_t boot_params;	/* where its boot_params are */
-	u64 digest;			/* of a kexec -e image, if sealed */
-	bool sealed;
-} handoff[2];
-
-static struct handoff *handoff_of(struct kimage *image)
-{
-	return &handoff[image->type == KEXEC_TYPE_CRASH];
-}
-
 /**
  * crash_handoff_set_boot_params() - enter an image with boot_params in %rsi
  * @image: the image being loaded
@@ -56,22 +36,19 @@ static struct handoff *handoff_of(struct kimage *image)
  */
 void crash_handoff_set_boot_params(struct kimage *image, phys_addr_t params)
 {
-	handoff_of(image)->loaded = image;
-	handoff_of(image)->boot_params = params;
+	image->arch.handoff.boot_params = params;
 }
 
 /**
  * crash_handoff_forget() - an image is being freed
  * @image: the image
+ *
+ * What was prepared for it was in it: nothing else to do but say that it
+ * is gone, for images that are freed but still referenced.
  */
 void crash_handoff_forget(struct kimage *image)
 {
-	struct handoff *h = handoff_of(image);
-
-	if (h->image == image)
-		h->image = NULL;
-	if (h->loaded == image)
-		h->loaded = NULL;
+	memset(&image->arch.handoff, 0, sizeof(image->arch.handoff));
 }
 
 /**
@@ -82,7 +59,51 @@ void crash_handoff_forget(struct kimage *image)
  */
 bool crash_handoff_prepared(struct kimage *image)
 {
-	return handoff_of(image)->image == image;
+	return image->arch.handoff.prepared;
+}
+
+static void digest_page(struct xxh64_state *state, phys_addr_t pa)
+{
+	xxh64_update(state, &pa, sizeof(pa));
+	xxh64_update(state, phys_to_virt(pa), PAGE_SIZE);
+}
+
+/* Every table under @table, a page of level @level; see identmap.c. */
+static void digest_tables(struct xxh64_state *state, phys_addr_t table,
+			  unsigned int level)
+{
+	const u64 *entry = phys_to_virt(table);
+	unsigned int i;
+
+	digest_page(state, table);
+	if (level <= 2)
+		return;		/* level 2 holds 2 MiB leaves only */
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if ((entry[i] & _PAGE_PRESENT) && !(entry[i] & _PAGE_PSE))
+			digest_tables(state, entry[i] & PTE_PFN_MASK,
+				      level - 1);
+}
+
+/**
+ * crash_handoff_digest() - add what the jump into @image reads to a digest
+ * @image: a prepared image
+ * @state: the digest
+ *
+ * The page tables, the trampoline's stack and second page, and the page of
+ * this kernel's text its first part runs in: a stray write into any of
+ * them would take the jump down as surely as one into the image.
+ */
+void crash_handoff_digest(const struct kimage *image, struct xxh64_state *state)
+{
+	const struct crash_handoff *h = &image->arch.handoff;
+	phys_addr_t text = __pa_symbol(crash_trampoline) & PAGE_MASK;
+
+	if (!h->prepared)
+		return;
+	digest_tables(state, h->pgd, pgtable_l5_enabled() ? 5 : 4);
+	digest_page(state, h->stack - PAGE_SIZE);
+	digest_page(state, h->page);
+	digest_page(state, text);
 }
 
 /*
@@ -98,6 +119,7 @@ static u64 handoff_source_digest(struct kimage *image, unsigned long *pages,
 	*pages = 0;
 	*first = 0;
 	xxh64_reset(&state, 0);
+	crash_handoff_digest(image, &state);
 	while ((entry = *ptr) && !(entry & IND_DONE)) {
 		if (entry & IND_INDIRECTION) {
 			ptr = boot_phys_to_virt(entry & PAGE_MASK);
@@ -125,12 +147,11 @@ static u64 handoff_source_digest(struct kimage *image, unsigned long *pages,
  */
 void crash_handoff_seal(struct kimage *image)
 {
-	struct handoff *h = handoff_of(image);
-
+	struct crash_handoff *h = &image->arch.handoff;
 	unsigned long pages;
 	phys_addr_t first;
 
-	if (image->type == KEXEC_TYPE_CRASH || h->image != image)
+	if (image->type == KEXEC_TYPE_CRASH || !h->prepared)
 		return;
 	h->digest = handoff_source_digest(image, &pages, &first);
 	h->sealed = true;
@@ -176,15 +197,12 @@ int crash_handoff_prepare(struct kimage *image)
 	};
 	size_t size = crash_trampoline_page_end - crash_trampoline_page;
 	u64 text = (u64)crash_trampoline & PMD_MASK;
-	struct handoff *h = handoff_of(image);
+	struct crash_handoff *h = &image->arch.handoff;
 	void *stack = NULL, *page = NULL;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(handoff) != 2 * sizeof(*h));
-	h->image = NULL;
+	h->prepared = false;
 	h->sealed = false;
-	if (h->loaded != image)
-		h->boot_params = 0;
 	ret = ident_map_add(&map, 0, 0, SZ_4G);
 	if (!ret)
 		ret = walk_system_ram_res(0, U64_MAX, &map, map_ram);
@@ -205,7 +223,7 @@ int crash_handoff_prepare(struct kimage *image)
 	h->pgd = __pa(map.top);
 	h->stack = __pa(stack) + PAGE_SIZE;
 	h->page = __pa(page);
-	h->image = image;
+	h->prepared = true;
 	pr_info("kexec: jump to the %s prepared: entry %#lx%s, tables at %pa\n",
 		image->type == KEXEC_TYPE_CRASH ? "capture kernel" : "next kernel",
 		image->start, h->boot_params ? " with boot_params" : "",
@@ -222,41 +240,57 @@ static bool in_crash_region(phys_addr_t addr)
 #endif
 }
 
+/* A kexec -e that cannot jump: this kernel's devices are shut down. */
+static void __noreturn handoff_give_up(const char *why)
+{
+	pr_emerg("kexec: %s: not jumping to it, rebooting\n", why);
+	emergency_restart();
+	for (;;)
+		cpu_relax();
+}
+
 /**
  * crash_handoff_jump() - enter the next kernel
  * @image: the loaded image: a capture kernel, or one for kexec -e
  *
  * Called with the other CPUs stopped and the interrupt controllers shut
- * down.  Returns only if @image was not prepared by this file, or, for a
- * capture kernel, what was prepared no longer points into the crash
- * region.
+ * down.  For a capture kernel it returns if it cannot jump (the crash
+ * chain goes on and the machine reboots): what was prepared is missing,
+ * no longer points into the crash region, or changed since it was sealed.
+ * For a kexec -e image, which runs after machine_shutdown(), it reboots
+ * instead of returning to a system without its devices.
  */
 void crash_handoff_jump(struct kimage *image)
 {
-	struct handoff *h = handoff_of(image);
-	phys_addr_t params = h->loaded == image ? h->boot_params : 0;
+	struct crash_handoff *h;
 	unsigned long pages;
 	phys_addr_t first;
+	bool crash;
 
-	if (!image || h->image != image) {
-		pr_emerg("kexec: no jump was prepared for this kernel\n");
+	if (!image) {
+		pr_emerg("kexec: no image to jump to\n");
 		return;
 	}
-	if (image->type == KEXEC_TYPE_CRASH &&
-	    (!in_crash_region(h->pgd) || !in_crash_region(h->page) ||
-	     !in_crash_region(h->stack - 1) ||
-	     (params && !in_crash_region(params)))) {
+	h = &image->arch.handoff;
+	crash = image->type == KEXEC_TYPE_CRASH;
+	if (!h->prepared) {
+		if (!crash)
+			handoff_give_up("no jump was prepared for the next kernel");
+		pr_emerg("kexec: no jump was prepared for the capture kernel\n");
+		return;
+	}
+	if (crash && (!in_crash_region(h->pgd) || !in_crash_region(h->page) ||
+		      !in_crash_region(h->stack - 1) ||
+		      (h->boot_params && !in_crash_region(h->boot_params)))) {
 		pr_emerg("kexec: the jump to the capture kernel is not in the crash region\n");
 		return;
 	}
-	if (h->sealed &&
-	    handoff_source_digest(image, &pages, &first) != h->digest) {
-		pr_emerg("kexec: the next kernel changed since it was loaded: not jumping to it, rebooting\n");
-		emergency_restart();
-	}
+	if (!crash && h->sealed &&
+	    handoff_source_digest(image, &pages, &first) != h->digest)
+		handoff_give_up("the next kernel changed since it was loaded");
 	local_irq_disable();
 	hw_breakpoint_disable();
 	cet_disable();
-	crash_trampoline(h->pgd, image->start, params, h->stack, h->page,
-			 image->type == KEXEC_TYPE_CRASH ? 0 : image->head);
+	crash_trampoline(h->pgd, image->start, h->boot_params, h->stack,
+			 h->page, crash ? 0 : image->head);
 }

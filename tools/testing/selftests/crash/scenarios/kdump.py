@@ -315,6 +315,10 @@ boot2() {
         run.expect_in_order(r"E2E: crashing with",
                             r"Linux version",
                             r"E2E: result capture=elfcorehdr=(0x[0-9a-f]+|[0-9]+)")
+        if run.kind == "patched" and "-s" in load:
+            # the header's size too, which the capture kernel reserves
+            run.expect(r"Command line: .*elfcorehdr=0x[0-9a-f]+@0x[0-9a-f]+ ",
+                       run.boots[1], "the capture kernel's command line")
         size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
         if size < 512 * M:
             raise CheckFailed("/proc/vmcore is only %d bytes" % size)
@@ -426,6 +430,53 @@ boot2() {
         "one without the firmware (ours: through the hand-off, which copies "
         "it into place; with -s, our loader, no purgatory)" % load)
     return run_check
+
+
+def big_initramfs_disk(run):
+    """kexec.img as for kexec_reboot, and big.img: an ext2 filesystem with
+    a sparse 300 MiB file, more than half of the guest's RAM, which
+    kexec_file_load reads and then refuses."""
+    kexec_disk(run)
+    tree = os.path.join(run.workdir, "big")
+    os.makedirs(tree, exist_ok=True)
+    with open(os.path.join(tree, "big"), "wb") as f:
+        f.truncate(300 << 20)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-d", tree,
+                    os.path.join(run.workdir, "big.img")], check=True,
+                   capture_output=True)
+
+
+@scenario("kexec-after-failed-load", timeout=240, mem="512M",
+          disks=(("kexec.img", 64), ("big.img", 320)),
+          setup=big_initramfs_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -l -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 e2e_second=A" &&
+		e2e_result loaded=A
+	mkdir -p /mnt && mount -t ext2 -o ro /dev/vdc /mnt
+	kexec -l -s /tmp/bzImage --initrd=/mnt/big \\
+		--append="console=ttyS0 panic=10 printk.time=1 e2e_second=B" &&
+		e2e_result loaded=B || e2e_result B-refused
+	umount /mnt
+	e2e_result still=$(cat /sys/kernel/kexec_loaded)
+	sync
+	kexec -e
+	e2e_result kexec -e returned $?
+}
+boot2() {
+	e2e_result second=$(grep -o 'e2e_second=[AB]' /proc/cmdline)
+}
+""")
+def kexec_after_failed_load(run):
+    """`kexec -l -s A`, then a load of B that fails (its initramfs is more
+    than half of RAM): A is still loaded, and `kexec -e` boots A with its
+    own command line."""
+    run.expect(r"^E2E: result loaded=A$")
+    run.expect(r"^E2E: result B-refused$")
+    run.expect(r"^E2E: result still=1$")
+    run.expect_in_order(r"kexec_core: Starting new kernel", r"Linux version",
+                        r"E2E: boot 2", r"^E2E: result second=e2e_second=A$")
 
 
 kexec_reboot("kexec-reboot", "kexec -l -s")

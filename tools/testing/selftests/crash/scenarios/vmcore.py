@@ -193,6 +193,22 @@ def vmcore_bad_header(run):
     no_oops(run)
 
 
+@scenario("vmcore-huge-elfcorehdr", cmdline=CMDLINE + " elfcorehdr=1T@16M",
+          guest="boot1() {\n\tgrep MemTotal /proc/meminfo | "
+          "sed 's/^/E2E: result /'\n}\n", kernels=PATCHED)
+def vmcore_huge_elfcorehdr(run):
+    """elfcorehdr=1T@16M does not reserve everything above 16 MiB: a line
+    says the size is beyond any header, the kernel boots as a plain one
+    with all its RAM"""
+    run.expect(r"vmcore: elfcorehdr=1T@16M: a 1048576 MiB header is more "
+               r"than any crashed kernel needs \(4 MiB\): not a capture "
+               r"kernel")
+    total = int(run.expect(r"^E2E: result MemTotal: +(\d+) kB$").group(1))
+    if total < 900 * 1024:
+        raise CheckFailed("MemTotal %d kB: the RAM was reserved" % total)
+    no_oops(run)
+
+
 @scenario("vmcore-bad-parts", cmdline=CMDLINE + " elfcorehdr=0x%x" % OLD,
           setup=loader("parts"), guest=GUEST, kernels=PATCHED)
 def vmcore_bad_parts(run):
