@@ -48,6 +48,15 @@ BUILD_PATCHED := $(OUT)/build/patched
 BUILD_BASELINE := $(OUT)/build/baseline
 BUILD_KUNIT := $(OUT)/build/kunit
 BUILD_COMPAT := $(OUT)/build/compat
+BUILD_DEBUG := $(OUT)/build/debug
+DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
+# The scenarios the debug build runs in `make check`: the crash chain's,
+# pstore's, mtdoops' and netconsole's, where a lock or a race is involved.
+DEBUG_SCENARIOS ?= chain-panic chain-oops chain-handler-oops \
+	chain-handler-panics chain-budget chain-hung-dumper \
+	chain-oops-panic-race pstore-panic pstore-oops pstore-unlink \
+	mtdoops-panic mtdoops-oops netconsole-panic netconsole-configfs \
+	netconsole-link-down
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
 
@@ -67,7 +76,8 @@ endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
 .PHONY: help deps base tree config kernel baseline compat kunit e2e check demo \
-	patches patches-check bench static test-harness clean distclean
+	patches patches-check bench static test-harness clean distclean \
+	debug e2e-debug
 
 help:
 	@echo 'Crash diagnosis for Linux 6.12: build, test and demo'
@@ -84,6 +94,9 @@ help:
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
+	@echo '  make debug      the patched kernel with lockdep, atomic-sleep'
+	@echo '                  checks and KASAN (out/build/debug/)'
+	@echo '  make e2e-debug  DEBUG_SCENARIOS on it; any report fails them'
 	@echo '  make bench      benchmarks, ours over upstream in the same run;'
 	@echo '                  BENCH="kdump boot" runs some'
 	@echo '  make patches    git-am-able series with cover letter (out/patches/)'
@@ -129,6 +142,22 @@ baseline: $(BUILD_BASELINE)/.config
 $(BUILD_COMPAT)/.config: $(REPO)/kernel/configs/crash-compat.config $(KCONFIGS) | tree
 	@$(REPO)/build/kconfig.sh $(TREE) $@ $< "$(CC_WRAP)" patched defconfig
 
+$(OUT)/debug.config: $(FRAGMENT) $(DEBUG_FRAGMENT)
+	@mkdir -p $(OUT)
+	@cat $^ > $@
+
+$(BUILD_DEBUG)/.config: $(OUT)/debug.config $(KCONFIGS) | tree
+	@$(REPO)/build/kconfig.sh $(TREE) $@ $(OUT)/debug.config "$(CC_WRAP)"
+
+debug: tree $(BUILD_DEBUG)/.config
+	@echo "  BUILD   debug kernel (lockdep, atomic sleep, KASAN) in $(BUILD_DEBUG)"
+	@$(call kmake,$(TREE),$(BUILD_DEBUG))
+
+e2e-debug: debug $(INITRAMFS)
+	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,DEBUG) --kind patched \
+		--debug-reports --initramfs $(INITRAMFS) --out $(OUT)/e2e/debug \
+		$(DEBUG_SCENARIOS)
+
 compat: tree $(BUILD_COMPAT)/.config
 	@echo "  BUILD   defconfig + crash-compat.config in $(BUILD_COMPAT)"
 	@$(call kmake,$(TREE),$(BUILD_COMPAT)) vmlinux modules
@@ -173,13 +202,20 @@ test-harness:
 	@python3 -m unittest discover -s $(REPO)/build -p 'test_*.py'
 	@python3 -m unittest discover -s $(E2E_DIR) -p 'test_*.py'
 
-# Static checks first, the scenarios last: the run ends with the KUnit
-# summary and the scenarios' "N passed, N failed".
+# Static checks first, the scenarios last: the debug build's, then the
+# normal build's.  The run ends with the KUnit summary and the scenarios'
+# "N passed, N failed" over both builds.
 check: test-harness static patches-check kunit
-	@$(MAKE) --no-print-directory e2e
-	@echo
-	@echo "KUnit: $$(grep -h 'Testing complete' $(OUT)/kunit/kunit.log)"
-	@tail -n 1 $(E2E_OUT)/summary.txt
+	@status=0; \
+	$(MAKE) --no-print-directory e2e-debug || status=1; \
+	$(MAKE) --no-print-directory e2e || status=1; \
+	echo; \
+	echo "KUnit: $$(grep -h 'Testing complete' $(OUT)/kunit/kunit.log)"; \
+	echo "debug build: $$(tail -n 1 $(OUT)/e2e/debug/summary.txt)"; \
+	echo "patched build: $$(tail -n 1 $(E2E_OUT)/summary.txt)"; \
+	tail -q -n 1 $(OUT)/e2e/debug/summary.txt $(E2E_OUT)/summary.txt | \
+		awk '{ p += $$1; f += $$3 } END { print p " passed, " f " failed" }'; \
+	exit $$status
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/tree $(OUT)/tree.tmp $(OUT)/e2e \

@@ -393,12 +393,10 @@ static bool mtdoops_attach(struct mtd_info *mtd)
 	mtdoops_scan();
 	atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
 	mtdoops_prepare_next();
-	crash_defer_add(&cxt.write_later);
 
 	cxt.dumper.dump = mtdoops_dump;
 	cxt.dumper.max_reason = dump_oops ? KMSG_DUMP_OOPS : KMSG_DUMP_PANIC;
 	if (kmsg_dump_register(&cxt.dumper)) {
-		crash_defer_del(&cxt.write_later);
 		cxt.mtd = NULL;
 		goto fail;
 	}
@@ -434,7 +432,7 @@ static void mtdoops_detach(void)
 	if (IS_REACHABLE(CONFIG_PSTORE))
 		pstore_unregister(&cxt.pstore);
 	kmsg_dump_unregister(&cxt.dumper);
-	crash_defer_del(&cxt.write_later);
+	/* a write still to come finds no device */
 	mutex_lock(&mtdoops_lock);
 	cxt.mtd = NULL;
 	atomic_set(&cxt.slot, MTDOOPS_SLOT_NONE);
@@ -482,6 +480,7 @@ static int __init mtdoops_init(void)
 		return 0;
 	}
 	INIT_WORK(&cxt.write_later.work, mtdoops_work_write);
+	crash_defer_add(&cxt.write_later);
 	pr_info("mtdoops: waiting for MTD device %s\n", mtddev);
 	register_mtd_user(&mtdoops_notifier);
 	return 0;
@@ -493,6 +492,7 @@ static void __exit mtdoops_exit(void)
 	if (!mtddev[0])
 		return;
 	unregister_mtd_user(&mtdoops_notifier);
+	crash_defer_del(&cxt.write_later);
 }
 module_exit(mtdoops_exit);
 

@@ -180,16 +180,16 @@ static void crash_handler_kill(struct crash_chain *c, struct crash_handler *h,
 	WRITE_ONCE(h->dead, why);
 	switch (why) {
 	case CRASH_DIED_FAULT:
-		crash_run_say(c, "%s faulted: off for the rest of this boot",
-			      h->name);
+		crash_run_info(c, "%s faulted: off for the rest of this boot",
+			       h->name);
 		break;
 	case CRASH_DIED_BUDGET:
-		crash_run_say(c, "%s ran past its %u ms budget: stopped after %u ms, off for the rest of this boot",
-			      h->name, c->budget_ms[h->stage], ms);
+		crash_run_info(c, "%s ran past its %u ms budget: stopped after %u ms, off for the rest of this boot",
+			       h->name, c->budget_ms[h->stage], ms);
 		break;
 	default:
-		crash_run_say(c, "%s was running on a CPU that had to be stopped: off for the rest of this boot",
-			      h->name);
+		crash_run_info(c, "%s was running on a CPU that had to be stopped: off for the rest of this boot",
+			       h->name);
 		break;
 	}
 }
@@ -593,8 +593,8 @@ enum crash_run_outcome crash_chain_walk_run(struct crash_chain *c,
 	crash_run_begin(c, ctx, stages);
 	if (owner >= 0) {
 		c->run.receipt.taken_from = owner;
-		crash_run_say(c, "panic on CPU %d takes over the chain from CPU %d",
-			      cpu, owner);
+		crash_run_info(c, "panic on CPU %d takes over the chain from CPU %d",
+			       cpu, owner);
 	}
 	if (stuck) {
 		c->run.cur = stuck;

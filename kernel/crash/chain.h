@@ -198,7 +198,7 @@ int crash_receipt_format(const struct crash_receipt *r, char *buf,
 int crash_receipt_line_format(const struct crash_receipt_line *l, char *buf,
 			      size_t size);
 void crash_run_print(struct crash_chain *c, unsigned int first, bool summary);
-void crash_run_say(const struct crash_chain *c, const char *fmt, ...);
+void crash_run_info(const struct crash_chain *c, const char *fmt, ...);
 void crash_run_record(struct crash_chain *c, struct crash_handler *h,
 		      enum crash_result result, int err, u64 since);
 

@@ -40,7 +40,7 @@ static void crash_defer_poll(struct timer_list *unused)
 	}
 	rcu_read_unlock();
 	if (any)
-		mod_timer(&crash_defer_timer, round_jiffies(jiffies + HZ));
+		mod_timer(&crash_defer_timer, jiffies + HZ);
 }
 
 /**
@@ -55,7 +55,7 @@ void crash_defer_add(struct crash_defer *d)
 	mutex_lock(&crash_deferred_lock);
 	list_add_rcu(&d->node, &crash_deferred);
 	mutex_unlock(&crash_deferred_lock);
-	mod_timer(&crash_defer_timer, round_jiffies(jiffies + HZ));
+	mod_timer(&crash_defer_timer, jiffies + HZ);
 }
 EXPORT_SYMBOL_GPL(crash_defer_add);
 

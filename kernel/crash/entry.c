@@ -77,7 +77,7 @@ static int crash_stop_cpus(struct crash_handler *h,
 	c->run.receipt.unwatched = true;
 	if (IS_ENABLED(CONFIG_CRASH_DUMP) && kexec_crash_loaded()) {
 		crash_run_handoff_next(c);
-		crash_run_say(c, "no CPU can watch the budgets: handing off to the capture kernel first");
+		crash_run_info(c, "no CPU can watch the budgets: handing off to the capture kernel first");
 	}
 	return 0;
 }
@@ -376,6 +376,7 @@ static noinline void crash_save_caller_regs(struct pt_regs *regs)
 #endif
 	instruction_pointer_set(regs, _RET_IP_);
 }
+
 STACK_FRAME_NON_STANDARD(crash_save_caller_regs);
 #endif
 

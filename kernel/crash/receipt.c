@@ -139,13 +139,13 @@ int crash_receipt_format(const struct crash_receipt *r, char *buf, size_t size)
 EXPORT_SYMBOL_IF_KUNIT(crash_receipt_format);
 
 /**
- * crash_run_say() - a line about the run in progress
+ * crash_run_info() - a line about the run in progress
  * @c: the chain
  * @fmt: printf format, without the "crash_chain: " prefix or newline
  *
  * A panic run's lines reach the consoles whatever the loglevel.
  */
-void crash_run_say(const struct crash_chain *c, const char *fmt, ...)
+void crash_run_info(const struct crash_chain *c, const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -171,12 +171,12 @@ void crash_run_print(struct crash_chain *c, unsigned int first, bool summary)
 
 	if (summary) {
 		crash_receipt_summary(r, line, sizeof(line));
-		crash_run_say(c, "%s", line);
+		crash_run_info(c, "%s", line);
 	} else {
-		crash_run_say(c, "receipt so far:");
+		crash_run_info(c, "receipt so far:");
 	}
 	for (i = first; i < r->nr_lines; i++) {
 		crash_receipt_line_format(&r->line[i], line, sizeof(line));
-		crash_run_say(c, "  %s", line);
+		crash_run_info(c, "  %s", line);
 	}
 }

@@ -19,6 +19,7 @@ The control disk (the guest's /dev/vda), 4 MiB:
 import argparse
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,31 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from qemu import Guest, GuestError  # noqa: E402
 from scenarios import REGISTRY, CheckFailed, Run  # noqa: E402
+
+# What lockdep, the atomic-sleep checks and KASAN print: any of it in a
+# scenario's console fails the scenario on the debug build (--debug-reports).
+DEBUG_REPORTS = re.compile(
+    r"BUG: KASAN: |"
+    r"WARNING: possible (circular|recursive) locking|"
+    r"WARNING: inconsistent lock state|"
+    r"WARNING: bad unlock balance|"
+    r"WARNING: suspicious RCU usage|"
+    r"WARNING: lock held when returning to user space|"
+    r"INFO: possible irq lock inversion|"
+    r"BUG: Invalid wait context|"
+    r"BUG: sleeping function called from invalid context|"
+    r"BUG: scheduling while atomic|"
+    r"BUG: spinlock |"
+    r"INFO: task \S+ blocked for more than|"
+    r"BUG: workqueue lockup")
+
+
+def debug_reports(log):
+    """The lines of @log that are debug reports, with the line after each."""
+    lines = log.splitlines()
+    return [" / ".join(lines[i:i + 2]).strip()
+            for i, line in enumerate(lines) if DEBUG_REPORTS.search(line)]
+
 
 CTL_SIZE = 4 << 20
 CTL_COUNTER = 1 << 20
@@ -99,8 +125,9 @@ def initrd_with_modules(initrd, build_dir, outdir):
     return out
 
 
-def run_scenario(sc, kind, kernel, initrd, outdir):
-    """Run one scenario; (ok, message, seconds)."""
+def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
+    """Run one scenario; (ok, message, seconds).  @reports: fail it on a
+    debug report in its console."""
     workdir = os.path.join(outdir, sc.name)
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
@@ -135,6 +162,9 @@ def run_scenario(sc, kind, kernel, initrd, outdir):
         run.log = guest.text
         run.boot_count, run.outputs = read_control_disk(ctl)
         sc.check(run)
+        found = debug_reports(run.log) if reports else []
+        if found:
+            raise CheckFailed("debug report: %s" % found[0][:200])
         return True, "", time.monotonic() - start
     except (GuestError, CheckFailed) as e:
         return False, str(e), time.monotonic() - start
@@ -152,6 +182,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--kind", choices=("patched", "baseline"))
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--debug-reports", action="store_true",
+                    help="fail on lockdep, atomic-sleep and KASAN reports")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
@@ -179,7 +211,8 @@ def main():
     passed = failed = 0
     lines = []
     for sc in chosen:
-        ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out)
+        ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
+                                     args.debug_reports)
         if ok:
             passed += 1
             line = "PASS %-24s %5.1fs" % (sc.name, secs)

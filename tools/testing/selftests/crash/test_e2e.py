@@ -70,3 +70,26 @@ class Checks(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DebugReports(unittest.TestCase):
+    def test_reports_are_found_and_oopses_are_not(self):
+        """The debug build fails a scenario on lockdep, atomic-sleep and
+        KASAN reports, not on the oopses and panics scenarios cause."""
+        log = LOG + (
+            "[    3.0] BUG: kernel NULL pointer dereference, address: 0\n"
+            "[    3.1] WARNING: CPU: 0 PID: 1 at kernel/panic.c:1 x+0x1\n")
+        self.assertEqual(e2e.debug_reports(log), [])
+        for report in (
+                "BUG: KASAN: slab-out-of-bounds in pstore_dump+0x1/0x2",
+                "WARNING: possible circular locking dependency detected",
+                "WARNING: inconsistent lock state",
+                "BUG: sleeping function called from invalid context at "
+                "kernel/locking/mutex.c:1",
+                "BUG: spinlock recursion on CPU#0, init/1",
+                "INFO: task rm:70 blocked for more than 10 seconds."):
+            found = e2e.debug_reports(log + "[    4.0] %s\n[    4.1] next\n"
+                                      % report)
+            self.assertEqual(len(found), 1, report)
+            self.assertIn(report, found[0])
+            self.assertIn("next", found[0])

@@ -76,7 +76,7 @@ boot1() {
 	echo /dev/vdb,65536 > /sys/module/block2mtd/parameters/block2mtd
 	echo "e2e: before the oops" > /dev/kmsg
 	(e2e_crash EXCEPTION)
-	sleep 1
+	sleep 3		# the record is written from a timer, within 2 s
 	sync
 	e2e_result alive
 }
