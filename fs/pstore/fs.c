@@ -29,8 +29,16 @@ struct pstore_file {
 	struct pstore_record *record;
 };
 
-/* pstore_files and pstore_sb change under pstore_files_lock. */
+/*
+ * Lock order: pstore_sb_lock, then the root directory's i_rwsem, then
+ * pstore_files_lock, as upstream takes them.  unlink() comes with the
+ * directory locked by the VFS and takes pstore_files_lock only; adding or
+ * removing files takes all three, so that the sb cannot go away under
+ * them.  pstore_sb changes under pstore_sb_lock, pstore_files under
+ * pstore_files_lock.
+ */
 static LIST_HEAD(pstore_files);
+static DEFINE_MUTEX(pstore_sb_lock);
 static DEFINE_MUTEX(pstore_files_lock);
 static struct super_block *pstore_sb;
 
@@ -125,11 +133,14 @@ int pstore_fs_add(struct pstore_record *record)
 	struct inode *inode;
 	int ret = 0;
 
-	mutex_lock(&pstore_files_lock);
+	mutex_lock(&pstore_sb_lock);
 	if (!pstore_sb) {
-		ret = -ENODEV;
-		goto out;
+		mutex_unlock(&pstore_sb_lock);
+		return -ENODEV;
 	}
+	root = pstore_sb->s_root;
+	inode_lock(d_inode(root));
+	mutex_lock(&pstore_files_lock);
 	list_for_each_entry(pf, &pstore_files, node) {
 		if (pstore_same_record(pf->record, record)) {
 			ret = -EEXIST;
@@ -155,12 +166,9 @@ int pstore_fs_add(struct pstore_record *record)
 	}
 
 	pstore_record_name(record, name, sizeof(name));
-	root = pstore_sb->s_root;
-	inode_lock(d_inode(root));
 	pf->dentry = d_alloc_name(root, name);
 	if (pf->dentry)
 		d_add(pf->dentry, inode);
-	inode_unlock(d_inode(root));
 	if (!pf->dentry) {
 		inode->i_private = NULL;
 		iput(inode);
@@ -171,6 +179,8 @@ int pstore_fs_add(struct pstore_record *record)
 	list_add_tail(&pf->node, &pstore_files);
 out:
 	mutex_unlock(&pstore_files_lock);
+	inode_unlock(d_inode(root));
+	mutex_unlock(&pstore_sb_lock);
 	return ret;
 }
 
@@ -180,11 +190,12 @@ void pstore_fs_remove_backend(struct pstore_info *psi)
 	struct pstore_file *pf, *tmp;
 	struct dentry *root;
 
-	mutex_lock(&pstore_files_lock);
+	mutex_lock(&pstore_sb_lock);
 	if (!pstore_sb)
 		goto out;
 	root = pstore_sb->s_root;
 	inode_lock(d_inode(root));
+	mutex_lock(&pstore_files_lock);
 	list_for_each_entry_safe(pf, tmp, &pstore_files, node) {
 		if (pf->record->psi != psi)
 			continue;
@@ -192,9 +203,10 @@ void pstore_fs_remove_backend(struct pstore_info *psi)
 		d_invalidate(pf->dentry);
 		simple_unlink(d_inode(root), pf->dentry);
 	}
+	mutex_unlock(&pstore_files_lock);
 	inode_unlock(d_inode(root));
 out:
-	mutex_unlock(&pstore_files_lock);
+	mutex_unlock(&pstore_sb_lock);
 }
 
 static void pstore_evict_inode(struct inode *inode)
@@ -276,9 +288,9 @@ static int pstore_fill_super(struct super_block *sb, struct fs_context *fc)
 		return -ENOMEM;
 
 	pstore_apply_options(fc);
-	mutex_lock(&pstore_files_lock);
+	mutex_lock(&pstore_sb_lock);
 	WRITE_ONCE(pstore_sb, sb);
-	mutex_unlock(&pstore_files_lock);
+	mutex_unlock(&pstore_sb_lock);
 	return 0;
 }
 
@@ -325,11 +337,13 @@ static void pstore_kill_sb(struct super_block *sb)
 {
 	struct pstore_file *pf, *tmp;
 
-	mutex_lock(&pstore_files_lock);
+	mutex_lock(&pstore_sb_lock);
 	WRITE_ONCE(pstore_sb, NULL);
+	mutex_lock(&pstore_files_lock);
 	list_for_each_entry_safe(pf, tmp, &pstore_files, node)
 		list_del_init(&pf->node);
 	mutex_unlock(&pstore_files_lock);
+	mutex_unlock(&pstore_sb_lock);
 	kill_litter_super(sb);
 }
 

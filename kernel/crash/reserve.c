@@ -213,7 +213,9 @@ static int crash_cut(struct resource *res, u64 keep)
  * The low part is given back last.  Refused while a capture kernel is
  * loaded.
  *
- * Return: 0; -EINVAL to grow; -ENOENT with a capture kernel loaded;
+ * Return: 0; -EINVAL to grow (any size above the reservation, however
+ * large: upstream's rounding wrapped the largest to 0 and freed it all);
+ * -ENOENT with a capture kernel loaded;
  * -EBUSY while kexec is busy; -ENOMEM.
  */
 int crash_shrink_memory(unsigned long new_size)
@@ -228,6 +230,11 @@ int crash_shrink_memory(unsigned long new_size)
 		goto unlock;
 	}
 	old = crash_res_size(&crashk_res) + low;
+	/* before rounding up, which would wrap to 0 and free it all */
+	if (new_size > old) {
+		ret = -EINVAL;
+		goto unlock;
+	}
 	new_size = roundup(new_size, KEXEC_CRASH_MEM_ALIGN);
 	if (new_size >= old) {
 		ret = new_size == old ? 0 : -EINVAL;

@@ -11,6 +11,12 @@ import re
 from typing import Callable, Optional
 
 
+# A NULL dereference as the console reports it; with KASAN (the debug
+# build) the access to address 0's shadow faults first, as a GPF.
+NULL_DEREF = (r"(?:BUG: kernel NULL pointer dereference|"
+              r"Oops: general protection fault, .*KASAN)")
+
+
 class CheckFailed(Exception):
     """A scenario's result is not what it must be."""
 

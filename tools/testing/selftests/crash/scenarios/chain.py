@@ -3,7 +3,7 @@
 and a handler that faults does not take the others down."""
 import re
 
-from . import CheckFailed, scenario
+from . import CheckFailed, scenario, NULL_DEREF
 
 # A ramoops region kept out of the kernel's RAM: its dumper (pstore_dump)
 # is a persist-stage handler, so receipts have a persist line.  netconsole
@@ -106,7 +106,7 @@ def fatal_oops(name, crash, cmdline, first_line, panic_line):
 fatal_oops("chain-bug", "BUG", "oops=panic",
            r"kernel BUG at", r"Kernel panic - not syncing: Fatal exception")
 fatal_oops("chain-exception", "EXCEPTION", "oops=panic",
-           r"BUG: kernel NULL pointer dereference",
+           NULL_DEREF,
            r"Kernel panic - not syncing: Fatal exception")
 fatal_oops("chain-warning", "WARNING", "panic_on_warn=1",
            r"WARNING: CPU: \d+ PID: \d+ at",
@@ -124,7 +124,7 @@ def chain_oops(run):
     """A non-fatal oops runs the chain for oopses; the system runs on and
     /sys/kernel/crash_chain/receipt shows the run."""
     run.expect_boots(1)
-    run.expect_in_order(r"BUG: kernel NULL pointer dereference",
+    run.expect_in_order(NULL_DEREF,
                         r"E2E: result alive after the oops",
                         r"E2E: receipt oops run: 2 handlers, 0 faults",
                         r"E2E: receipt persist  pstore_dump +ok",
@@ -161,7 +161,7 @@ fault_scenario(
      ("netconsole", "stream", "idle"),
      ("kexec", "handoff", "idle"),
      ("panic-notifiers", "legacy", "ok")],
-    [r"BUG: kernel NULL pointer dereference",
+    [NULL_DEREF,
      r"crash_chain_fault_test: witness ran after the fault",
      r"crash_chain: panic run: 8 handlers, 1 fault",
      r"Kernel panic - not syncing: crash_chain: a handler faulted",

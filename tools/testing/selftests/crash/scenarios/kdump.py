@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tarfile
 
-from . import CheckFailed, scenario
+from . import CheckFailed, scenario, NULL_DEREF
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
@@ -100,6 +100,9 @@ reserved("crashkernel-high-low", "crashkernel=256M,high crashkernel=0,low",
 def shrunk(run, got):
     run.expect(r"^E2E: result shrunk=33554432$")
     run.expect(r"^E2E: result grow-refused$")
+    # sizes that upstream's roundup() wraps to 0, freeing everything
+    run.expect(r"^E2E: result wrap-refused$")
+    run.expect(r"^E2E: result wrap2-refused$")
     after = re.findall(r"^E2E: after ([0-9a-f]+)-([0-9a-f]+) : Crash kernel$",
                        run.log, re.M)
     if len(after) != 1 or int(after[0][1], 16) - int(after[0][0], 16) + 1 \
@@ -112,6 +115,10 @@ reserved("crashkernel-shrink", "crashkernel=64M", shrunk, extra="""
 	e2e_result shrunk=$(cat /sys/kernel/kexec_crash_size)
 	echo 67108864 > /sys/kernel/kexec_crash_size 2>/dev/null ||
 		e2e_result grow-refused
+	echo 18446744073709551615 > /sys/kernel/kexec_crash_size 2>/dev/null ||
+		e2e_result wrap-refused
+	echo 18446744073709547521 > /sys/kernel/kexec_crash_size 2>/dev/null ||
+		e2e_result wrap2-refused
 	grep -i "crash kernel" /proc/iomem | sed 's/^ */E2E: after /'
 """)
 
@@ -603,7 +610,7 @@ PANIC_LINES = {
     "PANIC": r"Kernel panic - not syncing: dumptest",
     "sysrq": r"Kernel panic - not syncing: sysrq triggered crash",
     "BUG": r"kernel BUG at drivers/misc/lkdtm/bugs\.c",
-    "EXCEPTION": r"BUG: kernel NULL pointer dereference",
+    "EXCEPTION": NULL_DEREF,
 }
 
 

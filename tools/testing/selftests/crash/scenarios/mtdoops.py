@@ -6,7 +6,7 @@ import os
 import random
 import sys
 
-from . import CheckFailed, scenario
+from . import CheckFailed, scenario, NULL_DEREF
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
@@ -99,7 +99,7 @@ def mtdoops_oops(run):
     text = text.decode(errors="replace")
     if hdr["reason"] != "Oops" or hdr["panic"] or not intact:
         raise CheckFailed("newest record: %s intact=%s" % (hdr, intact))
-    run.expect(r"BUG: kernel NULL pointer dereference", text, "flash.img")
+    run.expect(NULL_DEREF, text, "flash.img")
     run.expect(r"e2e: before the oops", text, "flash.img")
 
 

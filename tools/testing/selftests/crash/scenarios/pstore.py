@@ -3,7 +3,7 @@
 them in /sys/fs/pstore."""
 import re
 
-from . import CheckFailed, scenario
+from . import CheckFailed, scenario, NULL_DEREF
 
 REGION = 0x30000000
 RAMOOPS = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
@@ -74,7 +74,7 @@ def pstore_oops(run):
     run.expect(r"E2E: result alive")
     dmesg = text(run, "dmesg-ramoops-0")
     run.expect(r"^Oops#1 Part1$", dmesg, "dmesg-ramoops-0")
-    run.expect(r"BUG: kernel NULL pointer dereference", dmesg,
+    run.expect(NULL_DEREF, dmesg,
                "dmesg-ramoops-0")
     if run.kind == "patched":
         run.expect(r"E2E: result live=yes")
