@@ -479,6 +479,13 @@ static int __init mtdoops_init(void)
 		pr_info("mtdoops: no mtdoops.mtddev= given: not used\n");
 		return 0;
 	}
+	/* the ring keeps it in 32 bits: 0x100001000 must not pass as 4 KiB */
+	if (record_size > U32_MAX) {
+		pr_err("mtdoops: record_size=%#lx is more than a record can be (4 GiB): not used\n",
+		       record_size);
+		mtddev[0] = '\0';
+		return 0;
+	}
 	INIT_WORK(&cxt.write_later.work, mtdoops_work_write);
 	crash_defer_add(&cxt.write_later);
 	pr_info("mtdoops: waiting for MTD device %s\n", mtddev);

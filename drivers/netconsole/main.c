@@ -59,7 +59,12 @@ MODULE_PARM_DESC(netconsole,
 #ifndef MODULE
 static int __init nc_setup(char *str)
 {
-	strscpy(config, str, sizeof(config));
+	/* cut, the last target could log to another host: take none */
+	if (strscpy(config, str, sizeof(config)) < 0) {
+		pr_err("netconsole: netconsole= is %zu characters long, more than the %d it may be: no target taken from it\n",
+		       strlen(str), NC_PARAM_MAX - 1);
+		config[0] = '\0';
+	}
 	return 1;
 }
 __setup("netconsole=", nc_setup);

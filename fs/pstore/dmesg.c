@@ -40,7 +40,8 @@
 #define PSTORE_FIT_TRIES	4
 
 unsigned long kmsg_bytes = CONFIG_PSTORE_DEFAULT_KMSG_BYTES;
-module_param(kmsg_bytes, ulong, 0644);
+/* 0444 as upstream: the mount option kmsg_bytes= changes it */
+module_param(kmsg_bytes, ulong, 0444);
 MODULE_PARM_DESC(kmsg_bytes,
 		 "log bytes after which no further record parts are written");
 

@@ -251,8 +251,13 @@ static int pstore_parse_param(struct fs_context *fc, struct fs_parameter *p)
 	/* upstream ignored options it did not know: so do we */
 	if (opt == -ENOPARAM)
 		return 0;
-	if (opt < 0)
-		return opt;
+	/* and bad values: a typo in fstab must not cost the records */
+	if (opt < 0) {
+		pr_warn("pstore: mount option %s=%s is not a number: keeping kmsg_bytes=%lu\n",
+			p->key, p->type == fs_value_is_string ? p->string : "?",
+			kmsg_bytes);
+		return 0;
+	}
 	ctx->kmsg_bytes = result.uint_32;
 	ctx->has_kmsg_bytes = true;
 	return 0;

@@ -56,12 +56,18 @@ int kexec_segments_check(const struct kexec_segment *seg, unsigned long nr,
 				 i, end, rules->limit);
 			return -EADDRNOTAVAIL;
 		}
-		if (region && seg[i].memsz &&
-		    (start < rules->region_start || end - 1 > rules->region_end)) {
+		/*
+		 * An empty segment too: a crash image's segments are all in
+		 * the region, since code that updates one (the ELF header
+		 * after a CPU goes offline) maps its start.
+		 */
+		if (region && (start < rules->region_start ||
+			       (seg[i].memsz ? end - 1 : start) >
+			       rules->region_end)) {
 			snprintf(why, size,
 				 "segment %lu (%#lx-%#lx) is outside the crash region (%#lx-%#lx)",
-				 i, start, end - 1, rules->region_start,
-				 rules->region_end);
+				 i, start, seg[i].memsz ? end - 1 : start,
+				 rules->region_start, rules->region_end);
 			return -EADDRNOTAVAIL;
 		}
 		if (seg[i].bufsz > seg[i].memsz) {

@@ -360,13 +360,14 @@ kdump_scenario("kdump-high", "kexec -p -s", mem="6G",
                cmdline="crashkernel=256M,high", above_4g=True)
 
 
-@scenario("kdump-damaged", cmdline="crashkernel=128M", timeout=240,
-          kernels=PATCHED, disks=(("kexec.img", 64),), setup=kexec_disk,
-          guest="""
+def damaged_capture(name, sed, doc):
+    @scenario(name, cmdline="crashkernel=128M", timeout=240,
+              kernels=PATCHED, disks=(("kexec.img", 64),), setup=kexec_disk,
+              guest="""
 boot1() {
 	tar -xf /dev/vdb -C /tmp bzImage initrd
 	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" || exit
-	first=$(dmesg | sed -n 's/.*capture kernel sealed: [0-9]* segments from \\(0x[0-9a-f]*\\).*/\\1/p')
+	first=$(dmesg | sed -n '%s' | tail -n 1)
 	e2e_result first=$first
 	insmod /lib/modules/crash_stray_write_test.ko phys=$((first + 0x10))
 	e2e_crash PANIC
@@ -374,20 +375,33 @@ boot1() {
 boot2() {
 	e2e_result capture=$(grep -c elfcorehdr= /proc/cmdline)
 }
-""" % CAPTURE_APPEND)
-def kdump_damaged(run):
-    """A byte of the loaded capture kernel changed by a stray write: the
-    hand-off refuses to jump, says why, the rest of the chain runs and the
-    machine reboots into this kernel, not into the damaged one."""
-    run.expect(r"^E2E: result first=0x[0-9a-f]+$")
-    run.expect(r"crash_stray_write_test: flipped the byte")
-    run.expect_in_order(
-        r"Kernel panic - not syncing: dumptest",
-        r"kexec: the capture kernel changed since it was loaded "
-        r"\(digest [0-9a-f]{16}, now [0-9a-f]{16}\): not jumping to it",
-        r"handoff\s+kexec\s+failed -(EBADMSG|74)",
-        r"E2E: boot 2",
-        r"E2E: result capture=0")
+""" % (CAPTURE_APPEND, sed))
+    def check(run):
+        run.expect(r"^E2E: result first=0x[0-9a-f]+$")
+        run.expect(r"crash_stray_write_test: flipped the byte")
+        run.expect_in_order(
+            r"Kernel panic - not syncing: dumptest",
+            r"kexec: the capture kernel changed since it was loaded "
+            r"\(digest [0-9a-f]{16}, now [0-9a-f]{16}\): not jumping to it",
+            r"handoff\s+kexec\s+failed -(EBADMSG|74)",
+            r"E2E: boot 2",
+            r"E2E: result capture=0")
+    check.__doc__ = doc
+    return check
+
+
+damaged_capture(
+    "kdump-damaged",
+    r"s/.*capture kernel sealed: [0-9]* segments from \(0x[0-9a-f]*\).*/\1/p",
+    "A byte of the loaded capture kernel changed by a stray write: the "
+    "hand-off refuses to jump, says why, the rest of the chain runs and the "
+    "machine reboots into this kernel, not into the damaged one.")
+damaged_capture(
+    "kdump-damaged-tables",
+    r"s/.*jump to the capture kernel prepared: .*tables at \(0x[0-9a-f]*\).*/\1/p",
+    "A byte of the page tables the jump into the capture kernel switches "
+    "to, changed by a stray write: the image's digest covers them, so the "
+    "hand-off refuses to jump and the machine reboots into this kernel.")
 
 
 @scenario("kdump-too-small", cmdline="crashkernel=16M", kernels=PATCHED,
@@ -500,6 +514,7 @@ boot1() {
 	e2e_result unaligned=$(kexec-segments $((s + 512)) 4096)
 	e2e_result overlap=$(kexec-segments $s 8192 $((s + 4096)) 4096)
 	e2e_result oddsize=$(kexec-segments $s 4097 $((s + 8192)) 4096)
+	e2e_result empty=$(kexec-segments $s 4096 0 0)
 	e2e_result good=$(kexec-segments $s 4096 $((s + 8192)) 4096)
 	e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
 }
@@ -511,7 +526,8 @@ def kexec_segments(run):
     load and unload."""
     for name, err in (("below", "EADDRNOTAVAIL"), ("past", "EADDRNOTAVAIL"),
                       ("unaligned", "EADDRNOTAVAIL"), ("overlap", "EINVAL"),
-                      ("oddsize", "EADDRNOTAVAIL"), ("good", "ok")):
+                      ("oddsize", "EADDRNOTAVAIL"), ("empty", "EADDRNOTAVAIL"),
+                      ("good", "ok")):
         run.expect(r"^E2E: result %s=%s$" % (name, err))
     run.expect(r"^E2E: result loaded=0$")
     if run.kind != "patched":
@@ -522,7 +538,8 @@ def kexec_segments(run):
                 r"crash region",
                 r"segment 0 \(0x[0-9a-f]+\+0x1000\) is not page aligned",
                 r"segment 1 overlaps segment 0",
-                r"segment 0 \(0x[0-9a-f]+\+0x1001\) is not page aligned"):
+                r"segment 0 \(0x[0-9a-f]+\+0x1001\) is not page aligned",
+                r"segment 1 \(0x0-0x0\) is outside the crash region"):
         run.expect(r"kexec: refusing the image: " + why)
 
 

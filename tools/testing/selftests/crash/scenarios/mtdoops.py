@@ -114,6 +114,20 @@ def mtdoops_bad_size(run):
     run.expect_not(r"mtdoops: attached")
 
 
+@scenario("mtdoops-huge-size",
+          cmdline=RAMDEV.replace("record_size=16384",
+                                 "record_size=0x100001000"),
+          kernels=PATCHED, guest="boot1() { %s; e2e_result booted; }\n"
+          % INSMOD)
+def mtdoops_huge_size(run):
+    """A record_size beyond 32 bits is refused by name, not taken as the
+    4 KiB its low bits say; nothing attaches, the boot goes on."""
+    run.expect(r"mtdoops: record_size=0x100001000 is more than a record can "
+               r"be \(4 GiB\): not used")
+    run.expect_not(r"mtdoops: attached")
+    run.expect(r"^E2E: result booted$")
+
+
 @scenario("mtdoops-absent", cmdline="mtdoops.mtddev=nosuch", kernels=PATCHED,
           guest="boot1() { e2e_result booted; }\n")
 def mtdoops_absent(run):

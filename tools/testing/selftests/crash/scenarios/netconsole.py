@@ -304,3 +304,22 @@ def netconsole_bad_targets(run):
     bodies = [b for _, b in extended(run, "ext")]
     if b"E2E-NC still logging\n" not in bodies:
         raise CheckFailed("the good target did not log")
+
+
+# 9 targets, 314 characters: cut at 255, the last would be cut mid-way.
+LONG_NETCONSOLE = ";".join("%d@10.0.2.15/eth0,6666@10.0.2.2/" % (7000 + i)
+                           for i in range(9))
+
+
+@scenario("netconsole-too-long", net=True, kernels=PATCHED,
+          cmdline="netconsole=" + LONG_NETCONSOLE,
+          guest="boot1() { e2e_result booted; }\n")
+def netconsole_too_long(run):
+    """A netconsole= longer than the 255 characters it may be is refused
+    whole with a line saying so, rather than cut (a cut address logs to
+    another host); the system boots."""
+    run.expect(r"netconsole: netconsole= is %d characters long, more than "
+               r"the 255 it may be: no target taken from it"
+               % len(LONG_NETCONSOLE))
+    run.expect_not(r"netconsole: cmdline\d+: logging to")
+    run.expect(r"^E2E: result booted$")

@@ -232,3 +232,28 @@ def pstore_selftests(run):
                r"before crash \.\.\. ok", post)
     run.expect(r"Checking dmesg files exist in pstore filesystem \.\.\. ok",
                post)
+
+
+@scenario("pstore-mount-options", cmdline=RAMOOPS, guest="""
+boot1() {
+	mkdir -p /sys/fs/pstore
+	mount -t pstore -o kmsg_bytes=banana pstore /sys/fs/pstore &&
+		e2e_result mounted
+	e2e_result mode=$(stat -c %A /sys/module/pstore/parameters/kmsg_bytes)
+	e2e_result kmsg_bytes=$(cat /sys/module/pstore/parameters/kmsg_bytes)
+	umount /sys/fs/pstore
+	mount -t pstore -o kmsg_bytes=4096 pstore /sys/fs/pstore &&
+		e2e_result bytes=$(cat /sys/module/pstore/parameters/kmsg_bytes)
+}
+""")
+def pstore_mount_options(run):
+    """A bad kmsg_bytes= mount option does not fail the mount (upstream
+    ignores it too): ours says so and keeps the value; a good one is
+    taken; the parameter is read-only in sysfs, as upstream's."""
+    run.expect(r"^E2E: result mounted$")
+    run.expect(r"^E2E: result mode=-r--r--r--$")
+    run.expect(r"^E2E: result kmsg_bytes=10240$")
+    run.expect(r"^E2E: result bytes=4096$")
+    if run.kind == "patched":
+        run.expect(r"pstore: mount option kmsg_bytes=banana is not a "
+                   r"number: keeping kmsg_bytes=10240")
