@@ -95,6 +95,23 @@ def read_control_disk(path):
     return int(digits or b"0"), outputs
 
 
+def module_signer(build_dir):
+    """The command that signs a module with the build's own key, as
+    `make modules_install` would (lockdown loads signed modules only), or
+    None for a build without module signing."""
+    key = os.path.join(build_dir, "certs", "signing_key.pem")
+    tool = os.path.join(build_dir, "scripts", "sign-file")
+    try:
+        with open(os.path.join(build_dir, ".config")) as f:
+            m = re.search(r'^CONFIG_MODULE_SIG_HASH="(\w+)"', f.read(), re.M)
+    except FileNotFoundError:
+        return None
+    if not m or not os.path.exists(key) or not os.path.exists(tool):
+        return None
+    return [tool, m.group(1), key,
+            os.path.join(build_dir, "certs", "signing_key.x509")]
+
+
 def initrd_with_modules(initrd, build_dir, outdir):
     """The guest initramfs plus the kernel's modules in /lib/modules/, as a
     second cpio archive appended to the first (the kernel unpacks both)."""
@@ -110,8 +127,12 @@ def initrd_with_modules(initrd, build_dir, outdir):
     out = os.path.join(outdir, "initrd.cpio.gz")
     with tempfile.TemporaryDirectory() as root:
         os.makedirs(os.path.join(root, "lib", "modules"))
+        sign = module_signer(build_dir)
         for m in modules:
-            shutil.copy(m, os.path.join(root, "lib", "modules"))
+            dest = os.path.join(root, "lib", "modules", os.path.basename(m))
+            shutil.copy(m, dest)
+            if sign:
+                subprocess.run(sign + [dest], check=True)
         names = subprocess.run(["find", "lib"], cwd=root, check=True,
                                capture_output=True, text=True).stdout
         archive = subprocess.run(["cpio", "-o", "-H", "newc", "-R", "0:0",
