@@ -7,6 +7,13 @@
  * from a platform device with struct ramoops_platform_data.  It must be
  * kept out of the memory the kernel uses: memmap=SIZE$ADDRESS on x86, a
  * reserved-memory node on device-tree machines, or reserve_mem=.
+ *
+ * A region the kernel has pages for (RAM kept out of its use) is checked
+ * page by page and mapped with vmap().  Any other region (SRAM, a device's
+ * memory) is claimed with request_mem_region() first, so that ramoops
+ * never takes, and wipes, memory a driver owns; ramoops.mem_address= of
+ * such a region is only probed at late_initcall, after the drivers have
+ * claimed their devices' memory.
  */
 #include <linux/io.h>
 #include <linux/kernel.h>
@@ -76,6 +83,8 @@ struct ramoops_context {
 	size_t size;
 	bool vmapped;
 	struct rs_control *rs;
+	bool claimed;			/* request_mem_region() done */
+	bool iomapped;			/* ioremap(), not memremap() */
 	struct ramoops_layout layout;
 	struct ramoops_zone zone[RAMOOPS_MAX_ZONES];
 	struct ramoops_zone *console, *pmsg;
@@ -163,20 +172,6 @@ static ssize_t ramoops_read(struct pstore_record *record)
 	return 0;
 }
 
-/* An empty dmesg zone, or else the one with the oldest record. */
-static unsigned int ramoops_pick_dmesg(struct ramoops_context *cxt)
-{
-	unsigned int i, oldest = 0;
-
-	for (i = 0; i < cxt->layout.nr_dmesg; i++) {
-		if (!cxt->zone[i].valid)
-			return i;
-		if (cxt->zone[i].hdr.time_ns < cxt->zone[oldest].hdr.time_ns)
-			oldest = i;
-	}
-	return oldest;
-}
-
 static int ramoops_write(struct pstore_record *record)
 {
 	struct ramoops_context *cxt = record->psi->data;
@@ -198,7 +193,7 @@ static int ramoops_write(struct pstore_record *record)
 	/* one record per crash: the later parts are older log */
 	if (record->part != 1 || !cxt->layout.nr_dmesg)
 		return -ENOSPC;
-	i = ramoops_pick_dmesg(cxt);
+	i = ramoops_pick_zone(cxt->zone, cxt->layout.nr_dmesg, &info.seq);
 	info.compressed = record->compressed;
 	info.reason = record->reason;
 	info.part = record->part;
@@ -314,9 +309,8 @@ static int ramoops_check_zones(struct ramoops_context *cxt,
 		} else if (z->type == RAMOOPS_ZONE_PMSG) {
 			cxt->pmsg = z;
 			ramoops_keep_old(cxt, z);
-		} else if (z->type == RAMOOPS_ZONE_FTRACE) {
-			ramoops_zone_reset(z);
 		}
+		/* the ftrace zone is left as it is: nothing here writes it */
 	}
 	if (garbage)
 		pr_err("ramoops: %u of %u zones held no valid record (%s): they start empty\n",
@@ -324,41 +318,55 @@ static int ramoops_check_zones(struct ramoops_context *cxt,
 	return 0;
 }
 
-/* The region must not be memory the kernel allocates from. */
-static bool ramoops_region_in_use(phys_addr_t start, size_t size)
-{
-	unsigned long pfn;
+#define RAMOOPS_IN_USE	"is RAM the kernel uses"
 
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size - 1) + 1;
-	     pfn++) {
-		if (pfn_valid(pfn) && page_is_ram(pfn) &&
-		    !PageReserved(pfn_to_page(pfn)))
-			return true;
+/*
+ * Why [@start, @start + @size) cannot be ramoops' region, or NULL.  Sets
+ * @ram when the kernel has pages for all of it.
+ */
+static const char *ramoops_region_problem(phys_addr_t start, size_t size,
+					  bool *ram)
+{
+	unsigned long pfn, first = PHYS_PFN(start), valid = 0, n;
+
+	if (!size || start + size - 1 < start)
+		return "wraps around the end of the address space";
+	n = PHYS_PFN(start + size - 1) - first + 1;
+	for (pfn = first; pfn < first + n; pfn++) {
+		if (!pfn_valid(pfn))
+			continue;
+		valid++;
+		if (page_is_ram(pfn) && !PageReserved(pfn_to_page(pfn)))
+			return RAMOOPS_IN_USE;
 	}
-	return false;
+	if (valid && valid != n)
+		return "is partly RAM and partly not";
+	*ram = valid;
+	return NULL;
 }
 
 /*
- * Map the region: pages the kernel knows (memmap=, reserve_mem=) with
- * vmap() and the protection mem_type asks for; other memory with
- * memremap().  VM_IOREMAP keeps /proc/kcore readers away from it.
+ * Map the region: RAM kept out of the kernel's use (memmap=,
+ * reserve_mem=) with vmap() and the protection mem_type asks for; other
+ * memory, once claimed, with ioremap_wc() (0), ioremap() (1, unbuffered)
+ * or memremap() (2, cached).  VM_IOREMAP keeps /proc/kcore readers away.
  */
-static void *ramoops_map(struct ramoops_context *cxt, unsigned int type)
+static void *ramoops_map(struct ramoops_context *cxt, unsigned int type,
+			 bool ram)
 {
-	static const unsigned long remap[] = {
-		MEMREMAP_WC, MEMREMAP_WT, MEMREMAP_WB,
-	};
 	unsigned long pfn = PHYS_PFN(cxt->phys), i, n;
 	struct page **pages;
 	pgprot_t prot;
 	void *v;
 
-	if (type >= ARRAY_SIZE(remap)) {
-		pr_err("ramoops: mem_type=%u: expected 0, 1 or 2\n", type);
-		return NULL;
+	if (!ram) {
+		cxt->iomapped = type < 2;
+		if (type == 0)
+			return (void __force *)ioremap_wc(cxt->phys, cxt->size);
+		if (type == 1)
+			return (void __force *)ioremap(cxt->phys, cxt->size);
+		return memremap(cxt->phys, cxt->size, MEMREMAP_WB);
 	}
-	if (!pfn_valid(pfn))
-		return memremap(cxt->phys, cxt->size, remap[type]);
 
 	n = PHYS_PFN(PAGE_ALIGN(cxt->phys + cxt->size)) - pfn;
 	prot = type == 0 ? pgprot_writecombine(PAGE_KERNEL) :
@@ -382,6 +390,8 @@ static void ramoops_unmap(struct ramoops_context *cxt)
 		return;
 	if (cxt->vmapped)
 		vunmap(cxt->vaddr - offset_in_page(cxt->phys));
+	else if (cxt->iomapped)
+		iounmap((void __iomem __force *)cxt->vaddr);
 	else
 		memunmap(cxt->vaddr);
 }
@@ -396,6 +406,8 @@ static void ramoops_free(struct ramoops_context *cxt)
 	if (cxt->rs)
 		free_rs(cxt->rs);
 	ramoops_unmap(cxt);
+	if (cxt->claimed)
+		release_mem_region(cxt->phys, cxt->size);
 	vfree(cxt);
 }
 
@@ -442,6 +454,7 @@ static int ramoops_probe(struct platform_device *pdev)
 	struct ramoops_params p = { };
 	struct ramoops_context *cxt;
 	const char *why;
+	bool ram;
 	int ret;
 
 	if (ramoops_cxt) {
@@ -481,17 +494,41 @@ static int ramoops_probe(struct platform_device *pdev)
 		       p.pmsg_size, p.ftrace_size, p.ecc_size);
 		goto fail;
 	}
-	if (ramoops_region_in_use(pdata->mem_address, pdata->mem_size)) {
-		pr_err("ramoops: 0x%llx-0x%llx is RAM the kernel uses; keep it out with memmap=0x%lx$0x%llx or a reserved-memory node: ramoops is off\n",
+	if (pdata->mem_type > 2) {
+		pr_err("ramoops: mem_type=%u: expected 0, 1 or 2: ramoops is off\n",
+		       pdata->mem_type);
+		ret = -EINVAL;
+		goto fail;
+	}
+	why = ramoops_region_problem(pdata->mem_address, pdata->mem_size, &ram);
+	if (why && !strcmp(why, RAMOOPS_IN_USE)) {
+		pr_err("ramoops: 0x%llx-0x%llx %s; keep it out with memmap=0x%lx$0x%llx or a reserved-memory node: ramoops is off\n",
 		       (u64)pdata->mem_address,
-		       (u64)pdata->mem_address + pdata->mem_size - 1,
+		       (u64)pdata->mem_address + pdata->mem_size - 1, why,
 		       pdata->mem_size, (u64)pdata->mem_address);
+	} else if (why) {
+		pr_err("ramoops: mem_address=0x%llx mem_size=0x%lx %s: ramoops is off\n",
+		       (u64)pdata->mem_address, pdata->mem_size, why);
+	}
+	if (why) {
 		ret = -EINVAL;
 		goto fail;
 	}
 	cxt->phys = pdata->mem_address;
 	cxt->size = pdata->mem_size;
-	cxt->vaddr = ramoops_map(cxt, pdata->mem_type);
+	if (!ram) {
+		if (!request_mem_region(cxt->phys, cxt->size, "ramoops")) {
+			pr_err("ramoops: 0x%llx-0x%llx is in use (see /proc/iomem): ramoops is off\n",
+			       (u64)cxt->phys, (u64)cxt->phys + cxt->size - 1);
+			ret = -EBUSY;
+			goto fail;
+		}
+		cxt->claimed = true;
+	}
+	if (pdata->flags)
+		pr_warn("ramoops: flags 0x%x ignored: this kernel keeps no ftrace records\n",
+			pdata->flags);
+	cxt->vaddr = ramoops_map(cxt, pdata->mem_type, ram);
 	if (!cxt->vaddr) {
 		pr_err("ramoops: cannot map 0x%zx@0x%llx: ramoops is off\n",
 		       cxt->size, (u64)cxt->phys);
@@ -591,11 +628,13 @@ static struct platform_driver ramoops_driver = {
 static struct platform_device *ramoops_dev;
 
 /* ramoops.mem_address= and friends: a platform device of our own. */
-static void __init ramoops_register_params(void)
+static void __init ramoops_register_params(bool late)
 {
 	struct ramoops_platform_data pdata = { };
 	phys_addr_t start, size;
 
+	if (late && mem_name)
+		return;		/* reserve_mem= is RAM: done at postcore */
 	if (mem_name && reserve_mem_find_by_name(mem_name, &start, &size)) {
 		mem_address = start;
 		mem_size = size;
@@ -605,6 +644,10 @@ static void __init ramoops_register_params(void)
 		return;
 	}
 	if (!mem_size)
+		return;
+	/* built in, not RAM: after the drivers, that claim their memory */
+	if (!IS_MODULE(CONFIG_PSTORE_RAM) &&
+	    late == pfn_valid(PHYS_PFN(mem_address)))
 		return;
 
 	pdata.mem_size = mem_size;
@@ -636,10 +679,19 @@ static int __init ramoops_init(void)
 	int ret = platform_driver_register(&ramoops_driver);
 
 	if (!ret)
-		ramoops_register_params();
+		ramoops_register_params(false);
 	return ret;
 }
 postcore_initcall(ramoops_init);
+
+#ifndef MODULE
+static int __init ramoops_init_late(void)
+{
+	ramoops_register_params(true);
+	return 0;
+}
+late_initcall(ramoops_init_late);
+#endif
 
 static void __exit ramoops_exit(void)
 {

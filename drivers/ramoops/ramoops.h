@@ -68,7 +68,7 @@ struct ramoops_hdr {
 	__le64 time_ns;		/* dmesg: wall clock when written */
 	__le32 count;		/* dmesg: the crash's number this boot */
 	__le32 data_crc;	/* dmesg: crc32 of the data */
-	__le32 reserved;
+	__le32 seq;		/* dmesg: write order, across boots */
 	__le32 crc;
 } __packed;
 
@@ -83,6 +83,7 @@ struct ramoops_hdr_info {
 	u64 time_ns;
 	u32 count;
 	u32 data_crc;
+	u32 seq;
 };
 
 void ramoops_hdr_encode(struct ramoops_hdr *h, const struct ramoops_hdr_info *i);
@@ -121,6 +122,8 @@ int ramoops_zone_init(struct ramoops_zone *z, enum ramoops_zone_type type,
 		      struct rs_control *rs);
 int ramoops_zone_check(struct ramoops_zone *z, const char **why);
 void ramoops_zone_reset(struct ramoops_zone *z);
+unsigned int ramoops_pick_zone(const struct ramoops_zone *zones,
+			       unsigned int n, u32 *seq);
 int ramoops_zone_write_record(struct ramoops_zone *z, const void *buf,
 			      size_t len, const struct ramoops_hdr_info *info);
 size_t ramoops_zone_ring_write(struct ramoops_zone *z, const void *buf,

@@ -101,6 +101,7 @@ static const struct ramoops_hdr_info good_dmesg = {
 	.type = RAMOOPS_ZONE_DMESG, .compressed = true,
 	.reason = KMSG_DUMP_PANIC, .part = 1, .size = 100,
 	.time_ns = 1234567890123ULL, .count = 3, .data_crc = 0xdeadbeef,
+	.seq = 0x80000001,
 };
 
 static void ramoops_header_round_trip(struct kunit *test)
@@ -118,6 +119,7 @@ static void ramoops_header_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.time_ns, 1234567890123ULL);
 	KUNIT_EXPECT_EQ(test, out.count, 3U);
 	KUNIT_EXPECT_EQ(test, out.data_crc, 0xdeadbeefU);
+	KUNIT_EXPECT_EQ(test, out.seq, 0x80000001U);
 	KUNIT_EXPECT_EQ(test, sizeof(h), 40U);
 }
 
@@ -456,6 +458,47 @@ static void ramoops_garbage_zone(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "another layout"));
 }
 
+/*
+ * The next record replaces the zone written longest ago by sequence
+ * number: without an RTC this boot's clock reads less than the last
+ * boot's, and picking by time would overwrite the newest record.
+ */
+static void ramoops_picks_by_sequence(struct kunit *test)
+{
+	static const struct {
+		bool valid[4];
+		u32 seq[4];
+		u64 time_ns[4];
+		unsigned int pick;
+		u32 next;
+	} cases[] = {
+		/* all empty: the first, and sequence 1 */
+		{ { 0, 0, 0, 0 }, { 0 }, { 0 }, 0, 1 },
+		/* an empty zone first, after the written ones */
+		{ { 1, 0, 1, 0 }, { 7, 0, 8, 0 }, { 0 }, 1, 9 },
+		/* full: the lowest sequence, whatever the clock said */
+		{ { 1, 1, 1, 1 }, { 5, 6, 4, 7 }, { 900, 10, 500, 20 }, 2, 8 },
+		/* across the wrap of the counter */
+		{ { 1, 1, 1, 1 }, { 0xfffffffe, 0xffffffff, 0, 1 }, { 0 }, 0, 2 },
+		/* records of before the sequence number (0): oldest */
+		{ { 1, 1, 1, 1 }, { 3, 0, 2, 4 }, { 0 }, 1, 5 },
+	};
+	struct ramoops_zone z[4] = { };
+	unsigned int i, j;
+	u32 next;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (j = 0; j < 4; j++) {
+			z[j].valid = cases[i].valid[j];
+			z[j].hdr.seq = cases[i].seq[j];
+			z[j].hdr.time_ns = cases[i].time_ns[j];
+		}
+		KUNIT_EXPECT_EQ_MSG(test, ramoops_pick_zone(z, 4, &next),
+				    cases[i].pick, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, next, cases[i].next, "case %u", i);
+	}
+}
+
 static struct kunit_case ramoops_test_cases[] = {
 	KUNIT_CASE(ramoops_layout_defaults),
 	KUNIT_CASE(ramoops_layout_refuses),
@@ -467,6 +510,7 @@ static struct kunit_case ramoops_test_cases[] = {
 	KUNIT_CASE(ramoops_ring_wraps),
 	KUNIT_CASE(ramoops_ring_with_ecc),
 	KUNIT_CASE(ramoops_garbage_zone),
+	KUNIT_CASE(ramoops_picks_by_sequence),
 	{}
 };
 

@@ -60,6 +60,7 @@ void ramoops_hdr_encode(struct ramoops_hdr *h, const struct ramoops_hdr_info *i)
 		.time_ns = cpu_to_le64(i->time_ns),
 		.count = cpu_to_le32(i->count),
 		.data_crc = cpu_to_le32(i->data_crc),
+		.seq = cpu_to_le32(i->seq),
 	};
 
 	n.crc = cpu_to_le32(ramoops_hdr_crc(&n));
@@ -119,6 +120,7 @@ int ramoops_hdr_decode(const struct ramoops_hdr *h, u32 data_size,
 	i->time_ns = le64_to_cpu(c.time_ns);
 	i->count = le32_to_cpu(c.count);
 	i->data_crc = le32_to_cpu(c.data_crc);
+	i->seq = le32_to_cpu(c.seq);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ramoops_hdr_decode);
@@ -307,11 +309,50 @@ void ramoops_zone_reset(struct ramoops_zone *z)
 EXPORT_SYMBOL_IF_KUNIT(ramoops_zone_reset);
 
 /**
+ * ramoops_pick_zone() - the dmesg zone the next crash record goes to
+ * @zones: the dmesg zones
+ * @n: how many (at least one)
+ * @seq: set to the sequence number the record gets
+ *
+ * An empty zone if there is one, else the one written longest ago by
+ * sequence number, not by the wall clock: on a board without an RTC every
+ * boot's clock starts near zero, and this boot's record would look older
+ * than the last boot's.  Sequence numbers compare modulo 2^32.
+ *
+ * Return: the zone's index.
+ */
+unsigned int ramoops_pick_zone(const struct ramoops_zone *zones,
+			       unsigned int n, u32 *seq)
+{
+	unsigned int i, empty = n, oldest = n, newest = n;
+
+	for (i = 0; i < n; i++) {
+		if (!zones[i].valid) {
+			if (empty == n)
+				empty = i;
+			continue;
+		}
+		if (oldest == n ||
+		    (s32)(zones[i].hdr.seq - zones[oldest].hdr.seq) < 0)
+			oldest = i;
+		if (newest == n ||
+		    (s32)(zones[i].hdr.seq - zones[newest].hdr.seq) > 0)
+			newest = i;
+	}
+	*seq = newest == n ? 1 : zones[newest].hdr.seq + 1;
+	if (empty < n)
+		return empty;
+	return oldest == n ? 0 : oldest;
+}
+EXPORT_SYMBOL_IF_KUNIT(ramoops_pick_zone);
+
+/**
  * ramoops_zone_write_record() - store a crash record in a dmesg zone
  * @z: the zone
  * @buf: the record
  * @len: its length; the part beyond the zone is dropped
- * @info: reason, part, count, time and whether it is compressed
+ * @info: reason, part, count, time, sequence number and whether it is
+ *	compressed
  *
  * Return: 0, or -EFBIG when a compressed record does not fit (a cut
  * compressed record is worth nothing).

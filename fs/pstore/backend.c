@@ -80,14 +80,21 @@ struct pstore_read {
  *
  * Records already shown are skipped by pstore_fs_add().  The records are
  * read under the backend's read_mutex and given their files after it is
- * dropped: unlink takes the two locks the other way round.
+ * dropped: unlink takes the two locks the other way round.  If a record
+ * is erased in between, the records read are dropped and read again
+ * soon, so that the erased one does not come back as a file.  The caller
+ * holds pstore_backend_lock, so that @psi cannot be unregistered (and
+ * freed) under it.
  */
 static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 {
+	unsigned long erases = pstore_fs_erases();
 	struct pstore_read *rd, *tmp;
+	bool again = false;
 	LIST_HEAD(records);
 	int ret, n = 0;
 
+	lockdep_assert_held(&pstore_backend_lock);
 	if (!psi || !pstore_fs_mounted())
 		return;
 
@@ -118,13 +125,17 @@ static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 
 		list_del(&rd->node);
 		ret = pstore_decompress_record(&rd->record);
-		if (ret && !quiet)
+		if (ret == -EFBIG && !quiet)
+			pr_warn("pstore: %s record %llu says it holds more than the %u bytes pstore writes: left compressed\n",
+				psi->name, rd->record.id, PSTORE_MAX_TEXT);
+		else if (ret && !quiet)
 			pr_warn("pstore: %s record %llu stays compressed: %d\n",
 				psi->name, rd->record.id, ret);
 		record = kmemdup(&rd->record, sizeof(*record), GFP_KERNEL);
-		ret = record ? pstore_fs_add(record) : -ENOMEM;
+		ret = record ? pstore_fs_add(record, erases) : -ENOMEM;
+		again |= ret == -EAGAIN;
 		if (ret) {
-			if (ret != -EEXIST && !quiet)
+			if (ret != -EEXIST && ret != -EAGAIN && !quiet)
 				pr_err("pstore: cannot show %s record %llu: %d\n",
 				       psi->name, rd->record.id, ret);
 			kvfree(rd->record.buf);
@@ -133,19 +144,31 @@ static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 		}
 		kfree(rd);
 	}
+	if (again)
+		pstore_records_changed();
 }
 
-/**
- * pstore_get_records() - read every backend's records into the filesystem
- * @quiet: do not log each record's problems (periodic updates)
- */
-void pstore_get_records(bool quiet)
+static void pstore_read_all(bool quiet)
 {
 	int i;
 
 	pstore_read_backend(psinfo, quiet);
 	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++)
-		pstore_read_backend(READ_ONCE(pstore_shown[i]), quiet);
+		pstore_read_backend(pstore_shown[i], quiet);
+}
+
+/**
+ * pstore_get_records() - read every backend's records into the filesystem
+ * @quiet: do not log each record's problems (periodic updates)
+ *
+ * Takes pstore_backend_lock: the mount and the update timer's work race
+ * pstore_unregister() otherwise.
+ */
+void pstore_get_records(bool quiet)
+{
+	mutex_lock(&pstore_backend_lock);
+	pstore_read_all(quiet);
+	mutex_unlock(&pstore_backend_lock);
 }
 
 static void pstore_refresh(struct work_struct *work)
@@ -232,7 +255,8 @@ static int pstore_register_shown(struct pstore_info *psi)
 		if (!pstore_shown[i]) {
 			mutex_init(&psi->read_mutex);
 			raw_spin_lock_init(&psi->buf_lock);
-			WRITE_ONCE(pstore_shown[i], psi);
+			pstore_shown[i] = psi;
+			pstore_read_backend(psi, false);
 			ret = 0;
 			break;
 		}
@@ -242,7 +266,6 @@ static int pstore_register_shown(struct pstore_info *psi)
 		pr_err("pstore: no room for backend '%s'\n", psi->name);
 		return ret;
 	}
-	pstore_read_backend(psi, false);
 	pr_info("pstore: showing the records of %s\n", psi->name);
 	return 0;
 }
@@ -294,7 +317,7 @@ int pstore_register(struct pstore_info *psi)
 	if (psi->flags & PSTORE_FLAGS_CONSOLE)
 		pstore_console_register();
 	if (psi->flags & PSTORE_FLAGS_PMSG)
-		pstore_pmsg_register();
+		pstore_pmsg_register(psi);
 	if (psi->flags & PSTORE_FLAGS_FTRACE)
 		pr_info("pstore: backend '%s' keeps ftrace records, which this kernel does not write\n",
 			psi->name);
@@ -302,8 +325,7 @@ int pstore_register(struct pstore_info *psi)
 		backend = kstrdup(psi->name, GFP_KERNEL);
 		backend_was_set = true;
 	}
-	pstore_get_records(false);
-	crash_defer_add(&pstore_refresh_later);
+	pstore_read_all(false);
 	if (pstore_update_ms >= 0)
 		mod_timer(&pstore_timer,
 			  jiffies + msecs_to_jiffies(pstore_update_ms));
@@ -328,7 +350,7 @@ void pstore_unregister(struct pstore_info *psi)
 	mutex_lock(&pstore_backend_lock);
 	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++) {
 		if (pstore_shown[i] == psi) {
-			WRITE_ONCE(pstore_shown[i], NULL);
+			pstore_shown[i] = NULL;
 			mutex_unlock(&pstore_backend_lock);
 			pstore_fs_remove_backend(psi);
 			return;
@@ -344,8 +366,7 @@ void pstore_unregister(struct pstore_info *psi)
 		pstore_console_unregister();
 	if (psi->flags & PSTORE_FLAGS_DMESG)
 		pstore_dmesg_unregister();
-	del_timer_sync(&pstore_timer);
-	crash_defer_del(&pstore_refresh_later);
+	del_timer_sync(&pstore_timer);	/* its work takes our lock: it stays */
 	psinfo = NULL;
 	if (backend_was_set) {
 		kfree(backend);
@@ -359,12 +380,17 @@ EXPORT_SYMBOL_GPL(pstore_unregister);
 
 static int __init pstore_init(void)
 {
-	return pstore_fs_init();
+	int ret = pstore_fs_init();
+
+	if (!ret)
+		crash_defer_add(&pstore_refresh_later);
+	return ret;
 }
 late_initcall(pstore_init);
 
 static void __exit pstore_exit(void)
 {
+	crash_defer_del(&pstore_refresh_later);
 	pstore_fs_exit();
 }
 module_exit(pstore_exit);

@@ -268,9 +268,12 @@ static int pstore_unlz4(const void *in, size_t in_len, void *out,
  *
  * On success the record holds the text (and the backend's ECC notice
  * after it) and is no longer marked compressed.  On failure it is left as
- * it was: its file is named .enc.z.
+ * it was: its file is named .enc.z.  A record never expands to more than
+ * PSTORE_MAX_TEXT, the most this kernel's writer compresses into one: a
+ * forged or foreign length cannot make a mount allocate more.
  *
- * Return: 0, or a negative errno.
+ * Return: 0; -EFBIG for a record that says it holds more than
+ * PSTORE_MAX_TEXT; another negative errno for a damaged one.
  */
 int pstore_decompress_record(struct pstore_record *record)
 {
@@ -287,15 +290,17 @@ int pstore_decompress_record(struct pstore_record *record)
 	if (record->type != PSTORE_TYPE_DMESG || record->size <= 0)
 		return -EINVAL;
 	in_len = record->size;
-	out_size = 8 * in_len + 4096;	/* headerless deflate: a guess */
+	/* headerless deflate: a guess, within the bound */
+	out_size = min_t(size_t, 8 * in_len + 4096, PSTORE_MAX_TEXT);
 	if (in_len > hs && le32_to_cpu(h->magic) == PSTORE_ZMAGIC) {
 		algo = h->algo;
 		out_size = le32_to_cpu(h->orig_len);
 		in += hs;
 		in_len -= hs;
-		if (algo == PSTORE_ZALGO_NONE || algo >= PSTORE_ZALGO_MAX ||
-		    out_size > (64U << 20))
+		if (algo == PSTORE_ZALGO_NONE || algo >= PSTORE_ZALGO_MAX)
 			return -EBADMSG;
+		if (out_size > PSTORE_MAX_TEXT)
+			return -EFBIG;
 	}
 	out = kvzalloc(out_size + notice + 1, GFP_KERNEL);
 	if (!out)

@@ -9,6 +9,7 @@
 
 #include <linux/kmsg_dump.h>
 #include <linux/pstore.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 /* The registered backend, or NULL; changes under pstore_backend_lock. */
@@ -23,7 +24,8 @@ void pstore_records_changed(void);
 /* fs.c */
 int __init pstore_fs_init(void);
 void pstore_fs_exit(void);
-int pstore_fs_add(struct pstore_record *record);
+int pstore_fs_add(struct pstore_record *record, unsigned long erases);
+unsigned long pstore_fs_erases(void);
 void pstore_fs_remove_backend(struct pstore_info *psi);
 bool pstore_fs_mounted(void);
 
@@ -41,6 +43,12 @@ bool pstore_dmesg_dead(void);
  * backend's records say how to read them back.
  */
 #define PSTORE_ZMAGIC		0x5a545350	/* "PSTZ" */
+
+/*
+ * The most text one compressed record holds when this kernel writes it;
+ * a record that says it expands to more is left compressed.
+ */
+#define PSTORE_MAX_TEXT		SZ_1M
 
 struct pstore_zhdr {
 	__le32 magic;
@@ -90,10 +98,10 @@ static inline void pstore_console_unregister(void) { }
 #endif
 
 #ifdef CONFIG_PSTORE_PMSG
-void pstore_pmsg_register(void);
+void pstore_pmsg_register(struct pstore_info *psi);
 void pstore_pmsg_unregister(void);
 #else
-static inline void pstore_pmsg_register(void) { }
+static inline void pstore_pmsg_register(struct pstore_info *psi) { }
 static inline void pstore_pmsg_unregister(void) { }
 #endif
 

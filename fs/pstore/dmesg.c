@@ -36,7 +36,6 @@
 
 /* The most uncompressed log tried per compressed record, in buffers. */
 #define PSTORE_MAX_RATIO	8UL
-#define PSTORE_MAX_LOG		SZ_1M
 #define PSTORE_FIT_TRIES	4
 
 unsigned long kmsg_bytes = CONFIG_PSTORE_DEFAULT_KMSG_BYTES;
@@ -205,7 +204,7 @@ int pstore_dmesg_register(struct pstore_info *psi)
 	int ret;
 
 	pstore_text_size = clamp_t(size_t, psi->bufsize * PSTORE_MAX_RATIO,
-				   SZ_4K, PSTORE_MAX_LOG);
+				   SZ_4K, PSTORE_MAX_TEXT);
 	pstore_zbuf_size = 2 * psi->bufsize + 64;
 	if (pstore_compress_init(pstore_text_size) == 0 &&
 	    pstore_compress_enabled()) {

@@ -38,6 +38,12 @@ struct pstore_file {
  * pstore_files_lock.
  */
 static LIST_HEAD(pstore_files);
+/*
+ * Records erased by unlink, under the root directory's lock.  Records
+ * are read from a backend before their files are made: one erased in
+ * between must not get its file back (pstore_fs_add()).
+ */
+static unsigned long pstore_erases;
 static DEFINE_MUTEX(pstore_sb_lock);
 static DEFINE_MUTEX(pstore_files_lock);
 static struct super_block *pstore_sb;
@@ -74,24 +80,40 @@ static void pstore_file_free(struct pstore_file *pf)
 	kfree(pf);
 }
 
+/*
+ * Removing a file erases its record.  If the backend cannot erase it
+ * (mtdoops on NAND, say), the unlink fails and the file stays: it would
+ * come back at the next boot.  The VFS holds the directory's lock, which
+ * pstore_fs_remove_backend() takes too: @psi stays registered meanwhile.
+ */
 static int pstore_unlink(struct inode *dir, struct dentry *dentry)
 {
 	struct pstore_file *pf = d_inode(dentry)->i_private;
-	struct pstore_info *psi = pf->record->psi;
+	struct pstore_info *psi;
+	int ret;
 
+	mutex_lock(&pstore_files_lock);
+	ret = list_empty(&pf->node) ? -ENOENT : 0;
+	mutex_unlock(&pstore_files_lock);
+	if (ret)
+		return ret;
+	psi = pf->record->psi;
 	if (!psi->erase)
 		return -EPERM;
-	mutex_lock(&pstore_files_lock);
-	if (list_empty(&pf->node)) {
-		mutex_unlock(&pstore_files_lock);
-		return -ENOENT;
-	}
-	list_del_init(&pf->node);
-	mutex_unlock(&pstore_files_lock);
 
 	mutex_lock(&psi->read_mutex);
-	psi->erase(pf->record);
+	ret = psi->erase(pf->record);
 	mutex_unlock(&psi->read_mutex);
+	if (ret) {
+		pr_err("pstore: cannot erase %pd from %s: %d: the record stays\n",
+		       dentry, psi->name, ret);
+		return ret;
+	}
+
+	WRITE_ONCE(pstore_erases, pstore_erases + 1);
+	mutex_lock(&pstore_files_lock);
+	list_del_init(&pf->node);
+	mutex_unlock(&pstore_files_lock);
 	return simple_unlink(dir, dentry);
 }
 
@@ -118,14 +140,22 @@ static bool pstore_same_record(const struct pstore_record *a,
 	return a->psi == b->psi && a->type == b->type && a->id == b->id;
 }
 
+/* How many records unlink erased so far, before a backend is read. */
+unsigned long pstore_fs_erases(void)
+{
+	return READ_ONCE(pstore_erases);
+}
+
 /**
  * pstore_fs_add() - show a record as a file
  * @record: the record; the file owns it on success
+ * @erases: pstore_fs_erases() from before the record was read
  *
- * Return: 0, -EEXIST if the record has its file already, -ENODEV if the
- * filesystem is not mounted, -ENOMEM.
+ * Return: 0, -EEXIST if the record has its file already, -EAGAIN if a
+ * record was erased since @erases (this one may be it: read again),
+ * -ENODEV if the filesystem is not mounted, -ENOMEM.
  */
-int pstore_fs_add(struct pstore_record *record)
+int pstore_fs_add(struct pstore_record *record, unsigned long erases)
 {
 	char name[PSTORE_NAME_LEN];
 	struct pstore_file *pf;
@@ -141,6 +171,10 @@ int pstore_fs_add(struct pstore_record *record)
 	root = pstore_sb->s_root;
 	inode_lock(d_inode(root));
 	mutex_lock(&pstore_files_lock);
+	if (pstore_erases != erases) {
+		ret = -EAGAIN;
+		goto out;
+	}
 	list_for_each_entry(pf, &pstore_files, node) {
 		if (pstore_same_record(pf->record, record)) {
 			ret = -EEXIST;

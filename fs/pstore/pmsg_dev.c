@@ -2,6 +2,11 @@
 /*
  * The pmsg frontend: /dev/pmsg0, where user space writes what it wants to
  * find after a reset, as pmsg-<backend>-0.
+ *
+ * A file opened on /dev/pmsg0 outlives the backend it was opened for:
+ * each write takes pmsg_lock and uses the backend pmsg_psi names, which
+ * pstore_pmsg_unregister() clears under pmsg_lock before the backend can
+ * go.  A write after that fails with -ENODEV.
  */
 #include <linux/device.h>
 #include <linux/fs.h>
@@ -12,30 +17,32 @@
 #include "core.h"
 
 static DEFINE_RT_MUTEX(pmsg_lock);
+static struct pstore_info *pmsg_psi;	/* under pmsg_lock */
 static int pmsg_major;
 static struct class *pmsg_class;
 
 static ssize_t pmsg_write(struct file *file, const char __user *buf,
 			  size_t count, loff_t *ppos)
 {
-	struct pstore_info *psi = psinfo;
 	struct pstore_record record;
 	int ret;
 
 	if (!count)
 		return 0;
-	if (!psi)
-		return -ENODEV;
 	if (pstore_dmesg_dead())
 		return -EIO;	/* the backend may be stuck: see dmesg.c */
 	if (count > SSIZE_MAX || !access_ok(buf, count))
 		return -EFAULT;
 
-	pstore_record_init(&record, psi);
-	record.type = PSTORE_TYPE_PMSG;
-	record.size = count;
 	rt_mutex_lock(&pmsg_lock);
-	ret = psi->write_user(&record, buf);
+	if (pmsg_psi) {
+		pstore_record_init(&record, pmsg_psi);
+		record.type = PSTORE_TYPE_PMSG;
+		record.size = count;
+		ret = pmsg_psi->write_user(&record, buf);
+	} else {
+		ret = -ENODEV;
+	}
 	rt_mutex_unlock(&pmsg_lock);
 	return ret < 0 ? ret : count;
 }
@@ -53,10 +60,13 @@ static char *pmsg_devnode(const struct device *dev, umode_t *mode)
 	return NULL;
 }
 
-void pstore_pmsg_register(void)
+void pstore_pmsg_register(struct pstore_info *psi)
 {
 	struct device *dev;
 
+	rt_mutex_lock(&pmsg_lock);
+	pmsg_psi = psi;
+	rt_mutex_unlock(&pmsg_lock);
 	pmsg_major = register_chrdev(0, "pmsg", &pmsg_fops);
 	if (pmsg_major < 0) {
 		pr_err("pstore: pmsg: no character device: %d\n", pmsg_major);
@@ -86,6 +96,9 @@ err_chrdev:
 
 void pstore_pmsg_unregister(void)
 {
+	rt_mutex_lock(&pmsg_lock);
+	pmsg_psi = NULL;
+	rt_mutex_unlock(&pmsg_lock);
 	if (!pmsg_major)
 		return;
 	device_destroy(pmsg_class, MKDEV(pmsg_major, 0));

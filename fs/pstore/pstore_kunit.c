@@ -165,7 +165,7 @@ static void pstore_undecompressible(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EBADMSG);
 	h->algo = PSTORE_ZALGO_DEFLATE;
 	h->orig_len = cpu_to_le32(U32_MAX);
-	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EFBIG);
 	kvfree(r->buf);
 
 	r = compressed_record(test, "lz4");
@@ -179,6 +179,55 @@ static void pstore_undecompressible(struct kunit *test)
 	r->type = PSTORE_TYPE_CONSOLE;
 	KUNIT_EXPECT_EQ(test, pstore_decompress_record(r), -EINVAL);
 	kvfree(r->buf);
+}
+
+/*
+ * A valid frame that expands past what this kernel writes in one record,
+ * and says so (forged zones at mount): left compressed, nothing allocated
+ * for it.  At the bound itself it still reads back.
+ */
+static void pstore_decompress_bound(struct kunit *test)
+{
+	static const char * const algos[] = { "zstd", "deflate", "lz4" };
+	size_t big = 2 * PSTORE_MAX_TEXT, room = PSTORE_MAX_TEXT / 2;
+	char *zeros = kvzalloc(big, GFP_KERNEL);
+	struct pstore_record r = { .psi = &test_psi, .type = PSTORE_TYPE_DMESG };
+	struct pstore_zhdr *h;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, zeros);
+	for (i = 0; i < ARRAY_SIZE(algos); i++) {
+		KUNIT_ASSERT_EQ(test, pstore_compress_setup(algos[i], big), 0);
+		r.buf = kvzalloc(room, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r.buf);
+		h = (struct pstore_zhdr *)r.buf;
+
+		/* two bound's worth of zeros: refused, left as it was */
+		r.size = pstore_compress(zeros, big, r.buf, room);
+		KUNIT_ASSERT_GT_MSG(test, r.size, 0, "%s", algos[i]);
+		r.compressed = true;
+		KUNIT_EXPECT_EQ_MSG(test, pstore_decompress_record(&r), -EFBIG,
+				    "%s", algos[i]);
+		KUNIT_EXPECT_TRUE(test, r.compressed);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(h->orig_len), (u32)big);
+		/* a forged length far beyond it */
+		h->orig_len = cpu_to_le32(64U << 20);
+		KUNIT_EXPECT_EQ_MSG(test, pstore_decompress_record(&r), -EFBIG,
+				    "%s 64 MiB", algos[i]);
+
+		/* exactly the bound: read back */
+		r.size = pstore_compress(zeros, PSTORE_MAX_TEXT, r.buf, room);
+		KUNIT_ASSERT_GT_MSG(test, r.size, 0, "%s", algos[i]);
+		KUNIT_ASSERT_EQ_MSG(test, pstore_decompress_record(&r), 0,
+				    "%s at the bound", algos[i]);
+		KUNIT_EXPECT_EQ(test, r.size, (ssize_t)PSTORE_MAX_TEXT);
+		KUNIT_EXPECT_FALSE(test, r.compressed);
+		kvfree(r.buf);
+		r = (struct pstore_record) { .psi = &test_psi,
+					     .type = PSTORE_TYPE_DMESG };
+		pstore_compress_exit();
+	}
+	kvfree(zeros);
 }
 
 /* Records from upstream kernels are raw deflate without our header. */
@@ -298,6 +347,7 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_compression_round_trips),
 	KUNIT_CASE(pstore_incompressible),
 	KUNIT_CASE(pstore_undecompressible),
+	KUNIT_CASE(pstore_decompress_bound),
 	KUNIT_CASE(pstore_reads_upstream_deflate),
 	KUNIT_CASE(pstore_dmesg_record),
 	{}

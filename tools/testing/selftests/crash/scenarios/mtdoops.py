@@ -134,3 +134,39 @@ def mtdoops_absent(run):
     """A device that does not exist is waited for; boot goes on."""
     run.expect(r"mtdoops: waiting for MTD device nosuch")
     run.expect(r"^E2E: result booted$")
+
+
+@scenario("mtdoops-nand-unlink",
+          cmdline="mtdoops.mtddev=0 mtdoops.record_size=4096",
+          kernels=PATCHED, guest="""
+boot1() {
+	# the NAND core may be built in
+	for m in nandcore nand; do
+		[ -e /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+	done
+	insmod /lib/modules/nandsim.ko parts=8 || e2e_result no nandsim
+	echo "e2e: before the oops" > /dev/kmsg
+	(e2e_crash EXCEPTION)
+	sleep 3		# the record is written from a timer, within 2 s
+	%(mount)s
+	ls /sys/fs/pstore | sed 's/^/E2E: file /'
+	if rm /sys/fs/pstore/dmesg-mtdoops-0; then
+		e2e_result removed
+	else
+		e2e_result rm failed
+	fi
+	umount /sys/fs/pstore; %(mount)s
+	ls /sys/fs/pstore | sed 's/^/E2E: after /'
+}
+""" % {"mount": MOUNT})
+def mtdoops_nand_unlink(run):
+    """On NAND (nandsim), whose pages cannot be written twice, mtdoops
+    cannot erase a record: removing its file fails with a line saying the
+    record stays, and the file is still there after a remount, rather
+    than vanishing now and coming back at the next boot."""
+    run.expect_not(r"^E2E: result no ")
+    run.expect(r"^E2E: file dmesg-mtdoops-0$")
+    run.expect(r"pstore: cannot erase dmesg-mtdoops-0 from mtdoops: -95: "
+               r"the record stays")
+    run.expect(r"^E2E: result rm failed$")
+    run.expect(r"^E2E: after dmesg-mtdoops-0$")

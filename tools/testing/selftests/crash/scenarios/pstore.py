@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """pstore and ramoops: records that survive a reset, as user space reads
 them in /sys/fs/pstore."""
+import os
 import re
+import struct
+import subprocess
+import zlib
 
 from . import CheckFailed, scenario, NULL_DEREF
 
@@ -196,6 +200,20 @@ refused("pstore-bad-record-size",
         r"records \(mem_size=0x100000 record_size=0x200000")
 refused("pstore-bad-mem-type", RAMOOPS + " ramoops.mem_type=5",
         r"ramoops: mem_type=5: expected 0, 1 or 2")
+refused("pstore-bad-wrap",
+        "ramoops.mem_address=0xfffffffffff00000 ramoops.mem_size=0x200000",
+        r"ramoops: mem_address=0xfffffffffff00000 mem_size=0x200000 wraps "
+        r"around the end of the address space: ramoops is off")
+# the top of a 1 GiB guest's memory (firmware-reserved), and the PCI hole
+refused("pstore-bad-straddle",
+        "ramoops.mem_address=0x3fff0000 ramoops.mem_size=0x20000",
+        r"ramoops: mem_address=0x3fff0000 mem_size=0x20000 is partly RAM "
+        r"and partly not: ramoops is off")
+# the control disk's BAR (virtio-pci-modern), which its driver claimed
+refused("pstore-bad-bar",
+        "ramoops.mem_address=0xfebf8000 ramoops.mem_size=0x4000",
+        r"ramoops: 0xfebf8000-0xfebfbfff is in use \(see /proc/iomem\): "
+        r"ramoops is off")
 
 
 @scenario("pstore-selftests", cmdline=RAMOOPS, disks=(("tests.img", 32),),
@@ -257,3 +275,125 @@ def pstore_mount_options(run):
     if run.kind == "patched":
         run.expect(r"pstore: mount option kmsg_bytes=banana is not a "
                    r"number: keeping kmsg_bytes=10240")
+
+
+RAMOOPS_DRV = "/sys/bus/platform/drivers/ramoops"
+
+
+@scenario("pstore-races", cmdline="panic=1 " + RAMOOPS, kernels=PATCHED,
+          timeout=300, guest="""
+boot1() { e2e_crash PANIC; }
+boot2() {
+	P=/sys/fs/pstore
+	%(mount)s
+	exec 3>/dev/pmsg0
+	# each path once before any oops, while lockdep still watches
+	rm $P/dmesg-ramoops-0 && e2e_result removed the panic
+	umount $P; %(mount)s
+	echo ramoops > %(drv)s/unbind; echo ramoops > %(drv)s/bind
+	# rm while oopses add records and the filesystem is remounted
+	(for i in 1 2 3 4 5 6; do (e2e_crash EXCEPTION) >/dev/null 2>&1; done) &
+	oopses=$!
+	(while :; do umount $P; %(mount)s; sleep 0.05; done) &
+	remounts=$!
+	while kill -0 $oopses 2>/dev/null; do
+		rm -f $P/dmesg-* 2>/dev/null
+	done
+	kill $remounts; wait $remounts
+	umount $P 2>/dev/null; %(mount)s
+	rm -f $P/dmesg-*
+	# a new record shows up on its own, and only it
+	(e2e_crash EXCEPTION) >/dev/null 2>&1
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ls $P | grep -q dmesg && break
+		sleep 0.3
+	done
+	e2e_result records after: $(ls $P | grep -c dmesg)
+	rm -f $P/dmesg-* && e2e_result records left: $(ls $P | grep -c dmesg)
+	# the backend goes and comes back under pmsg writers and mounts
+	(while :; do echo pmsg through an old file >&3; done) 2>/dev/null &
+	writer=$!
+	(while :; do umount $P; %(mount)s; cat $P/* >/dev/null; done) \\
+		2>/dev/null &
+	remounts=$!
+	i=0
+	while [ $i -lt 40 ]; do
+		echo ramoops > %(drv)s/unbind; echo ramoops > %(drv)s/bind
+		i=$((i + 1))
+	done
+	kill $writer $remounts; wait
+	umount $P 2>/dev/null; %(mount)s
+	echo "pmsg after the races" > /dev/pmsg0 && e2e_result pmsg works
+	e2e_result rebound $i, files: $(ls $P | tr '\\n' ' ')
+	sync; reboot -f
+}
+boot3() {
+	%(mount)s
+	ls /sys/fs/pstore | sed 's/^/E2E: file /'
+	grep -c "pmsg after the races" /sys/fs/pstore/pmsg-ramoops-0 | \\
+		sed 's/^/E2E: result pmsg kept /'
+}
+""" % {"mount": MOUNT, "drv": RAMOOPS_DRV})
+def pstore_races(run):
+    """Records removed while survivable oopses add new ones and the
+    filesystem is remounted; then the backend unbound and bound forty
+    times under a writer on an open /dev/pmsg0 and a loop of mounts:
+    nothing hangs (no deadlock), the new records show up and the removed
+    ones stay gone, pmsg works after it; on the debug build no lockdep,
+    KASAN or atomic-sleep report."""
+    run.expect(r"^E2E: result removed the panic$")
+    run.expect(r"^E2E: result records after: 1$")
+    run.expect(r"^E2E: result records left: 0$")
+    run.expect(r"^E2E: result pmsg works$")
+    run.expect(r"^E2E: result rebound 40, files: ")
+    run.expect(r"^E2E: result pmsg kept 1$")
+    run.expect_not(r"^E2E: file dmesg-", run.boots[2])
+
+
+def kcrc32(data):
+    """The kernel's crc32_le(~0U, data): zlib's without the final xor."""
+    return zlib.crc32(data) ^ 0xffffffff
+
+
+def forged_zones(run):
+    """Every crash record zone of RAMOOPS holds a record with valid
+    checksums whose zstd frame really expands to 64 MiB, and says so: a
+    hostile record that a mount would decompress whole."""
+    zeros = b"\0" * (64 << 20)
+    frame = subprocess.run(["zstd", "-19", "-q", "-c"], input=zeros,
+                           check=True, capture_output=True).stdout
+    payload = struct.pack("<IB3xI", 0x5a545350, 2, len(zeros)) + frame
+    zone = bytearray()
+    for i in range(13):
+        hdr = struct.pack("<IBBBBIIQIII", 0x314e5a52, 0, 1, 1, 1,
+                          len(payload), 0, 0, 1, kcrc32(payload), 0)
+        hdr += struct.pack("<I", kcrc32(hdr + b"\0\0\0\0"))
+        rec = hdr + payload
+        zone += rec + bytes(0x10000 - len(rec))
+    path = os.path.join(run.workdir, "forged.bin")
+    with open(path, "wb") as f:
+        f.write(zone)
+    run.data["qemu_args"] = ["-device", "loader,file=%s,addr=%#x,"
+                             "force-raw=on" % (path, REGION)]
+
+
+@scenario("pstore-forged-zstd", cmdline=RAMOOPS, kernels=PATCHED,
+          setup=forged_zones, guest="""
+boot1() {
+	%s && e2e_result mounted
+	e2e_result left compressed: $(ls /sys/fs/pstore | grep -c 'enc.z$')
+}
+""" % MOUNT)
+def pstore_forged_zstd(run):
+    """Thirteen records of 64 MiB of zeros in 13 KiB of valid zstd (800
+    MiB in a 1 GiB guest): each is left compressed with a line saying
+    why, no more than the 1 MiB bound is allocated for any, and the mount
+    completes."""
+    run.expect(r"ramoops: using 0x100000@0x30000000: 13 crash records")
+    n = len(re.findall(r"pstore: ramoops record \d+ says it holds more than "
+                       r"the 1048576 bytes pstore writes: left compressed",
+                       run.log))
+    if n != 13:
+        raise CheckFailed("%d records said to be left compressed" % n)
+    run.expect(r"^E2E: result mounted$")
+    run.expect(r"^E2E: result left compressed: 13$")
