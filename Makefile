@@ -54,9 +54,9 @@ DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 # pstore's, mtdoops' and netconsole's, where a lock or a race is involved.
 DEBUG_SCENARIOS ?= chain-panic chain-oops chain-handler-oops \
 	chain-handler-panics chain-budget chain-hung-dumper \
-	chain-oops-panic-race pstore-panic pstore-oops pstore-unlink \
+	chain-oops-panic-race pstore-panic pstore-oops pstore-unlink pstore-races \
 	mtdoops-panic mtdoops-oops netconsole-panic netconsole-configfs \
-	netconsole-link-down
+	netconsole-link-down netconsole-device-gone
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
 

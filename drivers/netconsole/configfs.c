@@ -335,10 +335,16 @@ static ssize_t value_store(struct config_item *item, const char *buf,
 			   size_t count)
 {
 	struct nc_userdatum *ud = to_userdatum(item);
-	size_t len = strcspn(buf, "\n");
+	size_t len = count && buf[count - 1] == '\n' ? count - 1 : count;
+	const char *why = nc_userdata_bad(buf, len, false);
 
 	if (len >= NC_USERDATA_VALUE_MAX)
 		return -EMSGSIZE;
+	if (why) {
+		pr_err("netconsole: userdata %s: the value has %s: refused\n",
+		       config_item_name(item), why);
+		return -EINVAL;
+	}
 	mutex_lock(&nc_config_mutex);
 	memcpy(ud->value, buf, len);
 	ud->value[len] = '\0';
@@ -371,12 +377,18 @@ static const struct config_item_type nc_userdatum_type = {
 static struct config_item *nc_userdata_make(struct config_group *group,
 					    const char *name)
 {
+	const char *why = nc_userdata_bad(name, strlen(name), true);
 	struct config_item *item;
 	struct nc_userdatum *ud;
 	unsigned int n = 0;
 
 	if (strlen(name) > NC_USERDATA_NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
+	if (why) {
+		pr_err("netconsole: userdata key \"%*pE\" has %s: refused\n",
+		       (int)strlen(name), name, why);
+		return ERR_PTR(-EINVAL);
+	}
 	list_for_each_entry(item, &group->cg_children, ci_entry)
 		n++;
 	if (n >= NC_USERDATA_ITEMS)

@@ -17,8 +17,13 @@
  * panic from reaching the other consoles and the capture kernel.  If the
  * chain abandons the handler (it faulted, or ran past its budget) its
  * frame may still hold nc_lock, so from then on nc_lock is only tried
- * everywhere.  A target whose device went away is disabled by the
- * netdevice notifier before the device is freed.
+ * everywhere.
+ *
+ * A target's device reference (np.dev) is taken and dropped under rtnl
+ * only.  When a device goes away the netdevice notifier, under rtnl,
+ * stops every target holding it and drops each reference; a target is
+ * freed (configfs rmdir, module exit) only after nc_target_disable(),
+ * which takes rtnl, so none is freed under the notifier's feet.
  *
  * The crash chain's stream stage runs "netconsole", which pushes what
  * printk has not yet handed to the consoles, sends what netpoll had left
@@ -380,52 +385,67 @@ int nc_target_enable(struct nc_target *t)
 	return 0;
 }
 
-/* Stop sending to @t; its netpoll is released.  May take rtnl. */
+/*
+ * Stop sending to @t and release its device.  Takes rtnl: a target is
+ * only freed after this, so the netdevice notifier, which runs under
+ * rtnl, may use every target it finds on the list until it returns.
+ */
 void nc_target_disable(struct nc_target *t)
 {
 	unsigned long flags;
-	bool was;
 
 	spin_lock_irqsave(&nc_lock, flags);
-	was = t->enabled;
 	t->enabled = false;
 	spin_unlock_irqrestore(&nc_lock, flags);
-	if (was)
-		netpoll_cleanup(&t->np);
+	netpoll_cleanup(&t->np);	/* under rtnl, if it holds a device */
 }
 
-/* A target's device goes away: stop using it before it is freed. */
+/* The next target holding @dev, stopped; NULL when none is left. */
+static struct nc_target *nc_stop_one(struct net_device *dev)
+{
+	struct nc_target *t, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&nc_lock, flags);
+	list_for_each_entry(t, &nc_targets, list) {
+		if (t->np.dev == dev) {
+			t->enabled = false;
+			found = t;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&nc_lock, flags);
+	return found;
+}
+
+/*
+ * A target's device goes away: each target holding it lets go of it
+ * before it is freed, however many there are.  rtnl is held by the
+ * notifier's caller; np.dev only changes under rtnl.
+ */
 static int nc_netdev_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct nc_target *t, *gone[8];
+	struct nc_target *t;
 	unsigned long flags;
-	int i, n = 0;
 
+	if (event == NETDEV_CHANGENAME) {
+		spin_lock_irqsave(&nc_lock, flags);
+		list_for_each_entry(t, &nc_targets, list)
+			if (t->np.dev == dev)
+				strscpy(t->np.dev_name, dev->name, IFNAMSIZ);
+		spin_unlock_irqrestore(&nc_lock, flags);
+		return NOTIFY_DONE;
+	}
 	if (event != NETDEV_UNREGISTER && event != NETDEV_RELEASE &&
-	    event != NETDEV_JOIN && event != NETDEV_CHANGENAME)
+	    event != NETDEV_JOIN)
 		return NOTIFY_DONE;
 
-	spin_lock_irqsave(&nc_lock, flags);
-	list_for_each_entry(t, &nc_targets, list) {
-		if (!t->enabled || t->np.dev != dev)
-			continue;
-		if (event == NETDEV_CHANGENAME) {
-			strscpy(t->np.dev_name, dev->name, IFNAMSIZ);
-			continue;
-		}
-		t->enabled = false;
-		if (n < ARRAY_SIZE(gone))
-			gone[n++] = t;
-	}
-	spin_unlock_irqrestore(&nc_lock, flags);
-
-	for (i = 0; i < n; i++) {
-		/* rtnl is held by the notifier's caller */
-		do_netpoll_cleanup(&gone[i]->np);
+	while ((t = nc_stop_one(dev))) {
+		do_netpoll_cleanup(&t->np);	/* clears t->np.dev */
 		pr_info("netconsole: %s: %s went away: logging stopped\n",
-			gone[i]->name, dev->name);
+			t->name, dev->name);
 	}
 	return NOTIFY_DONE;
 }

@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/stringify.h>
 #include <linux/netdevice.h>
 #include <linux/netpoll.h>
 #include <linux/types.h>
@@ -24,6 +25,7 @@
 #define NC_USERDATA_ITEMS	16
 #define NC_USERDATA_MAX		(NC_USERDATA_ITEMS * \
 				 (NC_USERDATA_NAME_MAX + NC_USERDATA_VALUE_MAX + 3))
+#define NC_FIELD_MAX		63	/* characters of one netconsole= field */
 #define NC_DEFAULT_LOCAL_PORT	6665
 #define NC_DEFAULT_REMOTE_PORT	6666
 
@@ -46,6 +48,7 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why);
 int nc_parse_ip(const char *s, union inet_addr *ip, bool *ipv6);
 int nc_parse_mac(const char *s, u8 *mac);
 int nc_parse_port(const char *s, u16 *port);
+const char *nc_userdata_bad(const char *s, size_t len, bool key);
 
 /* How a formatted datagram leaves: netpoll for real, a buffer in tests. */
 typedef void (*nc_send_t)(void *ctx, const char *buf, size_t len);

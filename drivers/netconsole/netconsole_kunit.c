@@ -15,6 +15,7 @@ static const struct {
 	bool ok;
 	const char *why;
 } targets[] = {
+#define Z60 "000000000000000000000000000000000000000000000000000000000000"
 	{ "@/,@10.0.2.2/", true },
 	{ "6665@10.0.2.15/eth0,6666@10.0.2.2/", true },
 	{ "+6665@10.0.2.15/eth1,514@192.168.0.1/00:11:22:33:44:55", true },
@@ -46,6 +47,10 @@ static const struct {
 	{ "@/,@10.0.2.2/zz:11:22:33:44:55", false, "target MAC" },
 	{ "", false, "'@'" },
 	{ " @/,@10.0.2.2/", false, "source port" },
+	/* a field is never cut: 64 characters would read as port 666 */
+	{ Z60 "6665@/,@10.0.2.2/", false, "longer than 63 characters" },
+	{ Z60 "665@/,@10.0.2.2/", true },
+	{ "@/,@10.0.2.2" Z60 "/", false, "longer than 63 characters" },
 };
 
 static void nc_targets_parse(struct kunit *test)
@@ -288,6 +293,41 @@ static void nc_userdata_lines(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, " host=a\n service=b\n");
 }
 
+/* Userdata that would add lines of its own to every extended message. */
+static void nc_userdata_refused(struct kunit *test)
+{
+	static const struct {
+		const char *s;
+		bool key;
+		const char *why;
+	} cases[] = {
+		{ "owner", true, NULL },
+		{ "build id 42", false, NULL },
+		{ "", false, NULL },
+		{ "", true, "empty" },
+		{ "a\nforged=line", true, "newline" },
+		{ "a\nforged=line", false, "newline" },
+		{ "tab\there", false, "control" },
+		{ "del\x7f", false, "control" },
+		{ "k=v", true, "'='" },
+		{ "k v", true, "space" },
+		{ "k=v", false, NULL },
+	};
+	const char *why;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		why = nc_userdata_bad(cases[i].s, strlen(cases[i].s),
+				      cases[i].key);
+		if (!cases[i].why)
+			KUNIT_EXPECT_NULL_MSG(test, why, "case %d: %s", i, why);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, why &&
+					      strstr(why, cases[i].why),
+					      "case %d: %s", i, why ?: "accepted");
+	}
+}
+
 static struct kunit_case nc_test_cases[] = {
 	KUNIT_CASE(nc_targets_parse),
 	KUNIT_CASE(nc_target_fields),
@@ -296,6 +336,7 @@ static struct kunit_case nc_test_cases[] = {
 	KUNIT_CASE(nc_extended_whole),
 	KUNIT_CASE(nc_extended_fragments),
 	KUNIT_CASE(nc_userdata_lines),
+	KUNIT_CASE(nc_userdata_refused),
 	{}
 };
 

@@ -76,7 +76,10 @@ int nc_parse_mac(const char *s, u8 *mac)
 }
 EXPORT_SYMBOL_IF_KUNIT(nc_parse_mac);
 
-/* Copy @s up to @stop into @buf (at most @size - 1 chars); the rest. */
+/*
+ * Copy @s up to @stop into @buf; the rest, or NULL if the field does not
+ * fit in @size - 1 characters (cut, it could name another host).
+ */
 static const char *nc_field(const char *s, char stop, char *buf, size_t size,
 			    bool *found)
 {
@@ -86,11 +89,44 @@ static const char *nc_field(const char *s, char stop, char *buf, size_t size,
 	*found = end;
 	if (!end)
 		end = s + strlen(s);
-	n = min_t(size_t, end - s, size - 1);
+	n = end - s;
+	if (n >= size)
+		return NULL;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return *end ? end + 1 : end;
 }
+
+/**
+ * nc_userdata_bad() - why a userdata key or value cannot be sent
+ * @s: the text, without the newline echo ends it with
+ * @len: its length
+ * @key: @s is a key (a configfs directory's name), not a value
+ *
+ * Userdata goes out as " key=value" lines in every extended message: a
+ * newline or another control character would add lines of its own (a
+ * forged record at the receiver), and a key with '=' or a space would
+ * not read back.
+ *
+ * Return: NULL if @s is fine, or what is wrong with it.
+ */
+const char *nc_userdata_bad(const char *s, size_t len, bool key)
+{
+	size_t i;
+
+	if (key && !len)
+		return "an empty key";
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return "a newline or another control character";
+		if (key && (c == '=' || c == ' '))
+			return "'=' or a space in the key";
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(nc_userdata_bad);
 
 /**
  * nc_parse_target() - read one netconsole= target
@@ -102,7 +138,7 @@ static const char *nc_field(const char *s, char stop, char *buf, size_t size,
  */
 int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 {
-	char f[64];
+	char f[NC_FIELD_MAX + 1];
 	bool found, v6;
 
 	*why = NULL;
@@ -120,6 +156,8 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 	}
 
 	s = nc_field(s, '@', f, sizeof(f), &found);
+	if (!s)
+		goto too_long;
 	if (!found) {
 		*why = "no '@' after the source port";
 		return -EINVAL;
@@ -129,6 +167,8 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 		return -EINVAL;
 	}
 	s = nc_field(s, '/', f, sizeof(f), &found);
+	if (!s)
+		goto too_long;
 	if (!found) {
 		*why = "no '/' after the source IP";
 		return -EINVAL;
@@ -138,6 +178,8 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 		return -EINVAL;
 	}
 	s = nc_field(s, ',', f, sizeof(f), &found);
+	if (!s)
+		goto too_long;
 	if (!found) {
 		*why = "no ',' after the device";
 		return -EINVAL;
@@ -156,6 +198,8 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 		strscpy(o->dev_name, f, sizeof(o->dev_name));
 	}
 	s = nc_field(s, '@', f, sizeof(f), &found);
+	if (!s)
+		goto too_long;
 	if (!found) {
 		*why = "no '@' after the target port";
 		return -EINVAL;
@@ -165,6 +209,8 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 		return -EINVAL;
 	}
 	s = nc_field(s, '/', f, sizeof(f), &found);
+	if (!s)
+		goto too_long;
 	if (!*f) {
 		*why = "no target IP";
 		return -EINVAL;
@@ -183,5 +229,9 @@ int nc_parse_target(const char *s, struct nc_options *o, const char **why)
 		return -EINVAL;
 	}
 	return 0;
+
+too_long:
+	*why = "a field is longer than " __stringify(NC_FIELD_MAX) " characters";
+	return -EINVAL;
 }
 EXPORT_SYMBOL_IF_KUNIT(nc_parse_target);

@@ -208,6 +208,15 @@ boot1() {
 	nc_target e2e
 	mkdir $d/userdata/owner
 	echo e2e > $d/userdata/owner/value
+	if mkdir "$d/userdata/$(printf 'evil\nkey')" 2>/dev/null; then
+		e2e_result newline key accepted
+		rmdir "$d/userdata/$(printf 'evil\nkey')"
+	fi
+	if (printf 'x\nforged=1\n' > $d/userdata/owner/value) 2>/dev/null
+	then
+		e2e_result newline value accepted
+		echo e2e > $d/userdata/owner/value
+	fi
 	echo 1 > $d/enabled
 	echo "E2E-NC one" > /dev/kmsg
 	if (echo 7777 > $d/remote_port) 2>/dev/null; then
@@ -224,11 +233,17 @@ boot2() { :; }
 """)
 def netconsole_configfs(run):
     """Targets made in configfs at run time: one enabled and removed with
-    rmdir; one that sends its userdata with every message, stops when
+    rmdir; one that refuses a userdata key or value with a newline (our
+    kernel), sends its userdata with every message, stops when
     disabled, restarts when enabled again, refuses a new port while
     enabled, and gets the panic."""
     run.expect(r"^E2E: result targets: e2e$")
     run.expect_not(r"^E2E: result port changed while enabled$")
+    if run.kind == "patched":
+        # upstream takes both, and the value adds a line to each message
+        run.expect_not(r"^E2E: result newline (key|value) accepted$")
+        run.expect(r'netconsole: userdata key "evil\\nkey" has a newline')
+        run.expect(r"netconsole: userdata owner: the value has a newline")
     msgs = receiver.reassemble(received(run, "ext"))
     bodies = [b.decode(errors="replace") for _, b in msgs]
     for want in ("E2E-NC one\n owner=e2e\n", "E2E-NC three\n owner=e2e\n",
@@ -323,3 +338,86 @@ def netconsole_too_long(run):
                % len(LONG_NETCONSOLE))
     run.expect_not(r"netconsole: cmdline\d+: logging to")
     run.expect(r"^E2E: result booted$")
+
+
+# nc_dummy_target NAME PORT: a target in configfs on the dummy device nc0
+DUMMY = """
+D=/sys/kernel/config/netconsole
+nc_dummy_target() {
+	d=$D/$1
+	mkdir $d
+	echo nc0 > $d/dev_name
+	echo 10.9.0.1 > $d/local_ip
+	echo 10.9.0.2 > $d/remote_ip
+	echo $2 > $d/local_port
+	echo 1 > $d/enabled || e2e_result cannot enable $1
+}
+nc_dummy() {
+	ip link add nc0 type dummy && ip link set nc0 up
+}
+# nc_del: delete nc0, say within how many tenths of a second it went
+nc_del() {
+	ip link del nc0 &
+	pid=$!
+	n=0
+	while kill -0 $pid 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	e2e_result deleted in $n tenths
+}
+"""
+
+
+@scenario("netconsole-device-gone", kernels=PATCHED, timeout=300,
+          guest=DUMMY + """
+boot1() {
+	nc_dummy
+	for i in 0 1 2 3 4 5 6 7 8 9 10; do
+		nc_dummy_target t$i $((7000 + i))
+	done
+	echo "E2E-NC to eleven targets" > /dev/kmsg
+	nc_del
+	e2e_result enabled: $(cat $D/t*/enabled | tr -d '\\n')
+	for i in 0 1 2 3 4 5 6 7 8 9 10; do
+		rmdir $D/t$i || e2e_result rmdir t$i failed
+	done
+	e2e_result left: $(ls $D | wc -l)
+	# rmdir racing the device's removal
+	i=0
+	while [ $i -lt 150 ]; do
+		nc_dummy
+		nc_dummy_target r 7100
+		rmdir $D/r &
+		ip link del nc0
+		wait
+		i=$((i + 1))
+	done
+	e2e_result raced $i
+	nc_dummy
+	nc_dummy_target z 7200
+	nc_del
+	rmdir $D/z
+}
+""")
+def netconsole_device_gone(run):
+    """Eleven targets on one device, then `ip link del`: each target lets
+    go of it with a "went away" line, the device is gone at once, and each
+    target can be removed; then rmdir races the device's removal (no
+    leaked reference: the last deletion is as quick; no KASAN report on
+    the debug build)."""
+    for i in range(11):
+        run.expect(r"netconsole: t%d: nc0 went away: logging stopped" % i)
+    m = run.expect(r"^E2E: result deleted in (\d+) tenths$")
+    if int(m.group(1)) > 10:
+        raise CheckFailed("nc0 took %s tenths of a second to go"
+                          % m.group(1))
+    run.expect(r"^E2E: result enabled: 0{11}$")
+    run.expect_not(r"^E2E: result (rmdir \S+ failed|cannot enable)")
+    run.expect(r"^E2E: result left: 0$")
+    run.expect(r"^E2E: result raced 150$")
+    m = re.findall(r"^E2E: result deleted in (\d+) tenths$", run.log, re.M)
+    if len(m) != 2 or int(m[1]) > 10:
+        raise CheckFailed("after the race, nc0 deletion: %s tenths" % m)
+    run.expect(r"netconsole: z: nc0 went away: logging stopped")
+    run.expect_not(r"waiting for nc0 to become free")
