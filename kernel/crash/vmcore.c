@@ -19,6 +19,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/srcu.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
@@ -152,6 +153,7 @@ static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 			break;
 		pos += n;
 		done += n;
+		cond_resched();		/* a read may span gigabytes */
 	}
 	iocb->ki_pos = pos;
 	return done ?: n;
@@ -205,6 +207,8 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 							  0, n);
 		} else {
 			seg = vmcore_seg_find(&vmcore, pos);
+			if (WARN_ON_ONCE(!seg))	/* segments are back to back */
+				return -EINVAL;
 			n = min(left, seg->offset + seg->size - pos);
 			ret = vmcore_remap_old(vma, uaddr,
 					       seg->paddr + pos - seg->offset, n);

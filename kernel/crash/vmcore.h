@@ -8,6 +8,7 @@
 #define _KERNEL_CRASH_VMCORE_H
 
 #include <linux/elf.h>
+#include <linux/fs.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
@@ -79,7 +80,11 @@ struct vmcore_layout {
 	unsigned int nr_segs;
 };
 
-#define VMCORE_MAX_NOTE_SEG	SZ_1M
+#define VMCORE_MAX_NOTE_SEG	SZ_1M	/* one PT_NOTE */
+#define VMCORE_MAX_NOTES	SZ_16M	/* all the notes a dump keeps */
+#define VMCORE_MAX_HEADER	SZ_4M	/* the ELF header and its phdrs */
+/* the old memory in the file: half the largest file, room for the head */
+#define VMCORE_MAX_DATA		((u64)MAX_LFS_FILESIZE / 2)
 
 int vmcore_dump_read(const struct vmcore_mem *mem, u64 addr, u64 size,
 		     struct vmcore_dump *dump);

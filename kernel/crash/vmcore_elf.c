@@ -4,7 +4,11 @@
  * it.  The header is not trusted: every field that sizes a read or a
  * buffer is checked first.  A bad note or PT_LOAD is left out with a
  * message saying which and why; only a header that is unusable as a whole
- * makes the read fail.
+ * makes the read fail.  What a header can make the capture kernel read or
+ * allocate is bounded: the program headers lie within VMCORE_MAX_HEADER
+ * of it (or the size elfcorehdr= gave), the notes kept take at most
+ * VMCORE_MAX_NOTES, and the old memory in the file at most
+ * VMCORE_MAX_DATA, so that no file offset wraps.
  */
 #define pr_fmt(fmt) "vmcore: " fmt
 
@@ -70,7 +74,8 @@ static const char *vmcore_load_problem(const struct vmcore_mem *mem,
 {
 	if (ph->p_filesz > ph->p_memsz)
 		return "p_filesz is above p_memsz";
-	if (ph->p_offset + ph->p_filesz < ph->p_offset)
+	if (ph->p_offset > U64_MAX - PAGE_SIZE ||
+	    ph->p_filesz > U64_MAX - PAGE_SIZE - ph->p_offset)
 		return "it wraps around";
 	if (!ph->p_filesz)
 		return NULL;
@@ -90,8 +95,8 @@ static const char *vmcore_note_problem(const struct vmcore_mem *mem,
 static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 			     Elf64_Ehdr *ehdr, Elf64_Phdr **phdrs)
 {
+	u64 limit = size ?: VMCORE_MAX_HEADER, bytes;
 	const char *why;
-	u64 bytes;
 	int ret;
 
 	if (size && size < sizeof(*ehdr)) {
@@ -110,10 +115,10 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 		return -EINVAL;
 	}
 	bytes = ehdr->e_phnum * sizeof(Elf64_Phdr);
-	if (ehdr->e_phoff > U64_MAX - bytes - addr ||
-	    (size && ehdr->e_phoff + bytes > size)) {
+	if (ehdr->e_phoff > limit || bytes > limit - ehdr->e_phoff ||
+	    addr > U64_MAX - limit) {
 		pr_err("the ELF header at %#llx: %u program headers at offset %llu do not fit in its %llu bytes\n",
-		       addr, ehdr->e_phnum, ehdr->e_phoff, size);
+		       addr, ehdr->e_phnum, ehdr->e_phoff, limit);
 		return -EINVAL;
 	}
 	*phdrs = kvmalloc(bytes, GFP_KERNEL);
@@ -129,19 +134,28 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 	return ret;
 }
 
+/* The file bytes @ph's contents take: whole pages, as laid out. */
+static u64 vmcore_load_span(const Elf64_Phdr *ph)
+{
+	return round_up(ph->p_offset + ph->p_filesz, PAGE_SIZE) -
+	       round_down(ph->p_offset, PAGE_SIZE);
+}
+
 /* Keep the notes and the PT_LOADs that pass the checks in @dump. */
 static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 		       unsigned int phnum, struct vmcore_dump *dump)
 {
+	unsigned int i, nr_loads = 0, no_room = 0, too_big = 0;
 	size_t room = 0, used = 0;
-	unsigned int i, nr_loads = 0;
+	u64 data = 0;
 	const char *why;
 	int ret;
 
 	for (i = 0; i < phnum; i++) {
 		if (phdrs[i].p_type == PT_NOTE && phdrs[i].p_memsz &&
 		    !vmcore_note_problem(mem, &phdrs[i]))
-			room += phdrs[i].p_memsz;
+			room = min_t(size_t, room + phdrs[i].p_memsz,
+				     VMCORE_MAX_NOTES);
 		nr_loads += phdrs[i].p_type == PT_LOAD;
 	}
 	dump->notes = vzalloc(room ?: 1);
@@ -162,6 +176,10 @@ static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 				       i, ph->p_memsz, ph->p_offset, why);
 				break;
 			}
+			if (ph->p_memsz > room - used) {
+				no_room++;
+				break;
+			}
 			ret = mem->read(mem->ctx, dump->notes + used,
 					ph->p_memsz, ph->p_offset, false);
 			if (ret) {
@@ -180,6 +198,13 @@ static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 				       ph->p_offset + ph->p_filesz, why);
 				break;
 			}
+			if (ph->p_filesz &&
+			    vmcore_load_span(ph) > VMCORE_MAX_DATA - data) {
+				too_big++;
+				break;
+			}
+			if (ph->p_filesz)
+				data += vmcore_load_span(ph);
 			dump->loads[dump->nr_loads++] = *ph;
 			break;
 		case PT_NULL:
@@ -189,6 +214,12 @@ static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 				i, ph->p_type);
 		}
 	}
+	if (no_room)
+		pr_err("%u PT_NOTEs left out: the notes would take more than the %u MiB a dump keeps\n",
+		       no_room, VMCORE_MAX_NOTES >> 20);
+	if (too_big)
+		pr_err("%u PT_LOADs left out: the dump would be larger than a file can be\n",
+		       too_big);
 	memset(dump->notes + used, 0, room - used);
 	dump->notes_size = used;
 	return 0;
@@ -306,16 +337,17 @@ int vmcore_layout_build(const struct vmcore_dump *dump,
 	for (i = 0; i < dump->nr_loads; i++, ph++) {
 		const Elf64_Phdr *load = &dump->loads[i];
 		u64 start = round_down(load->p_offset, PAGE_SIZE);
-		u64 end = round_up(load->p_offset + load->p_filesz, PAGE_SIZE);
 
 		*ph = *load;
 		ph->p_offset = offset + load->p_offset - start;
 		if (!load->p_filesz)
 			continue;
+		/* no wrap: vmcore_take() kept the sum below VMCORE_MAX_DATA */
 		out->segs[out->nr_segs++] = (struct vmcore_seg) {
-			.offset = offset, .paddr = start, .size = end - start,
+			.offset = offset, .paddr = start,
+			.size = vmcore_load_span(load),
 		};
-		offset += end - start;
+		offset += vmcore_load_span(load);
 	}
 	out->size = offset;
 	return 0;

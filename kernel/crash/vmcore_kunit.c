@@ -18,9 +18,12 @@
 #define OLD_SIZE	SZ_64K
 #define OWN_RAM		0x40000000ULL	/* "this kernel's RAM": 256 MiB here */
 #define LIMIT		BIT_ULL(36)
+/* where notes go when some 1100 program headers fill the buffer first */
+#define NOTES_AFTER_PHDRS	(OLD_SIZE - SZ_2K)
 
 struct old_mem {
 	u8 buf[OLD_SIZE];
+	u64 limit;		/* of physical addresses; LIMIT if 0 */
 	Elf64_Ehdr *ehdr;
 	Elf64_Phdr *ph;
 	size_t notes_at;	/* where the next PT_NOTE's notes go */
@@ -39,7 +42,10 @@ static int old_read(void *ctx, void *buf, size_t len, u64 paddr, bool hdr)
 
 static const char *old_bad_range(void *ctx, u64 paddr, u64 size)
 {
-	if (paddr >= LIMIT || size > LIMIT - paddr)
+	struct old_mem *m = ctx;
+	u64 limit = m->limit ?: LIMIT;
+
+	if (paddr >= limit || size > limit - paddr)
 		return "beyond the limit";
 	if (paddr < OWN_RAM + SZ_256M && paddr + size > OWN_RAM)
 		return "own RAM";
@@ -317,6 +323,83 @@ static void vmcore_leaves_out_bad_segments(struct kunit *test)
 	vmcore_dump_free(&d);
 }
 
+/*
+ * Overlapping PT_LOADs as large as the physical address space would make
+ * a file larger than a file offset holds, and wrap the layout's sum: the
+ * ones past VMCORE_MAX_DATA are left out, and every offset in the file
+ * still finds its segment.
+ */
+static void vmcore_bounds_the_file(struct kunit *test)
+{
+	const u64 huge = BIT_ULL(56);
+	struct vmcore_layout l;
+	struct vmcore_dump d;
+	struct vmcore_mem mem;
+	struct old_mem *m = old_mem_new(test, &mem);
+	unsigned int i;
+
+	m->limit = BIT_ULL(60);
+	for (i = 0; i < 300; i++)
+		add_phdr(m, PT_LOAD, BIT_ULL(40), huge, huge);
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_EXPECT_GT(test, d.nr_loads, 0);
+	KUNIT_EXPECT_LT(test, d.nr_loads, 300);
+	KUNIT_EXPECT_LE(test, (u64)d.nr_loads * huge, VMCORE_MAX_DATA);
+	KUNIT_ASSERT_EQ(test, vmcore_layout_build(&d, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.size, l.data_offset + d.nr_loads * huge);
+	KUNIT_EXPECT_LE(test, l.size, (u64)MAX_LFS_FILESIZE);
+	KUNIT_EXPECT_NOT_NULL(test, vmcore_seg_find(&l, l.size - 1));
+	KUNIT_EXPECT_NULL(test, vmcore_seg_find(&l, l.size));
+	vmcore_layout_free(&l);
+	vmcore_dump_free(&d);
+
+	/* one that would wrap once rounded up to a page */
+	m->ehdr->e_phnum = 0;
+	add_phdr(m, PT_LOAD, 0x20000000, SZ_4K, SZ_4K);
+	add_phdr(m, PT_LOAD, U64_MAX - 100, 50, 50);
+	m->limit = U64_MAX;
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.nr_loads, 1);
+	vmcore_dump_free(&d);
+}
+
+/*
+ * Thousands of PT_NOTEs of the largest size a note segment may have (here
+ * unreadable, so that nothing but the sizing matters) ask for gigabytes:
+ * the room for notes stays within VMCORE_MAX_NOTES, the good notes are
+ * kept and the dump is not lost.
+ */
+static void vmcore_bounds_the_notes(struct kunit *test)
+{
+	static const u32 cpu[] = { NT_PRSTATUS };
+	const size_t note = sizeof(Elf64_Nhdr) + 8 + 100;
+	struct vmcore_dump d;
+	struct vmcore_mem mem;
+	struct old_mem *m = old_mem_new(test, &mem);
+	unsigned int i;
+
+	m->notes_at = NOTES_AFTER_PHDRS;
+	add_notes(m, 256, cpu, 1);
+	for (i = 0; i < 1100; i++)
+		add_phdr(m, PT_NOTE, 0x2000000, VMCORE_MAX_NOTE_SEG,
+			 VMCORE_MAX_NOTE_SEG);
+	add_phdr(m, PT_LOAD, 0x20000000, SZ_4K, SZ_4K);
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.notes_size, note);
+	KUNIT_EXPECT_EQ(test, d.nr_loads, 1);
+	vmcore_dump_free(&d);
+
+	/* as many readable ones: each is kept, in the room they leave */
+	m->ehdr->e_phnum = 0;
+	m->notes_at = NOTES_AFTER_PHDRS;
+	add_notes(m, SZ_2K, cpu, 1);
+	for (i = 0; i < 1100; i++)
+		add_phdr(m, PT_NOTE, OLD_BASE + NOTES_AFTER_PHDRS, SZ_2K, SZ_2K);
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.notes_size, 1101 * note);
+	vmcore_dump_free(&d);
+}
+
 static void vmcore_refuses_a_header_of_nothing(struct kunit *test)
 {
 	struct vmcore_dump d;
@@ -418,6 +501,8 @@ static struct kunit_case vmcore_cases[] = {
 	KUNIT_CASE(vmcore_refuses_unreadable_header),
 	KUNIT_CASE(vmcore_leaves_out_bad_notes),
 	KUNIT_CASE(vmcore_leaves_out_bad_segments),
+	KUNIT_CASE(vmcore_bounds_the_file),
+	KUNIT_CASE(vmcore_bounds_the_notes),
 	KUNIT_CASE(vmcore_refuses_a_header_of_nothing),
 	KUNIT_CASE(vmcore_appended_notes_move_loads),
 	KUNIT_CASE_PARAM(elfcorehdr_parses, hdr_arg_gen_params),

@@ -43,6 +43,9 @@ ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-read" \
 # /proc/vmcore through mmap() against read(), for the scenarios
 ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-mmap-cmp" \
 	"$here/guest/vmcore_mmap_cmp.c"
+# the edges of /proc/vmcore: pread and mmap at and past them
+${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-edges" \
+	"$here/guest/vmcore_edges.c"
 
 if [ -n "$selftests" ]; then
 	mkdir -p "$root/e2e/selftests"

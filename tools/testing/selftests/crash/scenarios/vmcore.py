@@ -28,6 +28,7 @@ boot1() {
 	if [ -e /proc/vmcore ]; then
 		e2e_result vmcore=$(stat -c %s /proc/vmcore)
 		e2e_result $(vmcore-mmap-cmp)
+		e2e_result $(vmcore-edges)
 		cp /proc/vmcore /tmp/vmcore && cd /tmp && e2e_output vmcore
 	else
 		e2e_result vmcore=none
@@ -163,6 +164,7 @@ def check_notes(path, cpus):
 def check_file(run, cpus, loads, hidden=None):
     size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
     run.expect(r"^E2E: result mmap=same bytes=%d$" % size)
+    run.expect(r"^E2E: result edges=ok$")
     path, data = saved_vmcore(run)
     if len(data) != size:
         raise CheckFailed("read %d bytes of a %d-byte /proc/vmcore"
@@ -176,7 +178,9 @@ def check_file(run, cpus, loads, hidden=None):
 def vmcore_made_up(run):
     """/proc/vmcore from a header made on the host: readelf finds both
     CPUs' notes and VMCOREINFO merged, the PT_LOADs with the old contents
-    at their offsets (one not page aligned), mmap() equals read()"""
+    at their offsets (one not page aligned), mmap() equals read(), and
+    pread() and mmap() at and past the file's edges (vmcore-edges) give
+    the bytes read() gave or EINVAL, EPERM for a writable shared map"""
     no_oops(run)
     check_file(run, 2, [LOAD_A, LOAD_B])
 
