@@ -6,8 +6,10 @@
  * and passes boot_params in %rsi (trampoline.S).
  *
  * Segments: the ELF core header (capture kernels only), boot_params with
- * the command line after it, the kernel, the initramfs; for a capture
- * kernel all inside the crash region.  A capture kernel's memory map has
+ * the command line and the setup_data after it (the memory map's entries
+ * past boot_params' 128, a seed for the next kernel's RNG, IMA's
+ * measurement list), the kernel, the initramfs; for a capture kernel all
+ * inside the crash region.  A capture kernel's memory map has
  * the crash regions (but the ELF header) as its RAM, the first MiB, and
  * the firmware's ACPI and reserved ranges; a kernel to boot now gets this
  * kernel's map.
@@ -22,6 +24,7 @@
 #include <linux/kexec.h>
 #include <linux/log2.h>
 #include <linux/pgtable.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/sort.h>
@@ -107,7 +110,8 @@ static int e820_cmp(const void *a, const void *b)
  * @size: bytes; nothing is added for 0
  * @type: E820_TYPE_*
  *
- * Return: 0, or -E2BIG when boot_params has no room left.
+ * Return: 0, or -E2BIG when the map is full (E820_MAX_ENTRIES, as many as
+ * this kernel's own map may have).
  */
 int kexec_e820_add(struct kexec_e820 *map, u64 addr, u64 size, u32 type)
 {
@@ -155,6 +159,55 @@ int kexec_e820_finish(struct kexec_e820 *map)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kexec_e820_finish);
+
+/* Link one setup_data of @len bytes at @buf + *@off; its payload. */
+static void *kexec_setup_add(void *buf, u64 phys, size_t *off, u64 *first,
+			     u32 type, u32 len)
+{
+	struct setup_data *sd = buf + *off;
+
+	sd->next = *first;
+	sd->type = type;
+	sd->len = len;
+	*first = phys + *off;
+	*off += ALIGN(sizeof(*sd) + len, 8);
+	return sd->data;
+}
+
+/**
+ * kexec_setup_data() - the next kernel's setup_data list
+ * @buf: where it goes, at most KEXEC_SETUP_DATA_MAX bytes, 8-byte aligned
+ * @phys: @buf's physical address in the next kernel's memory
+ * @s: what goes in it
+ *
+ * Return: the physical address of the list's first entry, for
+ * boot_params.hdr.setup_data; 0 if there is nothing to pass.
+ */
+u64 kexec_setup_data(void *buf, u64 phys, const struct kexec_setup *s)
+{
+	unsigned int ext = s->map->nr > E820_MAX_ENTRIES_ZEROPAGE ?
+			   s->map->nr - E820_MAX_ENTRIES_ZEROPAGE : 0;
+	size_t off = 0;
+	u64 first = 0, *ima;
+
+	if (ext)
+		memcpy(kexec_setup_add(buf, phys, &off, &first, SETUP_E820_EXT,
+				       ext * sizeof(s->map->table[0])),
+		       s->map->table + E820_MAX_ENTRIES_ZEROPAGE,
+		       ext * sizeof(s->map->table[0]));
+	if (s->rng_seed)
+		memcpy(kexec_setup_add(buf, phys, &off, &first, SETUP_RNG_SEED,
+				       KEXEC_RNG_SEED),
+		       s->rng_seed, KEXEC_RNG_SEED);
+	if (s->ima_size) {
+		ima = kexec_setup_add(buf, phys, &off, &first, SETUP_IMA,
+				      2 * sizeof(u64));
+		ima[0] = s->ima_addr;
+		ima[1] = s->ima_size;
+	}
+	return first;
+}
+EXPORT_SYMBOL_IF_KUNIT(kexec_setup_data);
 
 struct e820_walk {
 	struct kexec_e820 *map;
@@ -265,7 +318,9 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 	const struct setup_header *h = bzimage_header(kernel);
 	unsigned long setup = bzimage_setup_size(h), size, params, entry;
 	bool crash = image->type == KEXEC_TYPE_CRASH;
-	unsigned long initrd_addr = 0;
+	unsigned long initrd_addr = 0, sd_off;
+	struct kexec_setup sd = { };
+	u8 seed[KEXEC_RNG_SEED];
 	struct kexec_e820 *map;
 	struct boot_params *bp;
 	char *line;
@@ -283,7 +338,8 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 		return ret;
 	}
 
-	size = sizeof(*bp) + ELFCOREHDR_LEN + cmdline_len;
+	sd_off = ALIGN(sizeof(*bp) + ELFCOREHDR_LEN + cmdline_len, 8);
+	size = sd_off + KEXEC_SETUP_DATA_MAX;
 	bp = kzalloc(size, GFP_KERNEL);
 	load->params = bp;	/* freed with @load */
 	map = kzalloc(sizeof(*map), GFP_KERNEL);
@@ -329,8 +385,24 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 	bp->hdr.hardware_subarch = boot_params.hdr.hardware_subarch;
 	bp->acpi_rsdp_addr = boot_params.acpi_rsdp_addr;
 	bp->screen_info = boot_params.screen_info;
-	memcpy(bp->e820_table, map->table, map->nr * sizeof(map->table[0]));
-	bp->e820_entries = map->nr;
+	bp->e820_entries = min_t(unsigned int, map->nr,
+				 E820_MAX_ENTRIES_ZEROPAGE);
+	memcpy(bp->e820_table, map->table,
+	       bp->e820_entries * sizeof(map->table[0]));
+
+	/* what upstream's loader passes too, but EFI's (see bzimage_load) */
+	sd.map = map;
+	if (rng_is_initialized()) {
+		get_random_bytes(seed, sizeof(seed));
+		sd.rng_seed = seed;
+	}
+#ifdef CONFIG_IMA_KEXEC
+	sd.ima_addr = image->ima_buffer_addr;
+	sd.ima_size = image->ima_buffer_size;
+#endif
+	bp->hdr.setup_data = kexec_setup_data((void *)bp + sd_off,
+					      params + sd_off, &sd);
+	memzero_explicit(seed, sizeof(seed));
 
 	image->start = entry + KERNEL_ENTRY_64;
 	crash_handoff_set_boot_params(image, params);
@@ -344,6 +416,9 @@ static int bzimage_probe(const char *kernel, unsigned long kernel_len)
 	const char *why = bzimage_check(kernel, kernel_len,
 					pgtable_l5_enabled());
 
+	/* as upstream: 32-bit EFI cannot take a kernel loaded above 4 GiB */
+	if (!why && efi_enabled(EFI_RUNTIME_SERVICES) && !efi_enabled(EFI_64BIT))
+		why = "this machine's EFI is 32-bit; load a kernel for it with kexec_load";
 	if (why)
 		pr_err("kexec: not a kernel this machine can enter: %s\n", why);
 	return why ? -ENOEXEC : 0;

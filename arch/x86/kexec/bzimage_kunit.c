@@ -203,15 +203,88 @@ static void refuses_a_full_table(struct kunit *test)
 	struct kexec_e820 *map = new_map(test);
 	unsigned int i;
 
-	for (i = 0; i < E820_MAX_ENTRIES_ZEROPAGE; i++)
+	/* more than boot_params holds: the rest goes in SETUP_E820_EXT */
+	for (i = 0; i < E820_MAX_ENTRIES; i++)
 		KUNIT_ASSERT_EQ(test, kexec_e820_add(map, 2ULL * i * SZ_1M,
 						     SZ_1M, E820_TYPE_RAM), 0);
-	KUNIT_EXPECT_EQ(test, kexec_e820_add(map, SZ_1G, SZ_1M,
+	KUNIT_EXPECT_EQ(test, kexec_e820_add(map, SZ_4G, SZ_1M,
 					     E820_TYPE_RAM), -E2BIG);
 	/* an empty range needs no room */
-	KUNIT_EXPECT_EQ(test, kexec_e820_add(map, SZ_1G, 0, E820_TYPE_RAM), 0);
+	KUNIT_EXPECT_EQ(test, kexec_e820_add(map, SZ_4G, 0, E820_TYPE_RAM), 0);
 	KUNIT_EXPECT_EQ(test, kexec_e820_finish(map), 0);
-	KUNIT_EXPECT_EQ(test, map->nr, E820_MAX_ENTRIES_ZEROPAGE);
+	KUNIT_EXPECT_EQ(test, map->nr, E820_MAX_ENTRIES);
+}
+
+/* Walk a setup_data list built at @buf for @phys; count each type. */
+static void walk_setup_data(struct kunit *test, void *buf, u64 phys, u64 at,
+			    unsigned int *seen)
+{
+	unsigned int n = 0;
+
+	while (at && n++ < 8) {
+		struct setup_data *sd;
+
+		KUNIT_ASSERT_GE(test, at, phys);
+		KUNIT_ASSERT_LT(test, at - phys, (u64)KEXEC_SETUP_DATA_MAX);
+		KUNIT_EXPECT_EQ(test, at % 8, 0);
+		sd = buf + (at - phys);
+		KUNIT_ASSERT_LE(test, at - phys + sizeof(*sd) + sd->len,
+				(u64)KEXEC_SETUP_DATA_MAX);
+		if (sd->type < 16)
+			seen[sd->type]++;
+		at = sd->next;
+	}
+	KUNIT_EXPECT_EQ(test, at, 0);
+}
+
+/* The entries past boot_params', the RNG seed and IMA's list, linked. */
+static void passes_setup_data(struct kunit *test)
+{
+	struct kexec_e820 *map = new_map(test);
+	u8 *buf = kunit_kzalloc(test, KEXEC_SETUP_DATA_MAX, GFP_KERNEL);
+	u8 seed[KEXEC_RNG_SEED] = { 1, 2, 3 };
+	struct kexec_setup s = { .map = map };
+	const u64 phys = 0x7f000000;
+	unsigned int seen[16] = { }, i;
+	struct setup_data *sd;
+	u64 at;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* nothing to pass */
+	KUNIT_EXPECT_EQ(test, kexec_setup_data(buf, phys, &s), 0);
+
+	for (i = 0; i < E820_MAX_ENTRIES_ZEROPAGE + 3; i++)
+		kexec_e820_add(map, 2ULL * i * SZ_1M, SZ_1M, E820_TYPE_RAM);
+	s.rng_seed = seed;
+	s.ima_addr = 0x12340000;
+	s.ima_size = 0x3000;
+	at = kexec_setup_data(buf, phys, &s);
+	walk_setup_data(test, buf, phys, at, seen);
+	KUNIT_EXPECT_EQ(test, seen[SETUP_E820_EXT], 1);
+	KUNIT_EXPECT_EQ(test, seen[SETUP_RNG_SEED], 1);
+	KUNIT_EXPECT_EQ(test, seen[SETUP_IMA], 1);
+
+	/* the list starts with the last added: IMA, then the seed, the map */
+	sd = (struct setup_data *)(buf + (at - phys));
+	KUNIT_ASSERT_EQ(test, sd->type, SETUP_IMA);
+	KUNIT_EXPECT_EQ(test, ((u64 *)sd->data)[0], 0x12340000ULL);
+	KUNIT_EXPECT_EQ(test, ((u64 *)sd->data)[1], 0x3000ULL);
+	sd = (struct setup_data *)(buf + (sd->next - phys));
+	KUNIT_ASSERT_EQ(test, sd->type, SETUP_RNG_SEED);
+	KUNIT_EXPECT_EQ(test, sd->len, KEXEC_RNG_SEED);
+	KUNIT_EXPECT_EQ(test, memcmp(sd->data, seed, KEXEC_RNG_SEED), 0);
+	sd = (struct setup_data *)(buf + (sd->next - phys));
+	KUNIT_ASSERT_EQ(test, sd->type, SETUP_E820_EXT);
+	KUNIT_ASSERT_EQ(test, sd->len, 3 * sizeof(struct boot_e820_entry));
+	KUNIT_EXPECT_EQ(test, ((struct boot_e820_entry *)sd->data)[2].addr,
+			2ULL * (E820_MAX_ENTRIES_ZEROPAGE + 2) * SZ_1M);
+
+	/* a full map, with everything: within the room reserved for it */
+	memset(seen, 0, sizeof(seen));
+	for (; i < E820_MAX_ENTRIES; i++)
+		kexec_e820_add(map, 2ULL * i * SZ_1M, SZ_1M, E820_TYPE_RAM);
+	walk_setup_data(test, buf, phys, kexec_setup_data(buf, phys, &s), seen);
+	KUNIT_EXPECT_EQ(test, seen[SETUP_E820_EXT], 1);
 }
 
 static struct kunit_case bzimage_cases[] = {
@@ -223,6 +296,7 @@ static struct kunit_case bzimage_cases[] = {
 	KUNIT_CASE(merges_one_type),
 	KUNIT_CASE(refuses_two_types_on_a_byte),
 	KUNIT_CASE(refuses_a_full_table),
+	KUNIT_CASE(passes_setup_data),
 	{}
 };
 

@@ -959,3 +959,36 @@ def kexec_damaged(run):
         r"to it, rebooting",
         r"E2E: boot 2",
         r"^E2E: result second=0$")
+
+
+# 130 reserved pages in RAM, one memmap= of comma-separated ranges: the
+# capture kernel's memory map has more than boot_params' 128 entries.
+MANY_E820 = "memmap=" + ",".join("4K$%dM" % (64 + 2 * i) for i in range(130))
+
+
+@scenario("kdump-many-e820", cmdline="crashkernel=128M " + MANY_E820,
+          kernels=PATCHED, timeout=240, disks=(("kexec.img", 64),),
+          setup=kexec_disk, guest="""
+boot1() {
+	e2e_result reserved=$(grep -c 'Reserved$' /proc/iomem)
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
+	e2e_crash PANIC
+}
+boot2() {
+	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
+}
+""" % CAPTURE_APPEND)
+def kdump_many_e820(run):
+    """A capture kernel whose memory map has more entries than boot_params
+    holds (130 memmap= reservations) loads, gets the rest as
+    SETUP_E820_EXT setup_data, and boots to its /proc/vmcore."""
+    n = int(run.expect(r"^E2E: result reserved=(\d+)$").group(1))
+    if n < 130:
+        raise CheckFailed("only %d reserved ranges in /proc/iomem" % n)
+    run.expect(r"^E2E: result loaded=1$")
+    run.expect_boots(2)
+    run.expect(r"extended physical RAM map:", run.boots[1],
+               "the capture kernel")
+    run.expect(r"^E2E: result vmcore=[1-9]\d+$")
