@@ -9,13 +9,15 @@
 #include <linux/module.h>
 #include <linux/mtd/physmap.h>
 #include <linux/platform_device.h>
+#include <linux/security.h>
 
+/* hardware parameters: refused under lockdown, as /dev/mem is */
 static unsigned long long start;
-module_param(start, ullong, 0400);
+module_param_hw(start, ullong, iomem, 0400);
 MODULE_PARM_DESC(start, "physical start of the reserved RAM");
 
 static unsigned long size;
-module_param(size, ulong, 0400);
+module_param_hw(size, ulong, other, 0400);
 MODULE_PARM_DESC(size, "its size");
 
 static struct physmap_flash_data ramdev_data = {
@@ -28,7 +30,12 @@ static struct platform_device *ramdev;
 static int __init ramdev_init(void)
 {
 	struct resource res = DEFINE_RES_MEM(start, size);
+	int ret = security_locked_down(LOCKDOWN_DEV_MEM);
 
+	if (ret) {
+		pr_err("mtdoops_ramdev: refused under lockdown\n");
+		return ret;
+	}
 	if (!start || !size) {
 		pr_err("mtdoops_ramdev: start= and size= are needed\n");
 		return -EINVAL;

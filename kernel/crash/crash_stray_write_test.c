@@ -6,21 +6,30 @@
  * it; the hand-off's digest must.
  *
  *	modprobe crash_stray_write_test phys=0x3f000010
+ *
+ * Under lockdown, which forbids writing RAM through /dev/mem, it is
+ * refused: phys= is a hardware parameter, and the module checks too.
  */
 #include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/security.h>
 #include <linux/vmalloc.h>
 
 static unsigned long long phys;
-module_param(phys, ullong, 0444);
+module_param_hw(phys, ullong, iomem, 0444);
 MODULE_PARM_DESC(phys, "physical address of the byte to flip");
 
 static int __init stray_write_init(void)
 {
 	struct page *page;
 	u8 *alias;
+	int ret = security_locked_down(LOCKDOWN_DEV_MEM);
 
+	if (ret) {
+		pr_err("crash_stray_write_test: refused under lockdown\n");
+		return ret;
+	}
 	if (!pfn_valid(PHYS_PFN(phys))) {
 		pr_err("crash_stray_write_test: %#llx is not RAM\n", phys);
 		return -EINVAL;

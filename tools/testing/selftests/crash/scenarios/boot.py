@@ -51,3 +51,29 @@ def _two_boots(run):
     first, second = run.boots
     run.expect_not(r"still alive", text=first, what="boot 1")
     return first, second
+
+
+@scenario("lockdown-test-modules", kernels=("patched",),
+          cmdline="lockdown=integrity memmap=64K$0x31000000", guest="""
+boot1() {
+	if insmod /lib/modules/crash_stray_write_test.ko phys=0x31000010; then
+		e2e_result stray write loaded
+	fi
+	if insmod /lib/modules/mtdoops_ramdev.ko start=0x31000000 size=0x10000
+	then
+		e2e_result ramdev loaded
+	fi
+	e2e_result booted
+}
+""")
+def lockdown_test_modules(run):
+    """Under lockdown the test modules that write or map any physical
+    address (crash_stray_write_test's phys=, mtdoops_ramdev's start=)
+    are refused, as /dev/mem is."""
+    run.expect(r"Kernel is locked down from command line; see man "
+               r"kernel_lockdown\.7")
+    run.expect(r"Lockdown: insmod: unsafe module parameters is restricted")
+    run.expect(r"^E2E: result booted$")
+    run.expect_not(r"^E2E: result (stray write|ramdev) loaded$")
+    run.expect_not(r"crash_stray_write_test: flipped the byte")
+
