@@ -397,3 +397,35 @@ def pstore_forged_zstd(run):
         raise CheckFailed("%d records said to be left compressed" % n)
     run.expect(r"^E2E: result mounted$")
     run.expect(r"^E2E: result left compressed: 13$")
+
+
+FTRACE_ZONE = REGION + 0xff000	# RAMOOPS: the last 4 KiB, ftrace_size's
+
+
+def ftrace_zone(run):
+    """A valid ftrace ring zone (type 3) holding 16 bytes, as a kernel
+    with pstore's ftrace frontend would have left it."""
+    data = b"E2E ftrace kept!"
+    hdr = struct.pack("<IBBBBIIQIII", 0x314e5a52, 3, 0, 0, 0, len(data),
+                      len(data), 0, 0, 0, 0)
+    hdr += struct.pack("<I", kcrc32(hdr + b"\0\0\0\0"))
+    path = os.path.join(run.workdir, "ftrace.bin")
+    with open(path, "wb") as f:
+        f.write(hdr + data)
+    run.data["qemu_args"] = ["-device", "loader,file=%s,addr=%#x,"
+                             "force-raw=on" % (path, FTRACE_ZONE)]
+
+
+@scenario("pstore-ftrace-kept", cmdline=RAMOOPS, kernels=PATCHED,
+          setup=ftrace_zone, guest="""
+boot1() {
+	# the header's size (a wiped zone's is 0), and the data
+	e2e_result ftrace zone: size $(dd if=/dev/mem bs=1 skip=%d count=4 \\
+		2>/dev/null | od -An -tu4 | tr -d ' ') \\
+		$(dd if=/dev/mem bs=1 skip=%d count=16 2>/dev/null)
+}
+""" % (FTRACE_ZONE + 8, FTRACE_ZONE + 40))
+def pstore_ftrace_kept(run):
+    """ramoops leaves a valid ftrace zone as it found it at boot (this
+    kernel writes none, another may read it), where it wiped it."""
+    run.expect(r"^E2E: result ftrace zone: size 16 E2E ftrace kept!$")
