@@ -242,6 +242,7 @@ boot1() {
 		hide=%#x
 	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
 	e2e_result $(vmcore-mmap-cmp)
+	e2e_result $(vmcore-edges)
 	cp /proc/vmcore /tmp/vmcore && cd /tmp && e2e_output vmcore
 	rmmod vmcore_device_dump_test
 	insmod /lib/modules/vmcore_device_dump_test.ko name=late ||
