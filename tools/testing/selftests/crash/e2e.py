@@ -195,6 +195,21 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
             sc.teardown(run)
 
 
+# Console lines worth seeing when a scenario failed
+NOTABLE = re.compile(r"E2E: |Linux version |BUG:|Oops|WARNING:|Kernel panic|"
+                     r"INFO: task|circular locking|Call Trace")
+
+
+def console_tail(workdir, n=15):
+    """The last @n notable lines of a scenario's serial console log."""
+    try:
+        with open(os.path.join(workdir, "serial.log"), "rb") as f:
+            text = f.read().decode("utf-8", "replace").replace("\r", "")
+    except OSError:
+        return []
+    return [t for t in text.splitlines() if NOTABLE.search(t)][-n:]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", required=True)
@@ -231,6 +246,7 @@ def main():
           % (len(chosen), kind, args.kernel))
     passed = failed = 0
     lines = []
+    tails = []
     for sc in chosen:
         ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
                                      args.debug_reports)
@@ -243,6 +259,14 @@ def main():
                 sc.name, secs, msg, os.path.join(args.out, sc.name))
         print(line, flush=True)
         lines.append(line)
+        if not ok:
+            tails.append((sc.name, console_tail(os.path.join(args.out,
+                                                             sc.name))))
+    # what each failed guest printed last, where a CI log's end shows it
+    for name, tail in tails:
+        print("%s, last console lines:" % name)
+        for t in tail:
+            print("  | " + t)
     summary = "%d passed, %d failed" % (passed, failed)
     print(summary)
     with open(os.path.join(args.out, "summary.txt"), "w") as f:

@@ -19,14 +19,20 @@ class GuestError(Exception):
     """The guest did not do what the scenario waited for."""
 
 
-# A kernel console line (printk.time=1) starting in the middle of a line
-KMSG_MID_LINE = re.compile(r"(?<=[^\n])(?=\[\s*\d+\.\d{6}\] )")
+# A userspace line's start, then a whole kernel console line (printk.time=1)
+# that the serial port sent before the rest of the userspace line
+KMSG_MID_LINE = re.compile(r"(?m)^([^\[\n][^\n]*?)(\[\s*\d+\.\d{6}\] [^\n]*\n)")
 
 
 def unmix(text):
-    """Put kernel console lines that the serial port interleaved into the
-    middle of a userspace line on lines of their own."""
-    return KMSG_MID_LINE.sub("\n", text)
+    """Move kernel console lines that the serial port interleaved into the
+    middle of a userspace line out of it, before it, so that the userspace
+    line is whole again.  The kernel writes its lines whole; a userspace
+    line is drained in FIFO-sized pieces and may be cut anywhere."""
+    while True:
+        text, n = KMSG_MID_LINE.subn(r"\2\1", text)
+        if not n:
+            return text
 
 
 class Guest:
@@ -84,14 +90,23 @@ class Guest:
         data = self.proc.stdout.read()
         if not data:
             self._sel.unregister(self.proc.stdout)
+            self.text += self._pending.decode("utf-8", "replace")
+            self._pending = b""
             return False
         self._log.write(data)
         self._log.flush()
+        self._feed(data)
+        return True
+
+    def _feed(self, data):
+        """Add what the guest printed to self.text, a line at a time."""
         data = (self._pending + data).replace(b"\r", b"")
         cut = data.rfind(b"\n") + 1
-        self._pending = data[cut:]
-        self.text += unmix(data[:cut].decode("utf-8", "replace"))
-        return True
+        # a userspace line's start moved past a kernel line waits for its end
+        text = unmix(data[:cut].decode("utf-8", "replace"))
+        whole = text.rfind("\n") + 1
+        self.text += text[:whole]
+        self._pending = text[whole:].encode() + data[cut:]
 
     def wait_for(self, pattern, timeout, start=0):
         """Wait until the console (from offset @start) matches @pattern,
