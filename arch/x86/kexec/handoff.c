@@ -107,14 +107,32 @@ void crash_handoff_digest(const struct kimage *image, struct xxh64_state *state)
 }
 
 /*
+ * Whether the destination page at @dest is IMA's measurement list, which
+ * IMA's reboot notifier writes into the loaded image at kexec -e, after
+ * the seal: its contents are left out of the digest (as upstream's
+ * purgatory leaves that segment out of its own).
+ */
+static bool handoff_ima_page(const struct kimage *image, phys_addr_t dest)
+{
+#ifdef CONFIG_IMA_KEXEC
+	return image->ima_buffer_size && dest >= image->ima_buffer_addr &&
+	       dest - image->ima_buffer_addr < image->ima_buffer_size;
+#else
+	return false;
+#endif
+}
+
+/*
  * A digest of what a kexec -e image will copy: each destination and the
- * source pages after it, in order.
+ * source pages after it, in order, but for IMA's measurement list;
+ * @pages and @first count and locate the source pages it covers.
  */
 static u64 handoff_source_digest(struct kimage *image, unsigned long *pages,
 				 phys_addr_t *first)
 {
 	kimage_entry_t *ptr = &image->head, entry;
 	struct xxh64_state state;
+	phys_addr_t dest = 0;
 
 	*pages = 0;
 	*first = 0;
@@ -127,11 +145,16 @@ static u64 handoff_source_digest(struct kimage *image, unsigned long *pages,
 		}
 		if (entry & IND_DESTINATION) {
 			xxh64_update(&state, &entry, sizeof(entry));
+			dest = entry & PAGE_MASK;
 		} else if (entry & IND_SOURCE) {
-			xxh64_update(&state, boot_phys_to_virt(entry & PAGE_MASK),
-				     PAGE_SIZE);
-			if (!(*pages)++)
-				*first = entry & PAGE_MASK;
+			if (!handoff_ima_page(image, dest)) {
+				xxh64_update(&state,
+					     boot_phys_to_virt(entry & PAGE_MASK),
+					     PAGE_SIZE);
+				if (!(*pages)++)
+					*first = entry & PAGE_MASK;
+			}
+			dest += PAGE_SIZE;
 		}
 		ptr++;
 	}

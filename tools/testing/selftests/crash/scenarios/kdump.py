@@ -992,3 +992,50 @@ def kdump_many_e820(run):
     run.expect(r"extended physical RAM map:", run.boots[1],
                "the capture kernel")
     run.expect(r"^E2E: result vmcore=[1-9]\d+$")
+
+
+IMA = "/sys/kernel/security/ima/ascii_runtime_measurements"
+
+
+@scenario("kexec-ima-e820", cmdline="crashkernel=128M " + MANY_E820,
+          kernels=PATCHED, timeout=300, disks=(("kexec.img", 64),),
+          setup=kexec_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_crash_loaded)
+	e2e_crash PANIC
+}
+boot2() {
+	mount -t securityfs none /sys/kernel/security
+	e2e_result capture: ima=$(grep -c boot_aggregate %s)
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -l -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 panic=10 printk.time=1 e2e_third=1" &&
+		e2e_result loaded=$(cat /sys/kernel/kexec_loaded)
+	sync
+	kexec -e
+	e2e_result kexec -e returned $?
+}
+boot3() {
+	mount -t securityfs none /sys/kernel/security
+	e2e_result third: ima=$(grep -c boot_aggregate %s)
+}
+""" % (CAPTURE_APPEND, IMA, IMA))
+def kexec_ima_e820(run):
+    """`kexec -l -s` + `kexec -e` from a kernel whose own memory map has
+    more than boot_params' 128 entries (a capture kernel, given them as
+    SETUP_E820_EXT): the next kernel gets the long map again as
+    SETUP_E820_EXT, and IMA's measurement list as SETUP_IMA: it lists the
+    previous kernel's boot_aggregate before its own."""
+    run.expect(r"^E2E: result loaded=1$")
+    run.expect_boots(3)
+    run.expect(r"^E2E: result capture: ima=1$")
+    third = run.boots[2]
+    run.expect(r"e2e_third=1", third, "the third kernel")
+    run.expect(r"extended physical RAM map:", third, "the third kernel")
+    n = len(re.findall(r"(?m)extended: \[mem ", third))
+    if n <= 128:
+        raise CheckFailed("the third kernel's extended map has %d entries"
+                          % n)
+    run.expect(r"^E2E: result third: ima=2$", third, "the third kernel")

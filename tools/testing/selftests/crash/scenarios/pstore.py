@@ -216,6 +216,45 @@ refused("pstore-bad-bar",
         r"ramoops is off")
 
 
+# mem_type= and the caching bits of ramoops' mapping in the page tables
+# (x86 PAT as Linux sets it: WC is PWT, UC- is PCD, WB neither)
+MEM_TYPES = {0: ("write-combined", "PWT"), 1: ("unbuffered", "PCD"),
+             2: ("cached", None)}
+
+
+def mem_type(n):
+    what, bit = MEM_TYPES[n]
+
+    @scenario("pstore-mem-type-%d" % n, kernels=PATCHED,
+              cmdline=RAMOOPS + " ramoops.mem_type=%d" % n, guest="""
+boot1() {
+	echo 1 > /proc/sys/kernel/kptr_restrict	# addresses, not hashes
+	# the largest of ramoops' mappings: the region itself
+	a=$(awk '/ ramoops_[a-z_]*\\+/ && $2 > n { n = $2; a = $1 }
+		END { sub(/-.*/, "", a); print a }' /proc/vmallocinfo)
+	e2e_result mapped at ${a:-nowhere}
+	awk -v a="$a" '/^0x/ { split($1, r, "-")
+		if (r[1] <= a && a < r[2]) { print "E2E: result flags " $0; exit } }' \\
+		/sys/kernel/debug/page_tables/kernel
+}
+""")
+    def check(run):
+        run.expect(r"^E2E: result mapped at 0x[0-9a-f]{16}$")
+        flags = run.expect(r"^E2E: result flags (.*)$").group(1).split()
+        want = {bit} if bit else set()
+        got = {f for f in flags if f in ("PWT", "PCD", "PAT")}
+        if got != want:
+            raise CheckFailed("mem_type=%d maps with %s, not %s"
+                              % (n, sorted(got) or "WB", sorted(want) or "WB"))
+    check.__doc__ = ("ramoops.mem_type=%d maps the region %s: the kernel's "
+                     "page tables say %s" % (n, what, bit or "write-back"))
+    return check
+
+
+for _n in MEM_TYPES:
+    mem_type(_n)
+
+
 @scenario("pstore-selftests", cmdline=RAMOOPS, disks=(("tests.img", 32),),
           timeout=180, guest="""
 boot1() {
