@@ -74,8 +74,8 @@ static u64 crash_image_digest(const struct kimage *image)
 /**
  * crash_image_seal() - take the digest of the loaded capture image
  *
- * For the architecture's arch_kexec_protect_crashkres(), which runs after
- * every load and every change to a loaded capture image.
+ * After every load of a capture image and every change to a loaded one,
+ * before arch_kexec_protect_crashkres() protects the crash region.
  */
 void crash_image_seal(void)
 {
@@ -142,6 +142,23 @@ int __noclone crash_kexec_jump(struct pt_regs *regs)
 }
 
 STACK_FRAME_NON_STANDARD(crash_kexec_jump);
+
+/**
+ * kexec_should_crash() - whether an oops jumps to the capture kernel now
+ * @p: the task that oopsed
+ *
+ * Upstream's die() paths call crash_kexec() at once when this says so.
+ * Here the jump is the crash chain's hand-off stage: an oops that is
+ * fatal goes on to panic(), whose chain captures and persists first.
+ * The architectures whose die() calls crash_chain_oops_end() instead
+ * (x86, arm64) give that run the oops' registers.
+ *
+ * Return: 0.
+ */
+int kexec_should_crash(struct task_struct *p)
+{
+	return 0;
+}
 
 /**
  * __crash_kexec() - jump to the loaded capture kernel
@@ -323,6 +340,7 @@ static void crash_hotplug_update(unsigned int action, void *arg)
 		arch_crash_handle_hotplug_event(image, arg);
 		image->hp_action = KEXEC_CRASH_HP_NONE;
 		image->elfcorehdr_updated = true;
+		crash_image_seal();
 		arch_kexec_protect_crashkres();
 	}
 	kexec_unlock();

@@ -3,11 +3,11 @@
  * crashkernel=: reserving memory for the capture kernel at boot, and
  * giving it back through /sys/kernel/kexec_crash_size.
  *
- * The region is taken from memblock in setup_arch(), before the page
- * allocator exists, so it never holds anything of the running kernel.
- * It is put into iomem_resource as "Crash kernel" right away: kexec
- * finds it there, and the System RAM entries inserted later become its
- * parents in /proc/iomem.
+ * The architecture's setup code calls parse_crashkernel() and, on most,
+ * reserve_crashkernel_generic(), upstream's interface.  The region is
+ * taken from memblock in setup_arch(), before the page allocator exists,
+ * so it never holds anything of the running kernel, and is put into
+ * iomem_resource as "Crash kernel", where kexec finds it.
  */
 #include <linux/crash_reserve.h>
 #include <linux/init.h>
@@ -17,7 +17,6 @@
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <xen/xen.h>
 
 #include "../kexec_internal.h"
 #include "crashkernel.h"
@@ -34,33 +33,116 @@ struct resource crashk_low_res = {
 	.desc  = IORES_DESC_CRASH_KERNEL,
 };
 
-/* crashkernel= is read by crashkernel_reserve(), not as a parameter. */
+/* crashkernel= is read by parse_crashkernel(), not as a parameter. */
 static int __init crashkernel_param(char *arg)
 {
 	return 0;
 }
 early_param("crashkernel", crashkernel_param);
 
+#ifndef DEFAULT_CRASH_KERNEL_LOW_SIZE
+/* The architecture reserves the region itself, and any low part. */
+#define DEFAULT_CRASH_KERNEL_LOW_SIZE	0
+#endif
+
+/**
+ * parse_crashkernel() - what crashkernel= asks to reserve
+ * @cmdline: the command line to read it from
+ * @system_ram: bytes of RAM, for range lists and crashkernel=auto
+ * @crash_size: set to the bytes to reserve
+ * @crash_base: set to the requested start, 0 for anywhere
+ * @low_size: set to the part below 4 GiB that goes with a region above
+ *	it (the ,low size or the default), 0 for none; may be NULL
+ * @high: set when the region is to go above 4 GiB; NULL if the
+ *	architecture cannot place it there, which refuses ,high
+ *
+ * What every architecture's setup code calls (then, on most,
+ * reserve_crashkernel_generic()).  Unlike upstream, a value with any
+ * malformed part is refused as a whole, and every refusal is logged with
+ * the value and what is wrong with it.
+ *
+ * Return: 0 with a size to reserve, -ENOENT without crashkernel=, or
+ * -EINVAL for a refused value or one that gives no size for this RAM.
+ */
+int __init parse_crashkernel(char *cmdline, unsigned long long system_ram,
+			     unsigned long long *crash_size,
+			     unsigned long long *crash_base,
+			     unsigned long long *low_size, bool *high)
+{
+	struct crashkernel_req req;
+	int ret = crashkernel_parse(cmdline, system_ram, &req);
+
+	*crash_size = 0;
+	*crash_base = 0;
+	if (ret == -ENOENT)
+		return ret;
+	if (!ret && req.high && !high) {
+		req.err = "this architecture cannot place it above 4 GiB";
+		ret = -EINVAL;
+	}
+	if (ret) {
+		pr_err("crashkernel: \"crashkernel=%.*s\": %s; nothing reserved\n",
+		       req.arg_len, req.arg, req.err);
+		return -EINVAL;
+	}
+	if (!req.size) {
+		pr_info("crashkernel: \"crashkernel=%.*s\" gives no size for %llu MiB of RAM; nothing reserved\n",
+			req.arg_len, req.arg, system_ram >> 20);
+		return -EINVAL;
+	}
+	if (req.auto_size)
+		pr_info("crashkernel=auto: %llu MiB for %llu MiB of RAM (64 MiB for the capture kernel, 4 MiB per GiB for the dump tools)\n",
+			req.size >> 20, system_ram >> 20);
+	*crash_size = req.size;
+	*crash_base = req.base;
+	if (high)
+		*high = req.high;
+	if (low_size)
+		*low_size = !req.high ? 0 : req.low_given ? req.low_size :
+			    DEFAULT_CRASH_KERNEL_LOW_SIZE;
+	return 0;
+}
+
+#ifdef CONFIG_ARCH_HAS_GENERIC_CRASHKERNEL_RESERVATION
 static u64 __init crash_alloc(u64 size, u64 start, u64 end)
 {
 	return memblock_phys_alloc_range(size, CRASH_ALIGN, start, end);
 }
 
+/*
+ * The regions go into iomem_resource as soon as they are reserved where
+ * the architecture's RAM resources are inserted around them (x86), and
+ * at early_initcall, after the architecture requested its RAM, elsewhere.
+ */
 static void __init crash_claim(struct resource *res, u64 base, u64 size)
 {
 	res->start = base;
 	res->end = base + size - 1;
+#ifdef HAVE_ARCH_ADD_CRASH_RES_TO_IOMEM_EARLY
 	insert_resource(&iomem_resource, res);
+#endif
 }
+
+#ifndef HAVE_ARCH_ADD_CRASH_RES_TO_IOMEM_EARLY
+static int __init crash_claim_late(void)
+{
+	if (crashk_res.end)
+		insert_resource(&iomem_resource, &crashk_res);
+	if (crashk_low_res.end)
+		insert_resource(&iomem_resource, &crashk_low_res);
+	return 0;
+}
+early_initcall(crash_claim_late);
+#endif
 
 /*
  * The low part that goes with a region above 4 GiB, for the capture
- * kernel's DMA buffers: the crashkernel=,low size, or the default.
+ * kernel's DMA buffers: @low bytes, or the default when the region went
+ * above 4 GiB because low memory was short.
  */
-static bool __init crash_reserve_low(const struct crashkernel_req *req)
+static bool __init crash_reserve_low(u64 low, bool asked_high)
 {
-	u64 size = req->low_given ? req->low_size :
-				    DEFAULT_CRASH_KERNEL_LOW_SIZE;
+	u64 size = asked_high ? low : DEFAULT_CRASH_KERNEL_LOW_SIZE;
 	u64 base;
 
 	if (!size)
@@ -79,23 +161,22 @@ static bool __init crash_reserve_low(const struct crashkernel_req *req)
  * ,high (below if there is no room up there); below 4 GiB otherwise,
  * and above it when low memory is short.
  */
-static u64 __init crash_place(const struct crashkernel_req *req, bool *high)
+static u64 __init crash_place(u64 size, u64 want, bool asked_high, bool *high)
 {
 	u64 base;
 
 	*high = false;
-	if (req->base)
-		return crash_alloc(req->size, req->base, req->base + req->size);
-	if (req->high) {
-		base = crash_alloc(req->size, CRASH_ADDR_LOW_MAX,
-				   CRASH_ADDR_HIGH_MAX);
+	if (want)
+		return crash_alloc(size, want, want + size);
+	if (asked_high) {
+		base = crash_alloc(size, CRASH_ADDR_LOW_MAX, CRASH_ADDR_HIGH_MAX);
 		*high = base;
-		return base ?: crash_alloc(req->size, 0, CRASH_ADDR_LOW_MAX);
+		return base ?: crash_alloc(size, 0, CRASH_ADDR_LOW_MAX);
 	}
-	base = crash_alloc(req->size, 0, CRASH_ADDR_LOW_MAX);
+	base = crash_alloc(size, 0, CRASH_ADDR_LOW_MAX);
 	if (base)
 		return base;
-	base = crash_alloc(req->size, CRASH_ADDR_LOW_MAX, CRASH_ADDR_HIGH_MAX);
+	base = crash_alloc(size, CRASH_ADDR_LOW_MAX, CRASH_ADDR_HIGH_MAX);
 	if (base)
 		pr_info("crashkernel: too little free memory below 4 GiB: placing it above\n");
 	*high = base;
@@ -103,64 +184,51 @@ static u64 __init crash_place(const struct crashkernel_req *req, bool *high)
 }
 
 /**
- * crashkernel_reserve() - reserve what crashkernel= asks for
+ * reserve_crashkernel_generic() - reserve what parse_crashkernel() found
+ * @cmdline: the command line (unused: parse_crashkernel() read it)
+ * @size: bytes to reserve, 0 for nothing
+ * @want: the requested start, 0 for anywhere
+ * @low: bytes below 4 GiB that go with a region placed above it
+ * @asked_high: the region is to go above 4 GiB
  *
  * Called by the architecture's setup code once memblock knows the RAM.
  * Every problem is logged with the value that caused it, and leaves
  * nothing reserved; boot goes on.
  */
-void __init crashkernel_reserve(void)
+void __init reserve_crashkernel_generic(char *cmdline, unsigned long long size,
+					unsigned long long want,
+					unsigned long long low, bool asked_high)
 {
-	u64 ram = memblock_phys_mem_size(), base;
-	struct crashkernel_req req;
+	u64 base;
 	bool high;
-	int ret;
 
-	ret = crashkernel_parse(boot_command_line, ram, &req);
-	if (ret == -ENOENT)
+	if (!size)
 		return;
-	if (ret) {
-		pr_err("crashkernel: \"crashkernel=%.*s\": %s; nothing reserved\n",
-		       req.arg_len, req.arg, req.err);
-		return;
-	}
-	if (xen_pv_domain()) {
-		pr_info("crashkernel: ignored in a Xen PV domain\n");
-		return;
-	}
-	if (!req.size) {
-		pr_info("crashkernel: \"crashkernel=%.*s\" gives no size for %llu MiB of RAM; nothing reserved\n",
-			req.arg_len, req.arg, ram >> 20);
-		return;
-	}
-	if (req.auto_size)
-		pr_info("crashkernel=auto: %llu MiB for %llu MiB of RAM (64 MiB for the capture kernel, 4 MiB per GiB for the dump tools)\n",
-			req.size >> 20, ram >> 20);
-	if (req.base && !IS_ALIGNED(req.base, CRASH_ALIGN)) {
+	if (want && !IS_ALIGNED(want, CRASH_ALIGN)) {
 		pr_err("crashkernel: offset 0x%llx is not aligned to %u MiB; nothing reserved\n",
-		       req.base, CRASH_ALIGN >> 20);
+		       want, CRASH_ALIGN >> 20);
 		return;
 	}
-
-	base = crash_place(&req, &high);
+	base = crash_place(size, want, asked_high, &high);
 	if (!base) {
-		if (req.base)
+		if (want)
 			pr_err("crashkernel: 0x%llx-0x%llx is not free RAM; nothing reserved\n",
-			       req.base, req.base + req.size - 1);
+			       want, want + size - 1);
 		else
 			pr_err("crashkernel: no free RAM for %llu MiB; nothing reserved\n",
-			       req.size >> 20);
+			       size >> 20);
 		return;
 	}
-	if (high && !crash_reserve_low(&req)) {
-		memblock_phys_free(base, req.size);
+	if (high && !crash_reserve_low(low, asked_high)) {
+		memblock_phys_free(base, size);
 		pr_err("crashkernel: no room below 4 GiB for the low part; nothing reserved\n");
 		return;
 	}
-	crash_claim(&crashk_res, base, req.size);
+	crash_claim(&crashk_res, base, size);
 	pr_info("crashkernel: reserved %llu MiB at 0x%llx-0x%llx\n",
-		req.size >> 20, base, base + req.size - 1);
+		size >> 20, base, base + size - 1);
 }
+#endif /* CONFIG_ARCH_HAS_GENERIC_CRASHKERNEL_RESERVATION */
 
 static u64 crash_res_size(const struct resource *res)
 {

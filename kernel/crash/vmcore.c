@@ -51,13 +51,13 @@ static bool vmcore_encrypted(bool header)
 static int vmcore_mem_read(void *ctx, void *buf, size_t len, u64 paddr,
 			   bool header)
 {
-	void *p = crash_oldmem_map(paddr, len, vmcore_encrypted(header));
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	ssize_t ret;
 
-	if (!p)
-		return -ENOMEM;
-	memcpy(buf, p, len);
-	crash_oldmem_unmap(p);
-	return 0;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	ret = crash_oldmem_copy(&iter, paddr, len, vmcore_encrypted(header));
+	return ret < 0 ? ret : 0;
 }
 
 static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
@@ -96,8 +96,8 @@ static ssize_t vmcore_copy_old(struct iov_iter *iter, u64 paddr, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		size_t n = len - done, copied;
-		void *p;
+		size_t n = len - done;
+		ssize_t ret;
 
 		if (!list_empty(&vmcore_cbs)) {
 			n = min_t(size_t, n, PAGE_SIZE - offset_in_page(paddr));
@@ -109,13 +109,9 @@ static ssize_t vmcore_copy_old(struct iov_iter *iter, u64 paddr, size_t len)
 				continue;
 			}
 		}
-		p = crash_oldmem_map(paddr, n, enc);
-		if (!p)
-			return -ENOMEM;
-		copied = copy_to_iter(p, n, iter);
-		crash_oldmem_unmap(p);
-		if (copied != n)
-			return -EFAULT;
+		ret = crash_oldmem_copy(iter, paddr, n, enc);
+		if (ret < 0)
+			return ret;
 		done += n;
 		paddr += n;
 	}

@@ -2,27 +2,30 @@
 /*
  * The crashed kernel's memory, seen from the capture kernel that reads it
  * for /proc/vmcore.  It is in no memory map of this kernel, so it is
- * mapped on demand: a whole range per call, write-back cached, with the
- * encryption bit when the crashed kernel ran with memory encryption.
+ * mapped on demand: a whole range per call (not a page, as
+ * copy_oldmem_page() does), write-back cached, with the encryption bit
+ * when the crashed kernel ran with memory encryption.
  */
 #include <linux/crash_handoff.h>
 #include <linux/io.h>
 #include <linux/processor.h>
+#include <linux/uio.h>
 
-void *crash_oldmem_map(u64 paddr, size_t size, bool encrypted)
+ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
+			  bool encrypted)
 {
 	void __iomem *p;
+	size_t copied;
 
 	if (encrypted)
-		p = ioremap_encrypted(paddr, size);
+		p = ioremap_encrypted(paddr, len);
 	else
-		p = ioremap_cache(paddr, size);
-	return (__force void *)p;
-}
-
-void crash_oldmem_unmap(void *addr)
-{
-	iounmap((__force void __iomem *)addr);
+		p = ioremap_cache(paddr, len);
+	if (!p)
+		return -ENOMEM;
+	copied = copy_to_iter((__force void *)p, len, iter);
+	iounmap(p);
+	return copied == len ? len : -EFAULT;
 }
 
 /* The first physical address no memory of any kernel here can have. */

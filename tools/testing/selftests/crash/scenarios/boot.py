@@ -76,4 +76,3 @@ def lockdown_test_modules(run):
     run.expect(r"^E2E: result booted$")
     run.expect_not(r"^E2E: result (stray write|ramdev) loaded$")
     run.expect_not(r"crash_stray_write_test: flipped the byte")
-
