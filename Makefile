@@ -75,7 +75,7 @@ E2E_BUILD := kernel
 endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
-.PHONY: help deps base tree config kernel baseline compat kunit e2e check demo \
+.PHONY: help deps base tree config kernel baseline compat arm64 kunit e2e check demo \
 	patches patches-check bench static test-harness clean distclean \
 	debug e2e-debug
 
@@ -91,6 +91,8 @@ help:
 	@echo '  make baseline   unpatched base, same config (out/build/baseline/)'
 	@echo '  make compat     x86_64 defconfig + our options + KVM, Hyper-V, Xen,'
 	@echo '                  EFI pstore: upstream users still build and link'
+	@echo '  make arm64      arm64 Image and modules, cross-compiled'
+	@echo '                  (out/build/arm64/)'
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
@@ -162,6 +164,22 @@ compat: tree $(BUILD_COMPAT)/.config
 	@echo "  BUILD   defconfig + crash-compat.config in $(BUILD_COMPAT)"
 	@$(call kmake,$(TREE),$(BUILD_COMPAT)) vmlinux modules
 	@echo "  COMPAT  vmlinux and modules built and linked"
+
+# arm64: the generic core with arm64's own kexec, cross-compiled
+ARM64_FRAGMENT := $(REPO)/kernel/configs/crash-qemu-arm64.config
+BUILD_ARM64 := $(OUT)/build/arm64
+ARM64_CROSS := aarch64-linux-gnu-
+ARM64_ENV := ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS)
+ARM64_CC := $(if $(shell command -v ccache),ccache $(ARM64_CROSS)gcc,$(ARM64_CROSS)gcc)
+
+$(BUILD_ARM64)/.config: $(ARM64_FRAGMENT) $(KCONFIGS) | tree
+	@$(ARM64_ENV) $(REPO)/build/kconfig.sh $(TREE) $@ $(ARM64_FRAGMENT) \
+		"$(ARM64_CC)"
+
+arm64: tree $(BUILD_ARM64)/.config
+	@echo "  BUILD   arm64 kernel in $(BUILD_ARM64)"
+	@$(ARM64_ENV) $(MAKE) -s -C $(TREE) O=$(BUILD_ARM64) CC="$(ARM64_CC)" \
+		-j$(JOBS) Image modules
 
 kunit: tree
 	@mkdir -p $(OUT)/kunit

@@ -6,7 +6,7 @@ set -e
 
 pkgs="linux-source-6.12 ccache gcc make flex bison bc libelf-dev libssl-dev
       cpio xz-utils patch git python3 qemu-system-x86 sparse busybox-static
-      kexec-tools makedumpfile gdb binutils zstd"
+      kexec-tools makedumpfile gdb binutils zstd gcc-aarch64-linux-gnu"
 
 missing=
 for p in $pkgs; do
