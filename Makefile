@@ -75,7 +75,8 @@ E2E_BUILD := kernel
 endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
-.PHONY: help deps base tree config kernel baseline compat arm64 kunit e2e check demo \
+.PHONY: help deps base tree config kernel baseline compat arm64 arm64-baseline \
+	e2e-arm64 check-arm64 kunit e2e check demo \
 	patches patches-check bench static test-harness clean distclean \
 	debug e2e-debug
 
@@ -92,7 +93,9 @@ help:
 	@echo '  make compat     x86_64 defconfig + our options + KVM, Hyper-V, Xen,'
 	@echo '                  EFI pstore: upstream users still build and link'
 	@echo '  make arm64      arm64 Image and modules, cross-compiled'
-	@echo '                  (out/build/arm64/)'
+	@echo '                  (out/build/arm64/; arm64-baseline: upstream)'
+	@echo '  make e2e-arm64  the arm64 scenarios in QEMU virt (E2E_KERNEL=baseline'
+	@echo '                  for upstream); check-arm64 runs both'
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
@@ -171,6 +174,9 @@ BUILD_ARM64 := $(OUT)/build/arm64
 ARM64_CROSS := aarch64-linux-gnu-
 ARM64_ENV := ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS)
 ARM64_CC := $(if $(shell command -v ccache),ccache $(ARM64_CROSS)gcc,$(ARM64_CROSS)gcc)
+BUILD_ARM64_BASELINE := $(OUT)/build/arm64-baseline
+ARM64_BUILD_DIR := $(if $(filter baseline,$(E2E_KERNEL)),$(BUILD_ARM64_BASELINE),$(BUILD_ARM64))
+ARM64_INITRAMFS := $(OUT)/initramfs/e2e-arm64.cpio.gz
 
 $(BUILD_ARM64)/.config: $(ARM64_FRAGMENT) $(KCONFIGS) | tree
 	@$(ARM64_ENV) $(REPO)/build/kconfig.sh $(TREE) $@ $(ARM64_FRAGMENT) \
@@ -180,6 +186,42 @@ arm64: tree $(BUILD_ARM64)/.config
 	@echo "  BUILD   arm64 kernel in $(BUILD_ARM64)"
 	@$(ARM64_ENV) $(MAKE) -s -C $(TREE) O=$(BUILD_ARM64) CC="$(ARM64_CC)" \
 		-j$(JOBS) Image modules
+
+$(BUILD_ARM64_BASELINE)/.config: $(ARM64_FRAGMENT) | base
+	@$(ARM64_ENV) $(REPO)/build/kconfig.sh $(BASE) $@ $(ARM64_FRAGMENT) \
+		"$(ARM64_CC)" baseline
+
+arm64-baseline: $(BUILD_ARM64_BASELINE)/.config
+	@echo "  BUILD   arm64 baseline kernel in $(BUILD_ARM64_BASELINE)"
+	@$(ARM64_ENV) $(MAKE) -s -C $(BASE) O=$(BUILD_ARM64_BASELINE) \
+		CC="$(ARM64_CC)" -j$(JOBS) Image modules
+
+# The arm64 guests' busybox and kexec, Debian's, unpacked (not installed)
+$(OUT)/arm64/root/sbin/kexec: $(REPO)/build/arm64-root.sh | deps
+	@$(REPO)/build/arm64-root.sh $(OUT)/arm64
+
+$(ARM64_INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) \
+		$(OUT)/arm64/root/sbin/kexec | base
+	@ROOTFS=$(OUT)/arm64/root CC=$(ARM64_CROSS)gcc \
+		$(E2E_DIR)/mkinitramfs.sh $@ $(BASE)/tools/testing/selftests
+
+e2e-arm64: $(if $(filter baseline,$(E2E_KERNEL)),arm64-baseline,arm64) \
+		$(ARM64_INITRAMFS)
+	@python3 $(E2E_DIR)/e2e.py --arch arm64 --kind $(E2E_KERNEL) \
+		--kernel $(ARM64_BUILD_DIR)/arch/arm64/boot/Image \
+		--vmlinux $(ARM64_BUILD_DIR)/vmlinux --initramfs $(ARM64_INITRAMFS) \
+		--out $(OUT)/e2e/arm64-$(E2E_KERNEL) $(E2E_SCENARIOS)
+
+# arm64's scenarios on our build and on upstream's (`make check` runs
+# ours only: the upstream build would take it past CI's time limit)
+check-arm64:
+	@status=0; \
+	$(MAKE) --no-print-directory e2e-arm64 E2E_KERNEL=patched || status=1; \
+	$(MAKE) --no-print-directory e2e-arm64 E2E_KERNEL=baseline || status=1; \
+	echo; \
+	echo "arm64 patched build: $$(tail -n 1 $(OUT)/e2e/arm64-patched/summary.txt)"; \
+	echo "arm64 baseline build: $$(tail -n 1 $(OUT)/e2e/arm64-baseline/summary.txt)"; \
+	exit $$status
 
 kunit: tree
 	@mkdir -p $(OUT)/kunit
@@ -221,17 +263,21 @@ test-harness:
 	@python3 -m unittest discover -s $(E2E_DIR) -p 'test_*.py'
 
 # Static checks first, the scenarios last: the debug build's, then the
-# normal build's.  The run ends with the KUnit summary and the scenarios'
-# "N passed, N failed" over both builds.
+# normal build's, then arm64's (cross-compiled, on QEMU's virt machine).
+# The run ends with the KUnit summary and the scenarios' "N passed, N
+# failed" over the three builds.
 check: test-harness static patches-check kunit
 	@status=0; \
 	$(MAKE) --no-print-directory e2e-debug || status=1; \
 	$(MAKE) --no-print-directory e2e || status=1; \
+	$(MAKE) --no-print-directory e2e-arm64 E2E_KERNEL=patched || status=1; \
 	echo; \
 	echo "KUnit: $$(grep -h 'Testing complete' $(OUT)/kunit/kunit.log)"; \
 	echo "debug build: $$(tail -n 1 $(OUT)/e2e/debug/summary.txt)"; \
 	echo "patched build: $$(tail -n 1 $(E2E_OUT)/summary.txt)"; \
-	tail -q -n 1 $(OUT)/e2e/debug/summary.txt $(E2E_OUT)/summary.txt | \
+	echo "arm64 build: $$(tail -n 1 $(OUT)/e2e/arm64-patched/summary.txt)"; \
+	tail -q -n 1 $(OUT)/e2e/debug/summary.txt $(E2E_OUT)/summary.txt \
+		$(OUT)/e2e/arm64-patched/summary.txt | \
 		awk '{ p += $$1; f += $$3 } END { print p " passed, " f " failed" }'; \
 	exit $$status
 

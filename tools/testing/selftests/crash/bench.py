@@ -60,13 +60,14 @@ from scenarios import CheckFailed  # noqa: E402
 from scenarios.kdump import CAPTURE_APPEND, MKCAPTURE, elf_notes  # noqa: E402
 
 ROUNDS = 5
+CMDLINE = e2e.BASE_CMDLINE["x86_64"]  # the benchmarks run x86-64 guests
 
 
 def boot_seconds(kernel, initrd, workdir):
     os.makedirs(workdir, exist_ok=True)
     ctl = os.path.join(workdir, "control.img")
     e2e.make_control_disk(ctl, "boot1() { :; }\n")
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE, workdir, disks=[ctl])
+    g = Guest(kernel, initrd, CMDLINE, workdir, disks=[ctl])
     try:
         g.start()
         g.wait_for(r"^E2E: boot 1", 60)
@@ -80,7 +81,7 @@ def panic_seconds(kernel, initrd, workdir):
     ctl = os.path.join(workdir, "control.img")
     e2e.make_control_disk(ctl, "boot1() { e2e_crash sysrq; }\n"
                           "boot2() { :; }\n")
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " panic=-1", workdir,
+    g = Guest(kernel, initrd, CMDLINE + " panic=-1", workdir,
               disks=[ctl])
     try:
         g.start()
@@ -124,7 +125,7 @@ def _pstore_run(kernel, initrd, workdir):
     ctl = os.path.join(workdir, "control.img")
     os.makedirs(workdir, exist_ok=True)
     e2e.make_control_disk(ctl, LONG_LOG)
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " " + RAMOOPS_32K, workdir,
+    g = Guest(kernel, initrd, CMDLINE + " " + RAMOOPS_32K, workdir,
               disks=[ctl])
     try:
         g.start()
@@ -171,7 +172,7 @@ def _nc_run(kernel, initrd, workdir):
     rx = receiver.UdpReceiver()
     cmdline = ("printk.devkmsg=on netconsole=+6666@10.0.2.15/eth0,"
                "%d@10.0.2.2/" % rx.port)
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " " + cmdline, workdir,
+    g = Guest(kernel, initrd, CMDLINE + " " + cmdline, workdir,
               disks=[ctl], net=True)
     try:
         g.start()
@@ -231,7 +232,7 @@ def kdump_guest(kernel, initrd, workdir, script):
     ctl = os.path.join(workdir, "control.img")
     e2e.make_control_disk(ctl, script)
     img = kexec_image(kernel, initrd, workdir)
-    return Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=128M",
+    return Guest(kernel, initrd, CMDLINE + " crashkernel=128M",
                  workdir, disks=[ctl, img])
 
 
@@ -360,7 +361,7 @@ def capture_trial(kernel, initrd, workdir, mib):
     vmcore = os.path.join(workdir, "vmcore.img")
     with open(vmcore, "wb") as f:
         f.truncate(CK_DISK << 20)
-    g = Guest(kernel, initrd, e2e.BASE_CMDLINE + " crashkernel=%dM" % mib,
+    g = Guest(kernel, initrd, CMDLINE + " crashkernel=%dM" % mib,
               workdir, disks=[ctl, img, vmcore])
     try:
         g.start()

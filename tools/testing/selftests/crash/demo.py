@@ -244,7 +244,7 @@ def main():
     disks = [ctl]
     for t in TARGETS:
         disks += t.start(args.out, args.kernel)
-    cmdline = " ".join(filter(None, [e2e.BASE_CMDLINE, "panic=1"] +
+    cmdline = " ".join(filter(None, [e2e.BASE_CMDLINE["x86_64"], "panic=1"] +
                               [t.cmdline for t in TARGETS]))
     initrd = e2e.initrd_with_modules(args.initramfs,
                                      os.path.dirname(args.vmlinux),

@@ -60,7 +60,9 @@ def debug_reports(log):
 CTL_SIZE = 4 << 20
 CTL_COUNTER = 1 << 20
 CTL_OUTPUT = 2 << 20
-BASE_CMDLINE = "console=ttyS0 panic=10 printk.time=1"
+# Every guest's command line starts with its architecture's
+BASE_CMDLINE = {"x86_64": "console=ttyS0 panic=10 printk.time=1",
+                "arm64": "console=ttyAMA0 panic=10 printk.time=1"}
 POWEROFF_GRACE = 30
 
 
@@ -166,10 +168,10 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
     run.initrd = initrd
     if sc.setup:
         sc.setup(run)
-    cmdline = " ".join(filter(None, [BASE_CMDLINE, sc.cmdline,
+    cmdline = " ".join(filter(None, [BASE_CMDLINE[sc.arch], sc.cmdline,
                                      run.data.get("cmdline")]))
     guest = Guest(kernel, initrd, cmdline, workdir, mem=sc.mem, smp=sc.smp,
-                  disks=disks, net=sc.net,
+                  disks=disks, net=sc.net, arch=sc.arch,
                   extra_args=run.data.get("qemu_args", ()))
     start = time.monotonic()
     try:
@@ -217,6 +219,8 @@ def main():
     ap.add_argument("--initramfs", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--kind", choices=("patched", "baseline"))
+    ap.add_argument("--arch", choices=tuple(BASE_CMDLINE), default="x86_64",
+                    help="the kernel's architecture: its scenarios run")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--debug-reports", action="store_true",
                     help="fail on lockdep, atomic-sleep and KASAN reports")
@@ -225,13 +229,14 @@ def main():
 
     kind = args.kind or ("baseline" if "baseline" in args.kernel
                          else "patched")
-    chosen = [sc for sc in REGISTRY.values() if kind in sc.kernels]
+    mine = {n: sc for n, sc in REGISTRY.items() if sc.arch == args.arch}
+    chosen = [sc for sc in mine.values() if kind in sc.kernels]
     if args.names:
-        unknown = [n for n in args.names if n not in REGISTRY]
+        unknown = [n for n in args.names if n not in mine]
         if unknown:
-            sys.exit("e2e: no such scenario: %s (have: %s)"
-                     % (" ".join(unknown), " ".join(REGISTRY)))
-        chosen = [REGISTRY[n] for n in args.names]
+            sys.exit("e2e: no such %s scenario: %s (have: %s)"
+                     % (args.arch, " ".join(unknown), " ".join(mine)))
+        chosen = [mine[n] for n in args.names]
     if args.list:
         for sc in chosen:
             print("%-24s %s" % (sc.name, sc.doc))

@@ -35,15 +35,24 @@ def unmix(text):
             return text
 
 
+# The machine of each architecture: a PC, and arm64's virt board (its
+# PL011 is the serial port, PCIe carries the virtio disks and NIC)
+MACHINE = {
+    "x86_64": ["qemu-system-x86_64"],
+    "arm64": ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57"],
+}
+
+
 class Guest:
     def __init__(self, kernel, initrd, cmdline, workdir, mem="1G", smp=2,
-                 disks=(), net=False, extra_args=(), log_name="serial.log"):
+                 disks=(), net=False, extra_args=(), log_name="serial.log",
+                 arch="x86_64"):
         self.workdir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.log_path = os.path.join(workdir, log_name)
         self.monitor_path = os.path.join(workdir, "monitor.sock")
-        self.args = [
-            "qemu-system-x86_64", "-accel", "tcg", "-nodefaults",
+        self.args = MACHINE[arch] + [
+            "-accel", "tcg", "-nodefaults",
             "-no-user-config", "-display", "none", "-m", str(mem),
             "-smp", str(smp), "-serial", "stdio",
             "-monitor", "unix:%s,server,nowait" % self.monitor_path,

@@ -34,6 +34,7 @@ class Scenario:
     net: object = False        # True, or extra virtio-net-pci properties
     disks: tuple = ()          # (name, MiB) pairs, after the control disk
     kernels: tuple = ("patched", "baseline")
+    arch: str = "x86_64"       # the guest's: x86_64 or arm64
     setup: Optional[Callable] = None    # (run) before QEMU starts
     during: Optional[Callable] = None   # (run, guest) while QEMU runs
     teardown: Optional[Callable] = None  # (run) after QEMU stopped
@@ -98,4 +99,4 @@ class Run:
             raise CheckFailed("expected %d boot(s), saw %d" % (n, got))
 
 
-from . import boot, chain, kdump, mtdoops, netconsole, pstore, vmcore  # noqa: E402,F401  (registers the scenarios)
+from . import arm64, boot, chain, kdump, mtdoops, netconsole, pstore, vmcore  # noqa: E402,F401  (registers the scenarios)
