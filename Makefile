@@ -76,7 +76,7 @@ endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
 .PHONY: help deps base tree config kernel baseline compat arm64 arm64-baseline \
-	e2e-arm64 check-arm64 kunit e2e check demo \
+	e2e-arm64 check-arm64 cross kunit e2e check demo \
 	patches patches-check bench static test-harness clean distclean \
 	debug e2e-debug
 
@@ -96,6 +96,8 @@ help:
 	@echo '                  (out/build/arm64/; arm64-baseline: upstream)'
 	@echo '  make e2e-arm64  the arm64 scenarios in QEMU virt (E2E_KERNEL=baseline'
 	@echo '                  for upstream); check-arm64 runs both'
+	@echo '  make cross      i386 and riscv64 tinyconfig + the crash options:'
+	@echo '                  build and link only (out/build/cross-*/)'
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
@@ -222,6 +224,31 @@ check-arm64:
 	echo "arm64 patched build: $$(tail -n 1 $(OUT)/e2e/arm64-patched/summary.txt)"; \
 	echo "arm64 baseline build: $$(tail -n 1 $(OUT)/e2e/arm64-baseline/summary.txt)"; \
 	exit $$status
+
+# Build-only checks of architectures without scenarios: tinyconfig, the
+# crash options they all have, and what an architecture needs for them
+CROSS_FRAGMENT := $(REPO)/kernel/configs/crash-buildcheck.config
+cross-env-i386 := ARCH=i386
+cross-cc-i386 := $(CC_WRAP)
+cross-extra-i386 := CONFIG_HIGHMEM4G=y
+cross-env-riscv := ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-
+cross-cc-riscv := $(if $(shell command -v ccache),ccache )riscv64-linux-gnu-gcc
+
+$(OUT)/build/cross-%/.config: $(CROSS_FRAGMENT) $(KCONFIGS) | tree
+	@mkdir -p $(OUT)/build
+	@{ cat $(CROSS_FRAGMENT); printf '%s\n' $(cross-extra-$*); } \
+		> $(OUT)/build/cross-$*.config
+	@$(cross-env-$*) $(REPO)/build/kconfig.sh $(TREE) $@ \
+		$(OUT)/build/cross-$*.config "$(cross-cc-$*)"
+
+cross-%: $(OUT)/build/cross-%/.config
+	@echo "  BUILD   $* vmlinux in $(OUT)/build/cross-$*"
+	@$(cross-env-$*) $(MAKE) -s -C $(TREE) O=$(OUT)/build/cross-$* \
+		CC="$(cross-cc-$*)" -j$(JOBS) vmlinux
+	@echo "  CROSS   $* builds and links"
+
+cross: cross-i386 cross-riscv
+.PRECIOUS: $(OUT)/build/cross-%/.config
 
 kunit: tree
 	@mkdir -p $(OUT)/kunit

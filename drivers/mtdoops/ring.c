@@ -105,8 +105,10 @@ void mtdoops_slot_blocks(const struct mtdoops_geom *g, unsigned int slot,
 			 u64 *start, u64 *len)
 {
 	u64 off = (u64)slot * g->record_size;
+	u32 in_block;
 
-	*start = off - off % g->erasesize;
+	div_u64_rem(off, g->erasesize, &in_block);
+	*start = off - in_block;
 	*len = max(g->record_size, g->erasesize);
 }
 EXPORT_SYMBOL_IF_KUNIT(mtdoops_slot_blocks);
@@ -114,7 +116,10 @@ EXPORT_SYMBOL_IF_KUNIT(mtdoops_slot_blocks);
 /* Whether the slot is the first of its erase block: written after an erase. */
 bool mtdoops_slot_opens_block(const struct mtdoops_geom *g, unsigned int slot)
 {
-	return ((u64)slot * g->record_size) % g->erasesize == 0;
+	u32 in_block;
+
+	div_u64_rem((u64)slot * g->record_size, g->erasesize, &in_block);
+	return !in_block;
 }
 EXPORT_SYMBOL_IF_KUNIT(mtdoops_slot_opens_block);
 

@@ -8,6 +8,7 @@
  * two); a size of 0 leaves its zone out.
  */
 #include <linux/errno.h>
+#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -78,7 +79,7 @@ int ramoops_layout(const struct ramoops_params *p, struct ramoops_layout *l,
 		return -EINVAL;
 	}
 
-	n = p->record_size ? room / p->record_size : 0;
+	n = p->record_size ? div64_u64(room, p->record_size) : 0;
 	l->nr_dmesg = min_t(u64, n, RAMOOPS_MAX_ZONES - ARRAY_SIZE(sizes));
 	for (i = 0; i < l->nr_dmesg; i++)
 		ramoops_add_zone(l, RAMOOPS_ZONE_DMESG, i * p->record_size,

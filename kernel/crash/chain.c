@@ -51,6 +51,7 @@
  */
 #include <linux/delay.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/printk.h>
 #include <linux/rculist.h>
 #include <linux/smp.h>
@@ -173,7 +174,7 @@ EXPORT_SYMBOL_IF_KUNIT(crash_chain_del);
 static void crash_handler_kill(struct crash_chain *c, struct crash_handler *h,
 			       enum crash_death why, u64 since)
 {
-	unsigned int ms = (c->clock() - since) / NSEC_PER_MSEC;
+	unsigned int ms = div_u64(c->clock() - since, NSEC_PER_MSEC);
 
 	if (h->dead)
 		return;
@@ -276,7 +277,7 @@ static void crash_run_end(struct crash_chain *c)
 	struct crash_receipt *rc = &r->receipt;
 
 	crash_watch_disarm(c);
-	rc->usecs = (c->clock() - r->start) / NSEC_PER_USEC;
+	rc->usecs = div_u64(c->clock() - r->start, NSEC_PER_USEC);
 	if (rc->nr_lines || rc->reason == KMSG_DUMP_PANIC)
 		crash_run_print(c, 0, true);
 

@@ -8,6 +8,7 @@
  */
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -60,8 +61,8 @@ void crash_run_record(struct crash_chain *c, struct crash_handler *h,
 	l->stage = h->stage;
 	l->result = result;
 	l->err = clamp(err, S16_MIN, 0);
-	l->usecs = since ? min_t(u64, (c->clock() - since) / NSEC_PER_USEC,
-				 U32_MAX) : 0;
+	l->usecs = since ? min_t(u64, div_u64(c->clock() - since,
+					      NSEC_PER_USEC), U32_MAX) : 0;
 }
 
 /**

@@ -205,8 +205,8 @@ void __init reserve_crashkernel_generic(char *cmdline, unsigned long long size,
 	if (!size)
 		return;
 	if (want && !IS_ALIGNED(want, CRASH_ALIGN)) {
-		pr_err("crashkernel: offset 0x%llx is not aligned to %u MiB; nothing reserved\n",
-		       want, CRASH_ALIGN >> 20);
+		pr_err("crashkernel: offset 0x%llx is not aligned to %lu MiB; nothing reserved\n",
+		       want, (unsigned long)CRASH_ALIGN >> 20);
 		return;
 	}
 	base = crash_place(size, want, asked_high, &high);
