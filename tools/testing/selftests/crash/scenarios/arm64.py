@@ -11,7 +11,7 @@ import tarfile
 
 from . import CheckFailed, scenario
 from .chain import expect_receipt
-from .kdump import elf_notes, host
+from .kdump import elf_notes, host, time_capture
 from .netconsole import (ALL, LONG, extended, body_with, received, receivers,
                          stop_receivers, target)
 
@@ -101,7 +101,7 @@ boot2() {
                            if gdb else ""))
     return scenario(name, guest, arch=ARM64, cmdline=cmdline, timeout=400,
                     disks=(("kexec.img", 64), ("vmcore.img", 1100)),
-                    setup=image_disk)(check)
+                    setup=image_disk, during=time_capture)(check)
 
 
 def read_dump(run, size, gdb=True):
