@@ -727,7 +727,11 @@ def check_capture(run, panic_line, cpus=2, task=True):
     if not task:
         return dmesg
     # a thread per CPU note, one of them the panicking task
-    pid = run.expect(r"CPU: \d+ UID: \d+ PID: (\d+) Comm: ").group(1)
+    # the first CPU line after the guest said it crashes (a slow debug
+    # guest may have dumped another task earlier: an RCU stall at boot)
+    crashing = run.expect(r"^E2E: crashing with ").end()
+    pid = run.expect(r"CPU: \d+ UID: \d+ PID: (\d+) Comm: ",
+                     run.log[crashing:]).group(1)
     if not re.search(r"\b(LWP|process) %s\b" % pid, out):
         raise CheckFailed("gdb has no thread for the panicking PID %s: %r"
                           % (pid, out.strip()[-300:]))
