@@ -21,7 +21,7 @@ struct pt_regs;
 struct xxh64_state;
 
 /* The crash chain's hand-off: returns only if it did not jump. */
-int crash_kexec_jump(struct pt_regs *regs);
+int crash_kexec_jump(struct pt_regs *regs, void (*jumping)(void));
 
 /* Whenever a capture image is loaded or changed: remember its contents. */
 void crash_image_seal(void);

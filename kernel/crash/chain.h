@@ -205,6 +205,5 @@ void crash_run_record(struct crash_chain *c, struct crash_handler *h,
 /* entry.c */
 void crash_chain_run_stages(enum kmsg_dump_reason reason, const char *desc,
 			    unsigned int stages);
-void crash_chain_jumping(void);
 
 #endif /* _KERNEL_CRASH_CHAIN_H */

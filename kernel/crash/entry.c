@@ -92,13 +92,19 @@ static int crash_panic_print(struct crash_handler *h,
 	return 0;
 }
 
+/* The hand-off is about to enter the next kernel: no watchdog NMI after it. */
+static void crash_chain_jumping(void)
+{
+	crash_watch_retire(&crash_chain);
+}
+
 /* The capture kernel; does not return when the jump happens. */
 static int crash_kexec_handoff(struct crash_handler *h,
 			       const struct crash_context *ctx)
 {
 	if (!IS_ENABLED(CONFIG_CRASH_DUMP) || !kexec_crash_loaded())
 		return CRASH_IDLE;
-	return crash_kexec_jump(ctx->regs);
+	return crash_kexec_jump(ctx->regs, crash_chain_jumping);
 }
 
 static int crash_panic_notifiers(struct crash_handler *h,
@@ -420,16 +426,6 @@ void crash_chain_run(enum kmsg_dump_reason reason, const char *desc)
 	crash_chain_run_stages(reason, desc, BIT(CRASH_NR_STAGES) - 1);
 }
 EXPORT_SYMBOL_GPL(crash_chain_run);
-
-/**
- * crash_chain_jumping() - the hand-off is about to enter the next kernel
- *
- * Retires the watchdog, so that no NMI of it follows the jump.
- */
-void crash_chain_jumping(void)
-{
-	crash_watch_retire(&crash_chain);
-}
 
 #ifdef CONFIG_CRASH_CHAIN_WATCHDOG
 /**

@@ -24,7 +24,6 @@
 #include <asm/sections.h>
 
 #include "../kexec_internal.h"
-#include "chain.h"
 #include "elfcore.h"
 
 /**
@@ -109,6 +108,7 @@ static int crash_image_check(const struct kimage *image)
 /**
  * crash_kexec_jump() - check and enter the loaded capture kernel
  * @regs: the registers of the fault, or NULL for the caller's own
+ * @jumping: called once the image is found intact, before the jump, or NULL
  *
  * For the one CPU that handles the crash (the crash chain's hand-off
  * stage): checks the image against its seal, saves this CPU's registers
@@ -119,7 +119,7 @@ static int crash_image_check(const struct kimage *image)
  * nothing is loaded, -EBADMSG or -EKEYREJECTED if the image is damaged,
  * -EFAULT if the architecture could not jump.
  */
-int __noclone crash_kexec_jump(struct pt_regs *regs)
+int __noclone crash_kexec_jump(struct pt_regs *regs, void (*jumping)(void))
 {
 	struct pt_regs fixed_regs;
 	struct kimage *image;
@@ -130,7 +130,8 @@ int __noclone crash_kexec_jump(struct pt_regs *regs)
 	image = kexec_crash_image;
 	ret = image ? crash_image_check(image) : -ENOENT;
 	if (!ret) {
-		crash_chain_jumping();
+		if (jumping)
+			jumping();
 		crash_setup_regs(&fixed_regs, regs);
 		crash_save_vmcoreinfo();
 		machine_crash_shutdown(&fixed_regs);
@@ -168,7 +169,7 @@ int kexec_should_crash(struct task_struct *p)
  */
 void __crash_kexec(struct pt_regs *regs)
 {
-	crash_kexec_jump(regs);
+	crash_kexec_jump(regs, NULL);
 }
 
 /**
