@@ -50,13 +50,17 @@ BUILD_KUNIT := $(OUT)/build/kunit
 BUILD_COMPAT := $(OUT)/build/compat
 BUILD_DEBUG := $(OUT)/build/debug
 DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
-# The scenarios the debug build runs in `make check`: the crash chain's,
-# pstore's, mtdoops' and netconsole's, where a lock or a race is involved.
+# The scenarios the debug build runs in `make check`: each crash path of
+# the chain (panic, oops, a faulting, a hung and a racing handler) and
+# where pstore, mtdoops and netconsole take locks or race.  Under KASAN
+# and TCG each takes one to five minutes; DEBUG_ALL adds the ones whose
+# paths these already run (`make e2e-debug DEBUG_SCENARIOS="$(DEBUG_ALL)"`).
 DEBUG_SCENARIOS ?= chain-panic chain-oops chain-handler-oops \
-	chain-handler-panics chain-budget chain-hung-dumper \
-	chain-oops-panic-race pstore-panic pstore-oops pstore-unlink pstore-races \
-	mtdoops-panic mtdoops-oops netconsole-panic netconsole-configfs \
-	netconsole-link-down netconsole-device-gone
+	chain-hung-dumper chain-oops-panic-race pstore-unlink pstore-races \
+	mtdoops-panic netconsole-panic netconsole-configfs \
+	netconsole-device-gone
+DEBUG_ALL := $(DEBUG_SCENARIOS) chain-handler-panics chain-budget \
+	pstore-panic pstore-oops mtdoops-oops netconsole-link-down
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
 
@@ -76,8 +80,8 @@ endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
 .PHONY: help deps base tree config kernel baseline compat arm64 arm64-baseline \
-	e2e-arm64 check-arm64 cross kunit e2e check demo \
-	patches patches-check bench static test-harness clean distclean \
+	e2e-arm64 check-arm64 bench-arm64 cross kunit e2e check demo \
+	patches patches-check bisect bench static test-harness clean distclean \
 	debug e2e-debug
 
 help:
@@ -105,8 +109,10 @@ help:
 	@echo '                  checks and KASAN (out/build/debug/)'
 	@echo '  make e2e-debug  DEBUG_SCENARIOS on it; any report fails them'
 	@echo '  make bench      benchmarks, ours over upstream in the same run;'
-	@echo '                  BENCH="kdump boot" runs some'
+	@echo '                  BENCH="kdump boot" runs some; bench-arm64: arm64'
 	@echo '  make patches    git-am-able series with cover letter (out/patches/)'
+	@echo '  make bisect     build every patch of the series on x86_64 and arm64'
+	@echo '                  (FIRST=N starts at patch N)'
 	@echo '  make static     checkpatch --strict, W=1 and sparse on our code'
 	@echo '  make clean      remove builds and results, keep the base tree'
 	@echo '  make distclean  remove out/ entirely'
@@ -225,6 +231,13 @@ check-arm64:
 	echo "arm64 baseline build: $$(tail -n 1 $(OUT)/e2e/arm64-baseline/summary.txt)"; \
 	exit $$status
 
+# bench.py's arm64 benchmarks (boot, panic, kdump), ours over upstream
+bench-arm64: arm64 arm64-baseline $(ARM64_INITRAMFS)
+	@python3 $(E2E_DIR)/bench.py --arch arm64 --initramfs $(ARM64_INITRAMFS) \
+		--out $(OUT)/bench-arm64 \
+		--ours $(BUILD_ARM64)/arch/arm64/boot/Image \
+		--upstream $(BUILD_ARM64_BASELINE)/arch/arm64/boot/Image $(BENCH)
+
 # Build-only checks of architectures without scenarios: tinyconfig, the
 # crash options they all have, and what an architecture needs for them
 CROSS_FRAGMENT := $(REPO)/kernel/configs/crash-buildcheck.config
@@ -280,6 +293,12 @@ patches: tree
 
 patches-check: patches
 	@$(REPO)/build/check-series.sh $(BASE) $(TREE) $(OUT)/patches
+
+# Every patch of the series builds on x86-64 and arm64 (not in `make
+# check`: a first run builds each step twice, about an hour here)
+bisect: patches
+	@$(REPO)/build/bisect-series.sh $(BASE) $(OUT)/patches $(OUT) $(REPO) \
+		$(FIRST)
 
 static: kernel
 	@cd $(REPO) && build/static.sh $(TREE) $(BUILD_PATCHED) "$(CC_WRAP)" \

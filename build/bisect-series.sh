@@ -30,6 +30,10 @@ if [ ! -e "$repo_git/.done" ]; then
 	touch "$repo_git/.done"
 fi
 mkdir -p "$out/bisect"
+# A copy: make patches may rewrite PATCHES while this runs
+rm -rf "$out/bisect/patches"
+cp -r "$patches" "$out/bisect/patches"
+patches=$out/bisect/patches
 git -C "$repo_git" worktree prune
 if [ ! -d "$tree" ]; then
 	echo "  GIT     checking the base out in $tree"
