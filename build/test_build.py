@@ -146,16 +146,26 @@ class Series(unittest.TestCase):
     def test_stanzas_claim_every_file(self):
         with tempfile.NamedTemporaryFile("w") as f:
             f.write("# c\nFiles: crash/ k/x.c\nsubj\n\nbody\n"
-                    "Files: k/\nsubj2\n")
+                    "Files: k/\nHooks: 0001-a.patch 0002-b.patch\nsubj2\n")
             f.flush()
             stanzas = mkseries.parse_overlay(f.name)
-        self.assertEqual(stanzas, [(["crash/", "k/x.c"], "subj\n\nbody\n"),
-                                   (["k/"], "subj2\n")])
+        self.assertEqual(stanzas, [(["crash/", "k/x.c"], [],
+                                    "subj\n\nbody\n"),
+                                   (["k/"], ["0001-a.patch", "0002-b.patch"],
+                                    "subj2\n")])
         self.assertEqual(mkseries.claim(stanzas, ["k/x.c", "k/y.c",
                                                   "crash/M"]),
                          [["crash/M", "k/x.c"], ["k/y.c"]])
         with self.assertRaises(SystemExit):
             mkseries.claim(stanzas, ["other/z.c"])
+
+    def test_hook_body_drops_headers_and_sign_offs(self):
+        with tempfile.NamedTemporaryFile("w") as f:
+            f.write("From 0 Mon\nFrom: A <a@b>\nSubject: [PATCH] x: y\n\n"
+                    "Why it is.\n\nSigned-off-by: A <a@b>\n---\n"
+                    "diff --git a/f b/f\n")
+            f.flush()
+            self.assertEqual(mkseries.hook_body(f.name), "Why it is.")
 
 
 class Checkpatchable(unittest.TestCase):
