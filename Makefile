@@ -47,7 +47,17 @@ KUNITCONFIGS := $(sort $(wildcard $(REPO)/tools/testing/kunit/*.kunitconfig))
 BUILD_PATCHED := $(OUT)/build/patched
 BUILD_BASELINE := $(OUT)/build/baseline
 BUILD_KUNIT := $(OUT)/build/kunit
+# make compat ARCH=arm64: arm64's defconfig and its fragment, cross-built
+ifeq ($(ARCH),arm64)
+BUILD_COMPAT := $(OUT)/build/compat-arm64
+COMPAT_FRAGMENT := $(REPO)/kernel/configs/crash-compat-arm64.config
+COMPAT_ENV = $(ARM64_ENV)
+COMPAT_CC = $(ARM64_CC)
+else
 BUILD_COMPAT := $(OUT)/build/compat
+COMPAT_FRAGMENT := $(REPO)/kernel/configs/crash-compat.config
+COMPAT_CC = $(CC_WRAP)
+endif
 BUILD_DEBUG := $(OUT)/build/debug
 DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 # The scenarios the debug build runs in `make check`: each crash path of
@@ -96,6 +106,7 @@ help:
 	@echo '  make baseline   unpatched base, same config (out/build/baseline/)'
 	@echo '  make compat     x86_64 defconfig + our options + KVM, Hyper-V, Xen,'
 	@echo '                  EFI pstore: upstream users still build and link'
+	@echo '                  (ARCH=arm64: the same on arm64 defconfig)'
 	@echo '  make arm64      arm64 Image and modules, cross-compiled'
 	@echo '                  (out/build/arm64/; arm64-baseline: upstream)'
 	@echo '  make e2e-arm64  the arm64 scenarios in QEMU virt (E2E_KERNEL=baseline'
@@ -152,8 +163,9 @@ baseline: $(BUILD_BASELINE)/.config
 	@echo "  BUILD   baseline kernel in $(BUILD_BASELINE)"
 	@$(call kmake,$(BASE),$(BUILD_BASELINE))
 
-$(BUILD_COMPAT)/.config: $(REPO)/kernel/configs/crash-compat.config $(KCONFIGS) | tree
-	@$(REPO)/build/kconfig.sh $(TREE) $@ $< "$(CC_WRAP)" patched defconfig
+$(BUILD_COMPAT)/.config: $(COMPAT_FRAGMENT) $(KCONFIGS) | tree
+	@$(COMPAT_ENV) $(REPO)/build/kconfig.sh $(TREE) $@ $< "$(COMPAT_CC)" \
+		patched defconfig
 
 $(OUT)/debug.config: $(FRAGMENT) $(DEBUG_FRAGMENT)
 	@mkdir -p $(OUT)
@@ -172,8 +184,9 @@ e2e-debug: debug $(INITRAMFS)
 		$(DEBUG_SCENARIOS)
 
 compat: tree $(BUILD_COMPAT)/.config
-	@echo "  BUILD   defconfig + crash-compat.config in $(BUILD_COMPAT)"
-	@$(call kmake,$(TREE),$(BUILD_COMPAT)) vmlinux modules
+	@echo "  BUILD   defconfig + $(notdir $(COMPAT_FRAGMENT)) in $(BUILD_COMPAT)"
+	@$(COMPAT_ENV) $(MAKE) -s -C $(TREE) O=$(BUILD_COMPAT) CC="$(COMPAT_CC)" \
+		-j$(JOBS) vmlinux modules
 	@echo "  COMPAT  vmlinux and modules built and linked"
 
 # arm64: the generic core with arm64's own kexec, cross-compiled
