@@ -90,7 +90,7 @@ endif
 E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 
 .PHONY: help deps base tree config kernel baseline compat arm64 arm64-baseline \
-	e2e-arm64 check-arm64 bench-arm64 cross kunit e2e check demo \
+	e2e-arm64 check-arm64 bench-arm64 cross kunit kunit-debug e2e check demo \
 	patches patches-check bisect bench static test-harness clean distclean \
 	debug e2e-debug
 
@@ -114,6 +114,8 @@ help:
 	@echo '  make cross      i386 and riscv64 tinyconfig + the crash options:'
 	@echo '                  build and link only (out/build/cross-*/)'
 	@echo '  make kunit      every tools/testing/kunit/*.kunitconfig, in QEMU'
+	@echo '  make kunit-debug  the same suites built into the debug kernel,'
+	@echo '                  run under lockdep and KASAN (what make check runs)'
 	@echo '  make e2e        QEMU crash scenarios (E2E_KERNEL=baseline for the'
 	@echo '                  upstream build, E2E_SCENARIOS="name ..." to pick)'
 	@echo '  make debug      the patched kernel with lockdep, atomic-sleep'
@@ -284,6 +286,15 @@ kunit: tree
 		$(addprefix --kunitconfig=,$(KUNITCONFIGS)) \
 		| tee $(OUT)/kunit/kunit.log
 
+# The same suites, built into the debug kernel (crash-debug.config) and
+# run there under lockdep and KASAN, with no kernel build of their own:
+# what `make check` runs
+kunit-debug: debug
+	@mkdir -p $(OUT)/kunit
+	@cd $(TREE) && set -o pipefail && python3 tools/testing/kunit/kunit.py \
+		exec --arch=x86_64 --build_dir=$(BUILD_DEBUG) --timeout=900 \
+		--qemu_args="-smp 2" | tee $(OUT)/kunit/kunit.log
+
 $(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | base
 	@$(E2E_DIR)/mkinitramfs.sh $@ $(BASE)/tools/testing/selftests
 
@@ -321,11 +332,14 @@ test-harness:
 	@python3 -m unittest discover -s $(REPO)/build -p 'test_*.py'
 	@python3 -m unittest discover -s $(E2E_DIR) -p 'test_*.py'
 
-# Static checks first, the scenarios last: the debug build's, then the
-# normal build's.  The run ends with the KUnit summary and the scenarios'
-# "N passed, N failed" over both builds.  arm64's are in check-arm64.
-check: test-harness static patches-check kunit
+# Static checks first, then the KUnit suites on the debug build, the
+# scenarios last: the debug build's, then the normal build's.  The run
+# ends with the KUnit summary and the scenarios' "N passed, N failed"
+# over both builds.  arm64's are in check-arm64; `make kunit` builds the
+# suites from their .kunitconfig files.
+check: test-harness static patches-check
 	@status=0; \
+	$(MAKE) --no-print-directory kunit-debug || status=1; \
 	$(MAKE) --no-print-directory e2e-debug || status=1; \
 	$(MAKE) --no-print-directory e2e || status=1; \
 	echo; \
