@@ -63,13 +63,14 @@ DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 # The scenarios the debug build runs in `make check`: each crash path of
 # the chain (panic, oops, a faulting, a hung and a racing handler) and
 # where pstore, mtdoops and netconsole take locks or race.  Under KASAN
-# and TCG each takes one to five minutes; DEBUG_ALL adds the ones whose
-# paths these already run (`make e2e-debug DEBUG_SCENARIOS="$(DEBUG_ALL)"`).
-DEBUG_SCENARIOS ?= chain-panic chain-oops chain-handler-oops \
+# and TCG each takes one to five minutes; `make e2e-debug-all` adds the
+# ones whose paths these already run.
+DEBUG_CORE := chain-panic chain-oops chain-handler-oops \
 	chain-hung-dumper chain-oops-panic-race pstore-unlink pstore-races \
 	mtdoops-panic netconsole-panic netconsole-configfs \
 	netconsole-device-gone
-DEBUG_ALL := $(DEBUG_SCENARIOS) chain-handler-panics chain-budget \
+DEBUG_SCENARIOS ?= $(DEBUG_CORE)
+DEBUG_ALL := $(DEBUG_CORE) chain-handler-panics chain-budget \
 	pstore-panic pstore-oops mtdoops-oops netconsole-link-down
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
@@ -92,7 +93,7 @@ E2E_UPPER := $(shell echo $(E2E_KERNEL) | tr a-z A-Z)
 .PHONY: help deps base tree config kernel baseline compat arm64 arm64-baseline \
 	e2e-arm64 check-arm64 bench-arm64 cross kunit kunit-debug e2e check demo \
 	patches patches-check bisect bench static test-harness clean distclean \
-	debug e2e-debug
+	debug e2e-debug e2e-debug-all
 
 help:
 	@echo 'Crash diagnosis for Linux 6.12: build, test and demo'
@@ -121,6 +122,7 @@ help:
 	@echo '  make debug      the patched kernel with lockdep, atomic-sleep'
 	@echo '                  checks and KASAN (out/build/debug/)'
 	@echo '  make e2e-debug  DEBUG_SCENARIOS on it; any report fails them'
+	@echo '                  (e2e-debug-all: six more)'
 	@echo '  make bench      benchmarks, ours over upstream in the same run;'
 	@echo '                  BENCH="kdump boot" runs some; bench-arm64: arm64'
 	@echo '  make patches    git-am-able series with cover letter (out/patches/)'
@@ -184,6 +186,9 @@ e2e-debug: debug $(INITRAMFS)
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,DEBUG) --kind patched \
 		--debug-reports --initramfs $(INITRAMFS) --out $(OUT)/e2e/debug \
 		$(DEBUG_SCENARIOS)
+
+e2e-debug-all:
+	@$(MAKE) --no-print-directory e2e-debug DEBUG_SCENARIOS="$(DEBUG_ALL)"
 
 compat: tree $(BUILD_COMPAT)/.config
 	@echo "  BUILD   defconfig + $(notdir $(COMPAT_FRAGMENT)) in $(BUILD_COMPAT)"
