@@ -19,16 +19,7 @@ if command -v ccache >/dev/null; then
 	cc="ccache gcc" arm_cc="ccache aarch64-linux-gnu-gcc"
 fi
 
-if [ ! -e "$repo_git/.done" ]; then
-	echo "  GIT     pristine base as $repo_git (once)"
-	rm -rf "$repo_git"
-	git init -q --bare "$repo_git"
-	g="git --git-dir=$repo_git --work-tree=$base -c core.bare=false"
-	$g add -A -f
-	$g -c user.name=base -c user.email=base@localhost \
-		commit -q -m "base: $(basename "$base")"
-	touch "$repo_git/.done"
-fi
+"$(dirname "$0")/base-git.sh" "$base" "$repo_git"
 mkdir -p "$out/bisect"
 # A copy: make patches may rewrite PATCHES while this runs
 rm -rf "$out/bisect/patches"

@@ -10,16 +10,7 @@ out=$(dirname "$patches")
 repo=$out/base.git
 check=$out/series-check
 
-if [ ! -e "$repo/.done" ]; then
-	echo "  GIT     pristine base as $repo (once)"
-	rm -rf "$repo"
-	git init -q --bare "$repo"
-	g="git --git-dir=$repo --work-tree=$base -c core.bare=false"
-	$g add -A -f
-	$g -c user.name=base -c user.email=base@localhost \
-		commit -q -m "base: $(basename "$base")"
-	touch "$repo/.done"
-fi
+"$(dirname "$0")/base-git.sh" "$base" "$repo"
 
 git -C "$repo" worktree prune
 rm -rf "$check"
