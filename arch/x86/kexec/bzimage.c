@@ -58,11 +58,12 @@ static unsigned long bzimage_setup_size(const struct setup_header *h)
  * bzimage_check() - whether a kernel can be entered at its 64-bit entry
  * @buf: the kernel file
  * @len: its length
- * @la57: the next kernel must start with 5-level paging
+ * @machine: what this machine asks of it, BZIMAGE_LA57 and BZIMAGE_EFI32
  *
  * Return: NULL if it can, or what is wrong, for an error message.
  */
-const char *bzimage_check(const void *buf, unsigned long len, bool la57)
+const char *bzimage_check(const void *buf, unsigned long len,
+			  unsigned int machine)
 {
 	const struct setup_header *h = bzimage_header(buf);
 
@@ -80,8 +81,11 @@ const char *bzimage_check(const void *buf, unsigned long len, bool la57)
 		return "no 64-bit entry point (XLF_KERNEL_64)";
 	if (!(h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
 		return "cannot be loaded above 4 GiB";
-	if (la57 && !(h->xloadflags & XLF_5LEVEL))
+	if ((machine & BZIMAGE_LA57) && !(h->xloadflags & XLF_5LEVEL))
 		return "cannot start with 5-level paging";
+	/* as upstream: 32-bit EFI cannot enter a kernel above 4 GiB */
+	if (machine & BZIMAGE_EFI32)
+		return "this machine's EFI is 32-bit; load a kernel for it with kexec_load";
 	if (!h->relocatable_kernel)
 		return "not relocatable";
 	if (!is_power_of_2(h->kernel_alignment))
@@ -413,12 +417,14 @@ out:
 
 static int bzimage_probe(const char *kernel, unsigned long kernel_len)
 {
-	const char *why = bzimage_check(kernel, kernel_len,
-					pgtable_l5_enabled());
+	unsigned int machine = 0;
+	const char *why;
 
-	/* as upstream: 32-bit EFI cannot take a kernel loaded above 4 GiB */
-	if (!why && efi_enabled(EFI_RUNTIME_SERVICES) && !efi_enabled(EFI_64BIT))
-		why = "this machine's EFI is 32-bit; load a kernel for it with kexec_load";
+	if (pgtable_l5_enabled())
+		machine |= BZIMAGE_LA57;
+	if (efi_enabled(EFI_RUNTIME_SERVICES) && !efi_enabled(EFI_64BIT))
+		machine |= BZIMAGE_EFI32;
+	why = bzimage_check(kernel, kernel_len, machine);
 	if (why)
 		pr_err("kexec: not a kernel this machine can enter: %s\n", why);
 	return why ? -ENOEXEC : 0;

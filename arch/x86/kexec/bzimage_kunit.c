@@ -41,11 +41,11 @@ static void accepts_a_bzimage64(struct kunit *test)
 {
 	u8 *buf = good_image(test);
 
-	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, false));
-	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, true));
+	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, 0));
+	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, BZIMAGE_LA57));
 	/* setup_sects 0 means 4 */
 	hdr(buf)->setup_sects = 0;
-	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, false));
+	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, 0));
 }
 
 #define OFF(f)		offsetof(struct setup_header, f)
@@ -92,7 +92,7 @@ static void refuses_damaged_headers(struct kunit *test)
 		/* little-endian: the low bytes of the value */
 		memcpy((u8 *)hdr(buf) + d->offset, &d->value,
 		       min(d->size, sizeof(d->value)));
-		why = bzimage_check(buf, IMAGE_LEN, false);
+		why = bzimage_check(buf, IMAGE_LEN, 0);
 		KUNIT_EXPECT_NOT_NULL_MSG(test, why, "%s", d->what);
 		if (why)
 			KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, d->reason),
@@ -104,11 +104,11 @@ static void refuses_short_files(struct kunit *test)
 {
 	u8 *buf = good_image(test);
 
-	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 0, false));
-	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 1023, false));
+	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 0, 0));
+	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 1023, 0));
 	/* The setup code (2 sectors) and not a byte more */
-	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 1024, false));
-	KUNIT_EXPECT_NULL(test, bzimage_check(buf, 1025, false));
+	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, 1024, 0));
+	KUNIT_EXPECT_NULL(test, bzimage_check(buf, 1025, 0));
 }
 
 static void refuses_4_levels_under_la57(struct kunit *test)
@@ -116,8 +116,21 @@ static void refuses_4_levels_under_la57(struct kunit *test)
 	u8 *buf = good_image(test);
 
 	hdr(buf)->xloadflags &= ~XLF_5LEVEL;
-	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, false));
-	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, IMAGE_LEN, true));
+	KUNIT_EXPECT_NULL(test, bzimage_check(buf, IMAGE_LEN, 0));
+	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, IMAGE_LEN, BZIMAGE_LA57));
+}
+
+/* Upstream's rule too: a 64-bit kernel is not entered on 32-bit EFI */
+static void refuses_32bit_efi(struct kunit *test)
+{
+	u8 *buf = good_image(test);
+	const char *why;
+
+	why = bzimage_check(buf, IMAGE_LEN, BZIMAGE_EFI32);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "EFI is 32-bit"));
+	KUNIT_EXPECT_NOT_NULL(test, bzimage_check(buf, IMAGE_LEN,
+						  BZIMAGE_EFI32 | BZIMAGE_LA57));
 }
 
 static struct kexec_e820 *new_map(struct kunit *test)
@@ -292,6 +305,7 @@ static struct kunit_case bzimage_cases[] = {
 	KUNIT_CASE(refuses_damaged_headers),
 	KUNIT_CASE(refuses_short_files),
 	KUNIT_CASE(refuses_4_levels_under_la57),
+	KUNIT_CASE(refuses_32bit_efi),
 	KUNIT_CASE(capture_kernel_map),
 	KUNIT_CASE(merges_one_type),
 	KUNIT_CASE(refuses_two_types_on_a_byte),

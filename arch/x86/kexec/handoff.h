@@ -58,7 +58,12 @@ struct kexec_setup {
 				 sizeof(struct boot_e820_entry) + 8 + \
 				 KEXEC_RNG_SEED + 2 * sizeof(u64))
 
-const char *bzimage_check(const void *buf, unsigned long len, bool la57);
+/* bzimage_check()'s @machine: the running kernel uses 5-level paging */
+#define BZIMAGE_LA57		BIT(0)
+/* ... it was booted by 32-bit EFI, which has runtime services */
+#define BZIMAGE_EFI32		BIT(1)
+const char *bzimage_check(const void *buf, unsigned long len,
+			  unsigned int machine);
 int kexec_e820_add(struct kexec_e820 *map, u64 addr, u64 size, u32 type);
 int kexec_e820_finish(struct kexec_e820 *map);
 u64 kexec_setup_data(void *buf, u64 phys, const struct kexec_setup *s);
