@@ -114,7 +114,7 @@ static ssize_t ramoops_read_zone(struct ramoops_zone *z, unsigned int id,
 	record->buf = kvzalloc(z->hdr.size + n + 1, GFP_KERNEL);
 	if (!record->buf)
 		return -ENOMEM;
-	record->type = PSTORE_TYPE_DMESG;
+	record->type = z->hdr.mce ? PSTORE_TYPE_MCE : PSTORE_TYPE_DMESG;
 	record->id = id;
 	record->size = ramoops_zone_copy_out(z, record->buf, z->hdr.size);
 	memcpy(record->buf + record->size, notice, n);
@@ -186,12 +186,20 @@ static int ramoops_write(struct pstore_record *record)
 					record->size);
 		return 0;
 	case PSTORE_TYPE_DMESG:
+		/* one record per crash: the later parts are older log */
+		if (record->part != 1)
+			return -ENOSPC;
+		break;
+	case PSTORE_TYPE_MCE:
+		/* a machine check's records take a dmesg zone of their own */
+		if (record->compressed)
+			return -EINVAL;
+		info.mce = true;
 		break;
 	default:
 		return -EINVAL;
 	}
-	/* one record per crash: the later parts are older log */
-	if (record->part != 1 || !cxt->layout.nr_dmesg)
+	if (!cxt->layout.nr_dmesg)
 		return -ENOSPC;
 	i = ramoops_pick_zone(cxt->zone, cxt->layout.nr_dmesg, &info.seq);
 	info.compressed = record->compressed;
@@ -224,6 +232,7 @@ static int ramoops_erase(struct pstore_record *record)
 
 	switch (record->type) {
 	case PSTORE_TYPE_DMESG:
+	case PSTORE_TYPE_MCE:
 		if (record->id >= cxt->layout.nr_dmesg)
 			return -EINVAL;
 		ramoops_zone_reset(&cxt->zone[record->id]);

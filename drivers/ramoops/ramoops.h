@@ -56,6 +56,9 @@ int ramoops_layout(const struct ramoops_params *p, struct ramoops_layout *l,
  */
 #define RAMOOPS_MAGIC		0x314e5a52	/* "RZN1" */
 #define RAMOOPS_HDR_COMPRESSED	BIT(0)
+/* a dmesg zone holding a machine-check record (PSTORE_TYPE_MCE), not a log */
+#define RAMOOPS_HDR_MCE		BIT(1)
+#define RAMOOPS_HDR_FLAGS	(RAMOOPS_HDR_COMPRESSED | RAMOOPS_HDR_MCE)
 
 struct ramoops_hdr {
 	__le32 magic;
@@ -76,6 +79,7 @@ struct ramoops_hdr {
 struct ramoops_hdr_info {
 	enum ramoops_zone_type type;
 	bool compressed;
+	bool mce;
 	u8 reason;
 	u8 part;
 	u32 size;

@@ -106,7 +106,7 @@ static const struct ramoops_hdr_info good_dmesg = {
 
 static void ramoops_header_round_trip(struct kunit *test)
 {
-	struct ramoops_hdr_info out;
+	struct ramoops_hdr_info out, info;
 	struct ramoops_hdr h;
 	const char *why;
 
@@ -121,6 +121,18 @@ static void ramoops_header_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.data_crc, 0xdeadbeefU);
 	KUNIT_EXPECT_EQ(test, out.seq, 0x80000001U);
 	KUNIT_EXPECT_EQ(test, sizeof(h), 40U);
+	KUNIT_EXPECT_FALSE(test, out.mce);
+
+	/* a machine check's records: plain text in a dmesg zone, marked */
+	info = good_dmesg;
+	info.compressed = false;
+	info.mce = true;
+	ramoops_hdr_encode(&h, &info);
+	KUNIT_EXPECT_EQ(test, h.flags, RAMOOPS_HDR_MCE);
+	KUNIT_ASSERT_EQ(test, ramoops_hdr_decode(&h, 1000, RAMOOPS_ZONE_DMESG,
+						 &out, &why), 0);
+	KUNIT_EXPECT_TRUE(test, out.mce);
+	KUNIT_EXPECT_FALSE(test, out.compressed);
 }
 
 /* Each case breaks one thing of a good header and re-seals its crc. */
@@ -139,6 +151,12 @@ static void corrupt_type(struct ramoops_hdr *h)
 static void corrupt_flags(struct ramoops_hdr *h)
 {
 	h->flags |= 0x80;
+}
+
+/* a machine check's records are never compressed */
+static void corrupt_mce_compressed(struct ramoops_hdr *h)
+{
+	h->flags |= RAMOOPS_HDR_MCE;
 }
 
 static void corrupt_size(struct ramoops_hdr *h)
@@ -185,6 +203,7 @@ static const struct {
 	{ corrupt_time, NOSEAL, "checksum" },
 	{ corrupt_type, RESEAL, "another zone type" },
 	{ corrupt_flags, RESEAL, "flags" },
+	{ corrupt_mce_compressed, RESEAL, "compressed machine-check" },
 	{ corrupt_size, RESEAL, "larger than the zone" },
 	{ corrupt_empty, RESEAL, "out of range" },
 	{ corrupt_start, RESEAL, "out of range" },

@@ -11,7 +11,8 @@
  *
  * with the parity parts empty without ECC.  A dmesg zone holds one crash
  * record: the header says its size, time, reason and whether it is
- * compressed, and carries a crc32 of the data.  The console and pmsg
+ * compressed or a machine check's records (RAMOOPS_HDR_MCE, plain text),
+ * and carries a crc32 of the data.  The console and pmsg
  * zones are rings: @start is where the next byte goes, @size how many
  * bytes are valid.
  *
@@ -52,7 +53,8 @@ void ramoops_hdr_encode(struct ramoops_hdr *h, const struct ramoops_hdr_info *i)
 	struct ramoops_hdr n = {
 		.magic = cpu_to_le32(RAMOOPS_MAGIC),
 		.type = i->type,
-		.flags = i->compressed ? RAMOOPS_HDR_COMPRESSED : 0,
+		.flags = (i->compressed ? RAMOOPS_HDR_COMPRESSED : 0) |
+			 (i->mce ? RAMOOPS_HDR_MCE : 0),
 		.reason = i->reason,
 		.part = i->part,
 		.size = cpu_to_le32(i->size),
@@ -95,8 +97,11 @@ int ramoops_hdr_decode(const struct ramoops_hdr *h, u32 data_size,
 		*why = "header checksum mismatch";
 	else if (c.type != type)
 		*why = "header of another zone type";
-	else if (c.flags & ~RAMOOPS_HDR_COMPRESSED)
+	else if (c.flags & ~RAMOOPS_HDR_FLAGS)
 		*why = "unknown header flags";
+	else if ((c.flags & RAMOOPS_HDR_MCE) &&
+		 (c.flags & RAMOOPS_HDR_COMPRESSED))
+		*why = "a compressed machine-check record";
 	else if (le32_to_cpu(c.size) > data_size)
 		*why = "size larger than the zone";
 	else if (type == RAMOOPS_ZONE_DMESG &&
@@ -113,6 +118,7 @@ int ramoops_hdr_decode(const struct ramoops_hdr *h, u32 data_size,
 
 	i->type = c.type;
 	i->compressed = c.flags & RAMOOPS_HDR_COMPRESSED;
+	i->mce = c.flags & RAMOOPS_HDR_MCE;
 	i->reason = c.reason;
 	i->part = c.part;
 	i->size = le32_to_cpu(c.size);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dmesg frontend: the kernel log, written to the backend by the crash
- * chain's persist stage.
+ * chain's persist stage; and a fatal machine check's records, written by
+ * its capture stage.
  *
  * DOC: filling a crash record
  *
@@ -177,17 +178,63 @@ static void pstore_dump(struct kmsg_dumper *dumper,
 		pstore_records_changed();
 }
 
+/*
+ * A fatal machine check's records (the run's cause, crash_chain_cause())
+ * as a record of their own, shown as mce-<backend>-<id>.  A capture
+ * handler after stop-cpus: a machine check panics in NMI context, where
+ * a run with kdump loaded hands off before the persist stage, so this
+ * record is written even when the dmesg record is not.
+ */
+static int pstore_mce_run(struct crash_handler *h,
+			  const struct crash_context *ctx)
+{
+	struct pstore_info *psi = READ_ONCE(psinfo);
+	struct pstore_record record;
+	unsigned long flags;
+	ssize_t len;
+	int ret;
+
+	if (ctx->cause != CRASH_CAUSE_MCE || !ctx->cause_text)
+		return CRASH_NOT_MINE;
+	if (!psi || crash_handler_dead(&pstore_dumper.handler))
+		return CRASH_IDLE;
+	if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags))
+		return -EBUSY;
+	len = strscpy(psi->buf, ctx->cause_text, psi->bufsize);
+	pstore_record_init(&record, psi);
+	record.type = PSTORE_TYPE_MCE;
+	record.count = pstore_oopscount + 1;
+	record.reason = KMSG_DUMP_PANIC;
+	record.part = 1;
+	record.buf = psi->buf;
+	record.size = len < 0 ? psi->bufsize - 1 : len;
+	ret = psi->write(&record);
+	raw_spin_unlock_irqrestore(&psi->buf_lock, flags);
+	/* a backend that takes no machine-check record */
+	return ret == -EINVAL || ret == -EOPNOTSUPP ? CRASH_IDLE : ret;
+}
+
+static struct crash_handler pstore_mce_handler = {
+	.name = "pstore_mce",
+	.stage = CRASH_STAGE_CAPTURE,
+	.priority = 50,		/* after stop-cpus, before panic-print */
+	.reasons = CRASH_REASON(KMSG_DUMP_PANIC),
+	.run = pstore_mce_run,
+};
+
 /**
- * pstore_dmesg_dead() - whether the crash chain gave up on pstore's dumper
+ * pstore_dmesg_dead() - whether the crash chain gave up on a crash record
  *
- * Its abandoned frame may hold the backend's locks: the other frontends
- * stop writing to the backend too.
+ * The abandoned frame of pstore_dump() or of the machine-check record
+ * may hold the backend's locks: the other frontends stop writing to the
+ * backend too.
  *
- * Return: true once pstore_dump() faulted or was stopped.
+ * Return: true once either faulted or was stopped.
  */
 bool pstore_dmesg_dead(void)
 {
-	return crash_handler_dead(&pstore_dumper.handler);
+	return crash_handler_dead(&pstore_dumper.handler) ||
+	       crash_handler_dead(&pstore_mce_handler);
 }
 
 static void pstore_free_buffers(void)
@@ -219,13 +266,17 @@ int pstore_dmesg_register(struct pstore_info *psi)
 	pstore_dumper.max_reason = pstore_max_reason >= 0 ? pstore_max_reason :
 							      psi->max_reason;
 	ret = kmsg_dump_register(&pstore_dumper);
-	if (ret)
+	if (ret) {
 		pstore_free_buffers();
-	return ret;
+		return ret;
+	}
+	crash_handler_register(&pstore_mce_handler);
+	return 0;
 }
 
 void pstore_dmesg_unregister(void)
 {
+	crash_handler_unregister(&pstore_mce_handler);
 	kmsg_dump_unregister(&pstore_dumper);
 	pstore_free_buffers();
 }

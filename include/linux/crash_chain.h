@@ -58,13 +58,31 @@ enum crash_stage {
 };
 
 /**
+ * enum crash_cause - what brought the machine down, when the path that
+ *	called panic() knows more than the panic message says
+ * @CRASH_CAUSE_NONE: nothing more is known
+ * @CRASH_CAUSE_MCE: a fatal machine check
+ * @CRASH_NR_CAUSES: number of causes
+ */
+enum crash_cause {
+	CRASH_CAUSE_NONE,
+	CRASH_CAUSE_MCE,
+	CRASH_NR_CAUSES
+};
+
+/**
  * struct crash_context - what a handler is told about the run
  * @reason: why the chain runs
+ * @cause: what brought the machine down, if known (crash_chain_cause())
+ * @cause_text: what the caller found of @cause, as lines of text each
+ *	ending in a newline (a machine check's bank records), or NULL
  * @desc: the panic message, or NULL
  * @regs: registers at the fault that led here, or NULL
  */
 struct crash_context {
 	enum kmsg_dump_reason reason;
+	enum crash_cause cause;
+	const char *cause_text;
 	const char *desc;
 	struct pt_regs *regs;
 };
@@ -132,6 +150,8 @@ int crash_handler_register(struct crash_handler *h);
 void crash_handler_unregister(struct crash_handler *h);
 void crash_chain_run(enum kmsg_dump_reason reason, const char *desc);
 void crash_chain_oops_end(struct pt_regs *regs);
+void crash_chain_cause(enum crash_cause cause, const char *text);
+__printf(1, 2) void crash_run_note(const char *fmt, ...);
 
 /*
  * The watchdog that enforces budgets, for an architecture that selects

@@ -37,6 +37,43 @@ ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
 			  bool encrypted);
 u64 crash_oldmem_limit(void);
 
+/*
+ * What an architecture adds to a crash dump (x86-64: a fatal machine
+ * check's records, CONFIG_CRASH_MCE):
+ * - crash_arch_note(): a note segment for the crash ELF header, written
+ *   at crash time; @size 0 for none;
+ * - crash_arch_vmcoreinfo(): lines for vmcoreinfo at crash time, with
+ *   vmcoreinfo_append_str();
+ * - crash_arch_vmcore_notes(): in the capture kernel, before /proc/vmcore
+ *   is made, what to do with the crashed kernel's notes (x86-64: hide
+ *   the memory a fatal machine check named); a note to add to
+ *   /proc/vmcore, @note_size bytes, or NULL.
+ */
+#ifdef CONFIG_CRASH_MCE
+void crash_arch_note(phys_addr_t *paddr, u64 *size);
+void crash_arch_vmcoreinfo(void);
+const void *crash_arch_vmcore_notes(const void *notes, size_t size,
+				    size_t *note_size);
+#else
+static inline void crash_arch_note(phys_addr_t *paddr, u64 *size)
+{
+	*paddr = 0;
+	*size = 0;
+}
+
+static inline void crash_arch_vmcoreinfo(void)
+{
+}
+
+static inline const void *crash_arch_vmcore_notes(const void *notes,
+						  size_t size,
+						  size_t *note_size)
+{
+	*note_size = 0;
+	return NULL;
+}
+#endif
+
 #ifdef CONFIG_CRASH_HANDOFF_ARCH
 #include <asm/crash_handoff.h>
 #else

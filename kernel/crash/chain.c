@@ -267,6 +267,7 @@ static void crash_run_begin(struct crash_chain *c,
 	}
 	memset(&r->receipt, 0, sizeof(r->receipt));
 	r->receipt.reason = ctx->reason;
+	r->receipt.cause = ctx->cause;
 	r->receipt.taken_from = -1;
 	WRITE_ONCE(r->generation, r->generation + 1);
 }

@@ -13,6 +13,8 @@
 #include <linux/seqlock.h>
 
 #define CRASH_RECEIPT_LINES	32
+/* The most a handler's note in a receipt holds (crash_run_note()). */
+#define CRASH_RECEIPT_NOTE_LEN	96
 /* How long a non-fatal run waits for another CPU's run to end. */
 #define CRASH_BUSY_WAIT_MS	100
 /* How long a panic waits for another CPU's run to yield before it stops it. */
@@ -46,6 +48,7 @@ struct crash_receipt_line {
 /**
  * struct crash_receipt - what one run did
  * @reason: why it ran
+ * @cause: what brought the machine down, if known
  * @nr_lines: lines recorded in @line
  * @dropped: handlers beyond CRASH_RECEIPT_LINES, not recorded
  * @faults: handlers that faulted
@@ -54,10 +57,12 @@ struct crash_receipt_line {
  * @unwatched: budgets could not be enforced in this run (no watchdog)
  * @handoff_moved: the hand-off was moved before persist for that reason
  * @usecs: the whole run
+ * @note: a line a handler added (crash_run_note()), or empty
  * @line: one per handler, in the order they ran
  */
 struct crash_receipt {
 	enum kmsg_dump_reason reason;
+	enum crash_cause cause;
 	unsigned int nr_lines;
 	unsigned int dropped;
 	unsigned int faults;
@@ -66,6 +71,7 @@ struct crash_receipt {
 	bool unwatched;
 	bool handoff_moved;
 	u64 usecs;
+	char note[CRASH_RECEIPT_NOTE_LEN];
 	struct crash_receipt_line line[CRASH_RECEIPT_LINES];
 };
 

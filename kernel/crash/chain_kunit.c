@@ -705,10 +705,12 @@ static void clobber_regs(struct test_handler *th)
 }
 
 static unsigned long seen_ip;
+static enum crash_cause seen_cause;
 
 static int see_regs(struct crash_handler *h, const struct crash_context *ctx)
 {
 	seen_ip = ctx->regs ? instruction_pointer(ctx->regs) : 0;
+	seen_cause = ctx->cause;
 	return 0;
 }
 
@@ -720,6 +722,7 @@ static void chain_keeps_the_faults_registers(struct kunit *test)
 			 .reasons = ALL, .run = see_regs } },
 	};
 	struct crash_context ctx = { .reason = KMSG_DUMP_PANIC,
+				     .cause = CRASH_CAUSE_MCE,
 				     .regs = &test_regs };
 
 	instruction_pointer_set(&test_regs, 0x1234);
@@ -727,6 +730,9 @@ static void chain_keeps_the_faults_registers(struct kunit *test)
 	add_all(test, hs, ARRAY_SIZE(hs));
 	crash_chain_walk_run(&t.chain, &ctx, BIT(CRASH_NR_STAGES) - 1);
 	KUNIT_EXPECT_EQ(test, seen_ip, 0x1234UL);
+	/* and the cause, to the handlers and the receipt */
+	KUNIT_EXPECT_EQ(test, seen_cause, CRASH_CAUSE_MCE);
+	KUNIT_EXPECT_EQ(test, t.chain.last.cause, CRASH_CAUSE_MCE);
 	del_all(hs, ARRAY_SIZE(hs));
 }
 
@@ -744,6 +750,7 @@ static void chain_receipt_text(struct kunit *test)
 		},
 	};
 	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	static struct crash_receipt r3;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -753,7 +760,8 @@ static void chain_receipt_text(struct kunit *test)
 		"persist  pstore_dump              FAULT                   7 us\n";
 
 	static const struct crash_receipt r2 = {
-		.reason = KMSG_DUMP_PANIC, .nr_lines = 1, .overruns = 1,
+		.reason = KMSG_DUMP_PANIC, .cause = CRASH_CAUSE_MCE,
+		.nr_lines = 1, .overruns = 1,
 		.usecs = 12, .taken_from = 1, .unwatched = true,
 		.handoff_moved = true,
 		.line = {
@@ -762,13 +770,28 @@ static void chain_receipt_text(struct kunit *test)
 		},
 	};
 	static const char want2[] =
-		"panic run: 1 handler, 0 faults, 1 over budget, 12 us; took over CPU 1's run; no watchdog, hand-off first\n"
+		"panic run (machine check): 1 handler, 0 faults, 1 over budget, 12 us; took over CPU 1's run; no watchdog, hand-off first\n"
 		"persist  hangs                    over-budget       5000123 us\n";
 
 	crash_receipt_format(&r, buf, 512);
 	KUNIT_EXPECT_STREQ(test, buf, want);
 	crash_receipt_format(&r2, buf, 512);
 	KUNIT_EXPECT_STREQ(test, buf, want2);
+	/* a cause the receipt does not know is left out, not indexed */
+	r3 = r;
+	r3.cause = CRASH_NR_CAUSES + 3;
+	crash_receipt_format(&r3, buf, 512);
+	KUNIT_EXPECT_STREQ(test, buf, want);
+	/* a handler's note comes right after the summary */
+	strscpy(r3.note, "2 corrected machine checks", sizeof(r3.note));
+	crash_receipt_format(&r3, buf, 512);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "us\nnote: 2 corrected machine checks\npersist "));
+	/* one that fills its field is still cut at it */
+	memset(r3.note, 'x', sizeof(r3.note));
+	crash_receipt_format(&r3, buf, 512);
+	KUNIT_ASSERT_NOT_NULL(test, strstr(buf, "note: x"));
+	KUNIT_EXPECT_EQ(test, strspn(strstr(buf, "note: ") + 6, "x"),
+			sizeof(r3.note));
 
 	for (i = 0; i < ARRAY_SIZE(many); i++) {
 		many[i] = (struct test_handler)TH("h", CRASH_STAGE_STREAM, i,

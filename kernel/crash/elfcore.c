@@ -19,7 +19,7 @@
 
 /**
  * crash_elf_size() - room a crash ELF header needs
- * @nr_notes: CPU notes
+ * @nr_notes: note segments besides vmcoreinfo: the CPUs', the arch's
  * @nr_ram: RAM ranges
  * @nr_exclude: ranges left out: each can split a RAM range in two
  *
@@ -102,7 +102,8 @@ void crash_elf_core_header(struct elf64_hdr *eh, u16 machine)
 ssize_t crash_elf_build(const struct crash_elf_input *in, void *buf,
 			size_t size)
 {
-	size_t need = crash_elf_size(in->nr_notes, in->nr_ram, in->nr_exclude);
+	size_t need = crash_elf_size(in->nr_notes + !!in->arch_note_size,
+				     in->nr_ram, in->nr_exclude);
 	struct elf64_hdr *eh = buf;
 	unsigned int i, j;
 	struct elf64_phdr *ph;
@@ -119,6 +120,9 @@ ssize_t crash_elf_build(const struct crash_elf_input *in, void *buf,
 	for (i = 0; i < in->nr_notes; i++)
 		crash_elf_phdr(eh, PT_NOTE, in->note_paddr[i], in->note_size);
 	crash_elf_phdr(eh, PT_NOTE, in->vmcoreinfo_paddr, in->vmcoreinfo_size);
+	if (in->arch_note_size)
+		crash_elf_phdr(eh, PT_NOTE, in->arch_note_paddr,
+			       in->arch_note_size);
 	if (in->kernel_map) {
 		ph = crash_elf_phdr(eh, PT_LOAD, in->text_paddr, in->text_size);
 		ph->p_flags = PF_R | PF_W | PF_X;

@@ -19,6 +19,8 @@ struct elf64_hdr;
  * @note_size: the size of each
  * @vmcoreinfo_paddr: the vmcoreinfo note's physical address
  * @vmcoreinfo_size: its size
+ * @arch_note_paddr: a note segment of the architecture's (crash_arch_note())
+ * @arch_note_size: its size; 0 for none
  * @kernel_map: add a PT_LOAD for the kernel text mapping
  * @text_vaddr: the kernel's _text
  * @text_paddr: its physical address
@@ -36,6 +38,8 @@ struct crash_elf_input {
 	u64 note_size;
 	phys_addr_t vmcoreinfo_paddr;
 	u64 vmcoreinfo_size;
+	phys_addr_t arch_note_paddr;
+	u64 arch_note_size;
 	bool kernel_map;
 	u64 text_vaddr;
 	u64 text_paddr;

@@ -232,6 +232,44 @@ static void elf_sizes(struct kunit *test)
 			ALIGN(64 + (64 + 2 + 8192 + 2) * 56, 4096));
 }
 
+/* The architecture's note comes right after vmcoreinfo, and is counted */
+static void elf_arch_note(struct kunit *test)
+{
+	static const struct range ram[] = { { 0x100000, 0x7fffffff } };
+	struct crash_elf_input in = input(ram, 1, NULL, 0);
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph;
+	size_t size;
+	void *buf;
+
+	in.arch_note_paddr = 0x2345000;
+	in.arch_note_size = 4096;
+	size = crash_elf_size(in.nr_notes + 1, 1, 0);
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, crash_elf_build(&in, buf, size), (ssize_t)size);
+	eh = buf;
+	ph = buf + sizeof(*eh);
+	KUNIT_ASSERT_EQ(test, eh->e_phnum, ARRAY_SIZE(notes) + 4);
+	KUNIT_EXPECT_EQ(test, ph[2].p_paddr, 0x7fd00000);
+	KUNIT_EXPECT_EQ(test, ph[3].p_type, PT_NOTE);
+	KUNIT_EXPECT_EQ(test, ph[3].p_paddr, 0x2345000);
+	KUNIT_EXPECT_EQ(test, ph[3].p_offset, 0x2345000);
+	KUNIT_EXPECT_EQ(test, ph[3].p_filesz, 4096);
+	KUNIT_EXPECT_EQ(test, ph[4].p_type, PT_LOAD);
+	KUNIT_EXPECT_EQ(test, ph[4].p_vaddr, TEXT_VADDR);
+	KUNIT_EXPECT_EQ(test, ph[5].p_paddr, 0x100000);
+	/*
+	 * 69 notes, vmcoreinfo, the text and a range fill a page: the arch's
+	 * note needs a second one, and a page is refused before any note
+	 * address is read
+	 */
+	in.nr_notes = 69;
+	KUNIT_ASSERT_EQ(test, crash_elf_size(69, 1, 0), 4096);
+	KUNIT_EXPECT_EQ(test, crash_elf_build(&in, buf, 4096),
+			(ssize_t)-E2BIG);
+}
+
 static void elf_ranges_cut(struct kunit *test)
 {
 	struct range r[4] = {
@@ -265,6 +303,7 @@ static struct kunit_case elf_test_cases[] = {
 	KUNIT_CASE(elf_exclusion_at_the_start_and_covering),
 	KUNIT_CASE(elf_refuses),
 	KUNIT_CASE(elf_sizes),
+	KUNIT_CASE(elf_arch_note),
 	KUNIT_CASE(elf_ranges_cut),
 	{}
 };

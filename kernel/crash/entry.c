@@ -331,6 +331,67 @@ static struct pt_regs *crash_fatal_oops_regs(void)
 	return &crash_fatal_oops.regs;
 }
 
+/*
+ * What the path about to call panic() said brought the machine down:
+ * like the fatal oops above, kept for the next run on that CPU.
+ */
+static struct {
+	enum crash_cause cause;
+	const char *text;
+	int cpu;
+} crash_pending_cause = { .cpu = -1 };
+
+/**
+ * crash_chain_cause() - say why the machine is going down, before panic()
+ * @cause: what the caller found (mce_panic(): a fatal machine check)
+ * @text: lines of text that say more, each ending in a newline, or NULL;
+ *	they must stay as they are until the machine resets
+ *
+ * The next run on this CPU has @cause and @text in its context, and
+ * @cause in its receipt.  May be called in any context, NMI and machine
+ * check included.
+ */
+void crash_chain_cause(enum crash_cause cause, const char *text)
+{
+	if (cause >= CRASH_NR_CAUSES)
+		return;
+	crash_pending_cause.cause = cause;
+	crash_pending_cause.text = text;
+	/* pairs with the READ_ONCE() in crash_run_cause(), on this CPU */
+	WRITE_ONCE(crash_pending_cause.cpu, raw_smp_processor_id());
+}
+
+/**
+ * crash_run_note() - add a line to the receipt of the run in progress
+ * @fmt: printf format, without a newline
+ *
+ * For a handler of the run (a capture handler telling what it found, say
+ * x86-64's corrected machine checks): the receipt keeps one such line,
+ * the last one written, cut at CRASH_RECEIPT_NOTE_LEN, and prints it
+ * with the run's lines.  Called from anywhere else, it does nothing.
+ */
+void crash_run_note(const char *fmt, ...)
+{
+	struct crash_receipt *r = &crash_chain.run.receipt;
+	va_list args;
+
+	if (atomic_read(&crash_chain.run_cpu) != raw_smp_processor_id())
+		return;
+	va_start(args, fmt);
+	vscnprintf(r->note, sizeof(r->note), fmt, args);
+	va_end(args);
+	crash_run_info(&crash_chain, "note: %.*s", (int)sizeof(r->note),
+		       r->note);
+}
+
+static void crash_run_cause(struct crash_context *ctx)
+{
+	if (READ_ONCE(crash_pending_cause.cpu) != raw_smp_processor_id())
+		return;
+	ctx->cause = crash_pending_cause.cause;
+	ctx->cause_text = crash_pending_cause.text;
+}
+
 static void __noreturn crash_finish_shutdown(void)
 {
 	switch (system_state) {
@@ -408,6 +469,8 @@ void crash_chain_run_stages(enum kmsg_dump_reason reason, const char *desc,
 		ctx.regs = &here;
 	}
 #endif
+	if (reason == KMSG_DUMP_PANIC)
+		crash_run_cause(&ctx);
 	if (crash_chain_walk_run(&crash_chain, &ctx, stages) ==
 	    CRASH_RUN_RESUMED && reason == KMSG_DUMP_OOPS)
 		crash_chain_finish("a handler faulted");

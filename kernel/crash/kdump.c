@@ -268,8 +268,9 @@ int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
 		notes[in.nr_notes++] =
 			per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu));
 	in.note_paddr = notes;
+	crash_arch_note(&in.arch_note_paddr, &in.arch_note_size);
 
-	size = crash_elf_size(in.nr_notes, in.nr_ram, 0);
+	size = crash_elf_size(in.nr_notes + !!in.arch_note_size, in.nr_ram, 0);
 	buf = vzalloc(size);
 	ret = buf ? crash_elf_build(&in, buf, size) : -ENOMEM;
 	kfree(notes);

@@ -29,6 +29,10 @@ static const char *crash_reason_name(enum kmsg_dump_reason reason)
 	return reason < KMSG_DUMP_MAX ? crash_reason_names[reason] : "?";
 }
 
+static const char * const crash_cause_names[CRASH_NR_CAUSES] = {
+	[CRASH_CAUSE_MCE]	= "machine check",
+};
+
 static const char * const crash_result_names[] = {
 	[CRASH_RESULT_OK]		= "ok",
 	[CRASH_RESULT_IDLE]		= "idle",
@@ -96,9 +100,13 @@ static int crash_receipt_summary(const struct crash_receipt *r, char *buf,
 	unsigned int n = r->nr_lines + r->dropped;
 	int len;
 
-	len = scnprintf(buf, size, "%s run: %u handler%s, %u fault%s, ",
-			crash_reason_name(r->reason), n, n == 1 ? "" : "s",
-			r->faults, r->faults == 1 ? "" : "s");
+	len = scnprintf(buf, size, "%s run", crash_reason_name(r->reason));
+	if (r->cause > CRASH_CAUSE_NONE && r->cause < CRASH_NR_CAUSES)
+		len += scnprintf(buf + len, size - len, " (%s)",
+				 crash_cause_names[r->cause]);
+	len += scnprintf(buf + len, size - len, ": %u handler%s, %u fault%s, ",
+			 n, n == 1 ? "" : "s", r->faults,
+			 r->faults == 1 ? "" : "s");
 	if (r->overruns)
 		len += scnprintf(buf + len, size - len, "%u over budget, ",
 				 r->overruns);
@@ -131,6 +139,9 @@ int crash_receipt_format(const struct crash_receipt *r, char *buf, size_t size)
 
 	crash_receipt_summary(r, line, sizeof(line));
 	n = scnprintf(buf, size, "%s\n", line);
+	if (r->note[0])
+		n += scnprintf(buf + n, size - n, "note: %.*s\n",
+			       (int)sizeof(r->note), r->note);
 	for (i = 0; i < r->nr_lines; i++) {
 		crash_receipt_line_format(&r->line[i], line, sizeof(line));
 		n += scnprintf(buf + n, size - n, "%s\n", line);

@@ -335,13 +335,22 @@ static int __init vmcore_init(void)
 		.bad_range = vmcore_bad_range,
 		.machine = ELF_ARCH,
 	};
+	const void *note;
+	size_t note_size;
 	int ret;
 
 	if (!is_vmcore_usable())
 		return 0;
 	ret = vmcore_dump_read(&mem, elfcorehdr_addr, elfcorehdr_size,
-			       &vmcore_dump) ?:
-	      vmcore_layout_build(&vmcore_dump, &vmcore);
+			       &vmcore_dump);
+	if (!ret) {
+		note = crash_arch_vmcore_notes(vmcore_dump.notes,
+					       vmcore_dump.notes_size,
+					       &note_size);
+		if (note && vmcore_notes_append(&vmcore_dump, note, note_size))
+			pr_err("no room for the note of the memory read as zeroes\n");
+	}
+	ret = ret ?: vmcore_layout_build(&vmcore_dump, &vmcore);
 	if (ret) {
 		pr_err("no /proc/vmcore: the crashed kernel's header at %#llx is unusable (%d)\n",
 		       elfcorehdr_addr, ret);

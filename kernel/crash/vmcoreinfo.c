@@ -7,9 +7,11 @@
  * note whose physical address /sys/kernel/vmcoreinfo gives.  The keys are
  * an ABI: the capture side's tools look them up by name, so every key
  * upstream writes is written here with the same name and format.  At
- * crash time only CRASHTIME is added.
+ * crash time CRASHTIME is added, and the architecture's lines
+ * (crash_arch_vmcoreinfo(): x86-64's corrected machine checks).
  */
 #include <linux/buildid.h>
+#include <linux/crash_handoff.h>
 #include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/kexec.h>
@@ -134,7 +136,7 @@ void crash_update_vmcoreinfo_safecopy(void *ptr)
 	vmcoreinfo_safecopy = ptr;
 }
 
-/* At crash time: the crash's wall-clock time, into the note. */
+/* At crash time: the crash's wall-clock time and the arch's lines. */
 void crash_save_vmcoreinfo(void)
 {
 	if (!vmcoreinfo_note)
@@ -142,6 +144,7 @@ void crash_save_vmcoreinfo(void)
 	if (vmcoreinfo_safecopy)
 		vmcoreinfo_data = vmcoreinfo_safecopy;
 	vmcoreinfo_append_str("CRASHTIME=%lld\n", ktime_get_real_seconds());
+	crash_arch_vmcoreinfo();
 	vmcoreinfo_update_note();
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the machine-check records of a crash: the line of text,
- * the bad memory a record names, the ELF note.
+ * the bad memory a record names, the ELF note, the records a panic keeps.
  */
 #include <kunit/test.h>
 #include <linux/elf.h>
+#include <linux/llist.h>
+#include <linux/range.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "../kernel/cpu/mce/internal.h"
 #include "mce.h"
 
 #define FATAL	(MCI_STATUS_VAL | MCI_STATUS_UC | MCI_STATUS_EN | \
@@ -189,6 +192,222 @@ static void mce_note_full(struct kunit *test)
 						   recs, 4, 0), (size_t)0);
 }
 
+/* The bad memory of the notes: found after other notes, merged, bounded */
+static void mce_note_ranges(struct kunit *test)
+{
+	struct mce recs[3] = { fatal, fatal, fatal };
+	size_t size = crash_mce_note_size(3);
+	char *buf = kunit_kzalloc(test, 64 + size, GFP_KERNEL);
+	struct elf64_note *other = (struct elf64_note *)buf;
+	struct crash_mce_desc *desc;
+	struct range r[4];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* a note of another owner first: 12 + "CORE" + 44 bytes */
+	*other = (struct elf64_note) { 5, 44, 1 };
+	memcpy(other + 1, "CORE", 5);
+	recs[1].addr += 0x10;			/* the same page */
+	recs[2].addr = 0x40000000;
+	recs[2].misc = 21;			/* MISCV: a 2 MiB block */
+	crash_mce_note_build(buf + 64, size, recs, 3, 0);
+	desc = (void *)(buf + 64 + sizeof(struct elf64_note) + 12);
+
+	KUNIT_ASSERT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 4), 2U);
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x12345000);
+	KUNIT_EXPECT_EQ(test, r[0].end, 0x12345fff);
+	KUNIT_EXPECT_EQ(test, r[1].start, 0x40000000);
+	KUNIT_EXPECT_EQ(test, r[1].end, 0x401fffff);
+	/* no more than room for */
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 1), 1U);
+	/* the empty note that ends them, and a cut-off note, end the walk */
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64, r, 4), 0U);
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size - 13, r, 4),
+			0U);
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 3, r, 4), 0U);
+
+	/* a count past the records there: those there */
+	desc->nr = 1000;
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 4), 2U);
+	/* records too short to hold an address, a version not known: none */
+	desc->nr = 3;
+	desc->rec_size = 8;
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 4), 0U);
+	desc->rec_size = sizeof(struct mce);
+	desc->version = 2;
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 4), 0U);
+	/* longer records of a later kernel: their first bytes are read */
+	desc->version = 1;
+	desc->rec_size = sizeof(struct mce) + 64;
+	desc->nr = 1;
+	KUNIT_EXPECT_EQ(test, crash_mce_note_ranges(buf, 64 + size, r, 4), 1U);
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x12345000);
+}
+
+/* A pending list as mce_gen_pool_prepare_records() gives it: @m in order */
+static struct llist_node *pending_of(struct kunit *test, const struct mce *m,
+				     unsigned int nr)
+{
+	struct mce_evt_llist *l = kunit_kcalloc(test, nr, sizeof(*l),
+						GFP_KERNEL);
+	LLIST_HEAD(head);
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	while (nr--) {
+		l[nr].mce = m[nr];
+		llist_add(&l[nr].llnode, &head);
+	}
+	return head.first;
+}
+
+/* Corrected records, then uncorrected, then the final one, once */
+static void mce_collect_order(struct kunit *test)
+{
+	struct crash_mce_saved *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct mce m[4] = { fatal, fatal, fatal, fatal };
+	struct llist_node *pending;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	m[0].bank = 4;			/* uncorrected, not the final one */
+	m[1].status = MCI_STATUS_VAL | MCI_STATUS_EN;	/* corrected */
+	m[1].bank = 5;
+	m[3].extcpu = 0;		/* the same bank on the other CPU */
+	/* m[2] is the final record, also in the pending list */
+	pending = pending_of(test, m, 4);
+	s->nr = 99;
+	s->lost = 99;
+	crash_mce_collect(s, pending, &fatal);
+	KUNIT_ASSERT_EQ(test, s->nr, 4U);
+	KUNIT_EXPECT_EQ(test, s->lost, 0U);
+	KUNIT_EXPECT_EQ(test, s->rec[0].bank, 5);
+	KUNIT_EXPECT_EQ(test, s->rec[1].bank, 4);
+	KUNIT_EXPECT_EQ(test, s->rec[2].extcpu, 0U);
+	KUNIT_EXPECT_EQ(test, memcmp(&s->rec[3], &fatal, sizeof(fatal)), 0);
+
+	/* no final record, no pending ones */
+	crash_mce_collect(s, pending, NULL);
+	KUNIT_EXPECT_EQ(test, s->nr, 4U);
+	crash_mce_collect(s, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, s->nr, 0U);
+	crash_mce_collect(s, NULL, &fatal);
+	KUNIT_EXPECT_EQ(test, s->nr, 1U);
+}
+
+/* Past CRASH_MCE_MAX records are counted, and the final one is kept */
+static void mce_collect_full(struct kunit *test)
+{
+	struct crash_mce_saved *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	const unsigned int nr = CRASH_MCE_MAX + 5;
+	struct mce *m = kunit_kcalloc(test, nr, sizeof(*m), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (i = 0; i < nr; i++) {
+		m[i] = fatal;
+		m[i].extcpu = i + 100;
+	}
+	crash_mce_collect(s, pending_of(test, m, nr), &fatal);
+	KUNIT_EXPECT_EQ(test, s->nr, (unsigned int)CRASH_MCE_MAX);
+	KUNIT_EXPECT_EQ(test, s->lost, 6U);
+	KUNIT_EXPECT_EQ(test, s->rec[CRASH_MCE_MAX - 2].extcpu,
+			CRASH_MCE_MAX - 2 + 100U);
+	KUNIT_EXPECT_EQ(test, memcmp(&s->rec[CRASH_MCE_MAX - 1], &fatal,
+				     sizeof(fatal)), 0);
+	/* and what is kept fits the page of note the ELF header gives */
+	KUNIT_EXPECT_LE(test, crash_mce_note_size(CRASH_MCE_MAX),
+			(size_t)PAGE_SIZE);
+}
+
+/* The lines of the records a panic keeps, and of those it does not */
+static void mce_text(struct kunit *test)
+{
+	struct crash_mce_saved *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	char line[CRASH_MCE_LINE_MAX], *buf;
+	size_t size = 3 * CRASH_MCE_LINE_MAX, n, len;
+
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, crash_mce_text(buf, size, s), (size_t)0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+
+	s->rec[0] = fatal;
+	s->rec[0].mcgcap = 10;			/* 10 banks */
+	s->rec[1] = fatal;
+	s->rec[1].bank = 12;			/* past them */
+	s->rec[1].mcgcap = 10;
+	s->nr = 2;
+	s->lost = 4;
+	len = crash_mce_format(&s->rec[0], 10, line, sizeof(line));
+	n = crash_mce_text(buf, size, s);
+	KUNIT_EXPECT_EQ(test, n, strlen(buf));
+	KUNIT_EXPECT_EQ(test, strncmp(buf, line, len), 0);
+	KUNIT_EXPECT_EQ(test, buf[len], '\n');
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf + len + 1, "bank 12 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " bad-bank\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\n4 more records not kept\n"));
+	KUNIT_EXPECT_EQ(test, buf[n - 1], '\n');
+
+	/* room for one line: whole lines only */
+	n = crash_mce_text(buf, len + 2, s);
+	KUNIT_EXPECT_EQ(test, n, len + 1);
+	KUNIT_EXPECT_EQ(test, strlen(buf), len + 1);
+	KUNIT_EXPECT_EQ(test, crash_mce_text(buf, len + 1, s), (size_t)0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+}
+
+/* The kinds corrected errors are counted by, from MCACOD */
+static void mce_kinds(struct kunit *test)
+{
+	static const struct {
+		u64 status;
+		enum crash_mce_kind kind;
+	} cases[] = {
+		{ 0x009f, CRASH_MCE_MEMORY },	/* memory controller read */
+		{ 0x10c0, CRASH_MCE_MEMORY },	/* with the filter bit */
+		{ 0x0134, CRASH_MCE_CACHE },	/* data read, L0 */
+		{ 0x017a, CRASH_MCE_CACHE },
+		{ 0x0011, CRASH_MCE_TLB },
+		{ 0x0e0b, CRASH_MCE_BUS },
+		{ 0x0800, CRASH_MCE_BUS },
+		{ 0x0000, CRASH_MCE_OTHER },	/* no error */
+		{ 0x0400, CRASH_MCE_OTHER },	/* internal timer */
+		{ 0x0005, CRASH_MCE_OTHER },	/* internal parity */
+		{ 0x2000, CRASH_MCE_OTHER },	/* bits past the compound ones */
+		{ 0xffff, CRASH_MCE_OTHER },
+		/* the status bits above MCACOD do not count */
+		{ MCI_STATUS_VAL | MCI_STATUS_EN | 0x009f, CRASH_MCE_MEMORY },
+		{ 0xffffffffffff0134ULL, CRASH_MCE_CACHE },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test, crash_mce_kind(cases[i].status),
+				    cases[i].kind, "status %#llx",
+				    cases[i].status);
+}
+
+static void mce_counts_text(struct kunit *test)
+{
+	unsigned long counts[CRASH_MCE_NR_KINDS] = { };
+	char buf[128];
+
+	KUNIT_EXPECT_EQ(test, crash_mce_counts_format(buf, sizeof(buf), counts),
+			0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+	counts[CRASH_MCE_MEMORY] = 2;
+	counts[CRASH_MCE_OTHER] = 1;
+	crash_mce_counts_format(buf, sizeof(buf), counts);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "3 corrected machine checks since boot: memory 2 cache 0 tlb 0 bus 0 other 1");
+	counts[CRASH_MCE_MEMORY] = 0;
+	crash_mce_counts_format(buf, sizeof(buf), counts);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "1 corrected machine check since"));
+	/* a short buffer is cut, not overrun */
+	KUNIT_EXPECT_EQ(test, crash_mce_counts_format(buf, 8, counts), 7);
+	KUNIT_EXPECT_STREQ(test, buf, "1 corre");
+}
+
 static struct kunit_case crash_mce_cases[] = {
 	KUNIT_CASE(mce_line),
 	KUNIT_CASE(mce_line_marks),
@@ -197,6 +416,12 @@ static struct kunit_case crash_mce_cases[] = {
 	KUNIT_CASE(mce_range_none),
 	KUNIT_CASE(mce_note),
 	KUNIT_CASE(mce_note_full),
+	KUNIT_CASE(mce_note_ranges),
+	KUNIT_CASE(mce_collect_order),
+	KUNIT_CASE(mce_collect_full),
+	KUNIT_CASE(mce_text),
+	KUNIT_CASE(mce_kinds),
+	KUNIT_CASE(mce_counts_text),
 	{}
 };
 

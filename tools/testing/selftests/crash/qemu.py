@@ -35,10 +35,12 @@ def unmix(text):
             return text
 
 
-# The machine of each architecture: a PC, and arm64's virt board (its
-# PL011 is the serial port, PCIe carries the virtio disks and NIC)
+# The machine of each architecture: a PC whose CPU model advertises
+# machine checks and their banks (the kernel's #MC handler runs, QEMU's
+# `mce` command injects), and arm64's virt board (its PL011 is the serial
+# port, PCIe carries the virtio disks and NIC)
 MACHINE = {
-    "x86_64": ["qemu-system-x86_64"],
+    "x86_64": ["qemu-system-x86_64", "-cpu", "qemu64,+mce,+mca"],
     "arm64": ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57"],
 }
 

@@ -40,7 +40,7 @@ def note(name, ntype, desc):
 def mce_note(recs, lost=0, version=1, nr=None, rec_size=None):
     desc = dec.DESC.pack(version, len(recs) if nr is None else nr, lost,
                          rec_size or dec.MCE.size) + b"".join(recs)
-    return note(b"CRASH-MCE", 1, desc)
+    return note(b"CRASH-MCE", dec.NT_CRASH_MCE, desc)
 
 
 def dump(*notes_):
@@ -90,6 +90,22 @@ class Decode(unittest.TestCase):
                                        rec_size=dec.MCE.size + 8)))
         self.assertEqual((rc, out[1:]), (0, [FATAL_LINE, FATAL_LINE]))
 
+    def test_memory_the_capture_kernel_hid(self):
+        ranges = struct.pack("<4Q", 0x12345000, 0x12345fff,
+                             0x40000000, 0x401fffff)
+        rc, out, _ = run(dump(mce_note([mce()]),
+                              note(b"CRASH-MCE", dec.NT_CRASH_MCE_HIDDEN,
+                                   ranges)))
+        self.assertEqual(rc, 0)
+        self.assertEqual(out[2:], [
+            "hidden 0x0000000012345000-0x0000000012345fff read as zeroes",
+            "hidden 0x0000000040000000-0x00000000401fffff read as zeroes"])
+        rc, out, err = run(dump(mce_note([mce()]),
+                                note(b"CRASH-MCE", dec.NT_CRASH_MCE_HIDDEN,
+                                     ranges[:24])))
+        self.assertEqual(rc, 2)
+        self.assertIn("hidden-memory note of 24 bytes", err)
+
     def test_no_note(self):
         rc, out, err = run(dump(note(b"CORE", 1, b"\0" * 16)))
         self.assertEqual((rc, out), (1, []))
@@ -98,7 +114,7 @@ class Decode(unittest.TestCase):
     def test_damaged_notes(self):
         for bad in (mce_note([mce()], nr=5), mce_note([mce()], version=2),
                     mce_note([mce()], rec_size=64),
-                    note(b"CRASH-MCE", 1, b"\1\0\0\0")):
+                    note(b"CRASH-MCE", dec.NT_CRASH_MCE, b"\1\0\0\0")):
             rc, out, err = run(dump(bad))
             self.assertEqual(rc, 2, err)
             self.assertIn("CRASH-MCE note", err)
@@ -112,7 +128,7 @@ class Decode(unittest.TestCase):
 
     def test_a_note_past_the_segment_ends_the_walk(self):
         good = mce_note([mce()])
-        cut = note(b"CRASH-MCE", 1, b"\0" * 64)[:-20]
+        cut = note(b"CRASH-MCE", dec.NT_CRASH_MCE, b"\0" * 64)[:-20]
         rc, out, _ = run(dump(good, cut))
         self.assertEqual((rc, len(out)), (0, 2))
 

@@ -27,7 +27,7 @@ def receipt(run, text, reason="panic"):
     """{name: (stage, result)} of the last @reason receipt in @text, in
     the order printed; CheckFailed if there is none."""
     starts = [m.end() for m in re.finditer(
-        r"crash_chain: %s run: \d+ handlers?, \d+ faults?, "
+        r"crash_chain: %s run(?: \([^)]*\))?: \d+ handlers?, \d+ faults?, "
         r"(?:\d+ over budget, )?\d+ us[^\n]*\n" % reason,
         text)]
     if not starts:

@@ -711,6 +711,7 @@ def check_capture(run, panic_line, cpus=2, task=True):
         if name == "VMCOREINFO":
             info = dict(line.split("=", 1) for line in
                         desc.decode("latin-1").splitlines() if "=" in line)
+    run.data["vmcoreinfo"] = info
     offset = info.get("KERNELOFFSET", "0")
     vmlinux = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.dirname(run.kernel)))), "vmlinux")
