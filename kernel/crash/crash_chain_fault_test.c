@@ -53,7 +53,8 @@ static int crash_test_misbehave(struct crash_handler *h,
 		pr_emerg("crash_chain_fault_test: %s: stall over\n", h->name);
 		return 0;
 	}
-	pr_emerg("crash_chain_fault_test: %s: %s now\n", h->name, fault);
+	pr_emerg("crash_chain_fault_test: %s: %s now on CPU %d\n", h->name,
+		 fault, raw_smp_processor_id());
 	if (!strncmp(fault, "hang", 4)) {
 		if (!strcmp(fault, "hang-irqs"))
 			local_irq_enable();

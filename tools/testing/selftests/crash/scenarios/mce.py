@@ -179,10 +179,12 @@ def mce_kdump(run):
     the capture kernel says in its log and in a note."""
     addr = run.data["mce_addr"]
     page = addr & ~0xfff
-    check_capture(run, r"[Mm]achine check", task=False)
+    dmesg = check_capture(run, r"[Mm]achine check", task=False)
     vmcore = os.path.join(run.workdir, "vmcore.img")
     if run.kind != "patched":
         return
+    # the hand-off came before the consoles: the dump's log has the line
+    run.expect(our_line(0, STATUS, addr), dmesg, "makedumpfile --dump-dmesg")
     notes = host(run, ["readelf", "-n", "-W", vmcore], "readelf")
     if "CRASH-MCE" not in notes:
         raise CheckFailed("readelf -n lists no CRASH-MCE note")
@@ -269,3 +271,50 @@ def mce_corrected(run):
     if got != want:
         raise CheckFailed("vmcoreinfo: %s, expected %s" % (got, want))
     os.unlink(os.path.join(run.workdir, "vmcore.img"))
+
+
+def inject_into_handler(run, guest):
+    """Wait for the test module's handler to hang, then raise a fatal
+    machine check on its CPU."""
+    m = guest.wait_for(r"crash_chain_fault_test: fault-test-1: hang now on "
+                       r"CPU (\d+)", 120)
+    cpu = int(m.group(1))
+    run.data["mce_cpu"] = cpu
+    out = guest.monitor("mce %d %d 0x%x 0x%x 0x%x 0x%x" % (
+        cpu, BANK, STATUS, MCGSTATUS, 0x1000000, MISC))
+    if out.strip():
+        raise CheckFailed("QEMU's mce command: %r" % out.strip())
+
+
+@scenario("mce-in-handler", kernels=("patched",), timeout=180,
+          during=inject_into_handler,
+          cmdline="panic=1 crash_chain.persist_ms=60000 " + RAMOOPS, guest="""
+boot1() {
+	insmod /lib/modules/crash_chain_fault_test.ko fault=hang
+	e2e_crash PANIC
+}
+boot2() { %s; %s; }
+""" % (MOUNT, SAVE))
+def mce_in_handler(run):
+    """A fatal machine check hits a persist handler that spins with
+    interrupts off, long before its budget ends: the chain takes the
+    machine check's panic as a fault of that handler, and the run goes
+    on with pstore and the rest; the dmesg record after the reset has
+    the receipt."""
+    first = run.boots[0]
+    run.expect(r"CPU %d: Machine Check Exception" % run.data["mce_cpu"],
+               first)
+    run.expect(r"crash_chain: fault-test-1 faulted: off for the rest of "
+               r"this boot", first)
+    expect_receipt(run, first, [("fault-test-1", "persist", "FAULT"),
+                                ("pstore_dump", "persist", "ok"),
+                                ("fault-witness", "persist", "ok")])
+    dmesg = [n for n in run.outputs if n.startswith("dmesg-ramoops-")]
+    if not dmesg:
+        raise CheckFailed("no dmesg record after the reset (files: %s)"
+                          % " ".join(sorted(run.outputs)))
+    # written in the persist stage: the machine check and the fault, not
+    # yet the receipt printed at the run's end
+    run.expect_in_order(r"Machine Check Exception: 6 Bank %d" % BANK,
+                        r"crash_chain: fault-test-1 faulted",
+                        text=text(run, dmesg[0]), what=dmesg[0])
