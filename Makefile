@@ -185,6 +185,7 @@ debug: tree $(BUILD_DEBUG)/.config
 	@$(call kmake,$(TREE),$(BUILD_DEBUG))
 
 e2e-debug: debug $(INITRAMFS)
+	@$(call e2e-modules,$(BUILD_DEBUG),$(TREE))
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,DEBUG) --kind patched \
 		--debug-reports --initramfs $(INITRAMFS) --out $(OUT)/e2e/debug \
 		$(DEBUG_SCENARIOS)
@@ -305,7 +306,15 @@ kunit-debug: debug
 $(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | base
 	@$(E2E_DIR)/mkinitramfs.sh $@ $(BASE)/tools/testing/selftests
 
+# The test modules of tools/testing/selftests/crash/modules/, built out of
+# tree against a build (upstream's too: they use only its interfaces)
+# into BUILD/e2e-modules/, where e2e.py finds them
+e2e-modules = rm -rf $(1)/e2e-modules && mkdir -p $(1)/e2e-modules && \
+	cp $(E2E_DIR)/modules/Kbuild $(E2E_DIR)/modules/*.c $(1)/e2e-modules/ && \
+	$(MAKE) -s -C $(2) O=$(1) CC="$(CC_WRAP)" M=$(1)/e2e-modules modules
+
 e2e: $(E2E_BUILD) $(INITRAMFS)
+	@$(call e2e-modules,$(BUILD_$(E2E_UPPER)),$(if $(filter baseline,$(E2E_KERNEL)),$(BASE),$(TREE)))
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,$(E2E_UPPER)) \
 		--initramfs $(INITRAMFS) --out $(E2E_OUT) $(E2E_SCENARIOS)
 

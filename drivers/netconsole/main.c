@@ -11,8 +11,9 @@
  * printk calls them for every message, in any context; they send at once
  * with netpoll_send_udp(), under nc_lock with interrupts off.
  *
- * While the kernel crashes (oops_in_progress), and always in the crash
- * chain's handler (an oops run happens after oops_in_progress dropped),
+ * While the kernel crashes (oops_in_progress), and always on the CPU that
+ * runs the crash chain (an oops run happens after oops_in_progress
+ * dropped; its handlers and receipt print through these consoles too),
  * nc_lock is only tried: a CPU stopped while holding it must not stop the
  * panic from reaching the other consoles and the capture kernel.  If the
  * chain abandons the handler (it faulted, or ran past its budget) its
@@ -94,8 +95,9 @@ struct nc_msg {
 static struct crash_handler nc_crash_handler;
 
 /*
- * Visit every target under nc_lock; at crash time (@crash, or while
- * oopsing) only if it is free.
+ * Visit every target under nc_lock; at crash time (@crash, while oopsing,
+ * or on the CPU running the crash chain, whose oops runs print their
+ * receipt after oops_in_progress dropped) only if it is free.
  */
 static bool nc_each_target(void (*visit)(struct nc_target *t,
 					 struct nc_msg *m),
@@ -104,7 +106,8 @@ static bool nc_each_target(void (*visit)(struct nc_target *t,
 	struct nc_target *t;
 	unsigned long flags;
 
-	if (crash || oops_in_progress || crash_handler_dead(&nc_crash_handler)) {
+	if (crash || oops_in_progress || crash_chain_running_here() ||
+	    crash_handler_dead(&nc_crash_handler)) {
 		if (!spin_trylock_irqsave(&nc_lock, flags)) {
 			atomic_long_inc(&nc_busy);
 			return false;

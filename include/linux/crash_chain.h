@@ -152,6 +152,7 @@ void crash_chain_run(enum kmsg_dump_reason reason, const char *desc);
 void crash_chain_oops_end(struct pt_regs *regs);
 void crash_chain_cause(enum crash_cause cause, const char *text);
 __printf(1, 2) void crash_run_note(const char *fmt, ...);
+bool crash_chain_running_here(void);
 
 /*
  * The watchdog that enforces budgets, for an architecture that selects

@@ -272,7 +272,8 @@ static void crash_run_begin(struct crash_chain *c,
 	WRITE_ONCE(r->generation, r->generation + 1);
 }
 
-static void crash_run_end(struct crash_chain *c)
+/* Close the run: its receipt printed and kept; this CPU still owns it. */
+static void crash_run_close(struct crash_chain *c)
 {
 	struct crash_run *r = &c->run;
 	struct crash_receipt *rc = &r->receipt;
@@ -290,6 +291,11 @@ static void crash_run_end(struct crash_chain *c)
 		WRITE_ONCE(c->panic_done, true);
 	r->cur = NULL;
 	WRITE_ONCE(r->generation, r->generation + 1);
+}
+
+static void crash_run_end(struct crash_chain *c)
+{
+	crash_run_close(c);
 	atomic_set_release(&c->run_cpu, -1);
 }
 
@@ -477,9 +483,12 @@ static enum crash_run_outcome crash_chain_fault(struct crash_chain *c,
 
 	if (ctx->reason == KMSG_DUMP_PANIC &&
 	    r->ctx.reason != KMSG_DUMP_PANIC) {
-		/* A lighter run turned into a panic: close it, run the panic. */
-		crash_run_end(c);
-		atomic_set(&c->run_cpu, c->this_cpu());
+		/*
+		 * A lighter run turned into a panic: close it and run the
+		 * panic, owning the chain throughout, so that no other CPU
+		 * takes it in between.
+		 */
+		crash_run_close(c);
 		crash_run_begin(c, ctx, stages);
 		if (crash_run_walk(c, 0, NULL) == CRASH_WALK_DONE)
 			crash_run_end(c);

@@ -785,7 +785,7 @@ static void chain_receipt_text(struct kunit *test)
 	/* a handler's note comes right after the summary */
 	strscpy(r3.note, "2 corrected machine checks", sizeof(r3.note));
 	crash_receipt_format(&r3, buf, 512);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "us\nnote: 2 corrected machine checks\npersist "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "4321 us\nnote: 2 corrected machine checks\ncapture  "));
 	/* one that fills its field is still cut at it */
 	memset(r3.note, 'x', sizeof(r3.note));
 	crash_receipt_format(&r3, buf, 512);

@@ -362,6 +362,21 @@ void crash_chain_cause(enum crash_cause cause, const char *text)
 }
 
 /**
+ * crash_chain_running_here() - whether this CPU is running the crash chain
+ *
+ * For code that printk reaches from anywhere (a console's write): true
+ * inside a run on this CPU, oops runs included, where oops_in_progress
+ * has already dropped but the crash-time rules hold (trylock only).
+ *
+ * Return: true if this CPU owns a run of the kernel's chain.
+ */
+bool crash_chain_running_here(void)
+{
+	return atomic_read(&crash_chain.run_cpu) == raw_smp_processor_id();
+}
+EXPORT_SYMBOL_GPL(crash_chain_running_here);
+
+/**
  * crash_run_note() - add a line to the receipt of the run in progress
  * @fmt: printf format, without a newline
  *

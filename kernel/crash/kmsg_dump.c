@@ -23,6 +23,7 @@
 #include <linux/kmsg_dump.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "../printk/internal.h"
@@ -265,7 +266,9 @@ int kmsg_dump_register(struct kmsg_dumper *dumper)
 		return -EINVAL;
 	if (dumper->registered)
 		return -EBUSY;
+	/* the dump function's name, without a module's " [name]" */
 	snprintf(h->name, sizeof(h->name), "%ps", dumper->dump);
+	h->name[strcspn(h->name, " ")] = '\0';
 	h->stage = CRASH_STAGE_PERSIST;
 	h->priority = 0;
 	h->reasons = CRASH_REASONS_ALL;

@@ -60,12 +60,26 @@ static int vmcore_mem_read(void *ctx, void *buf, size_t len, u64 paddr,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Whether [@paddr, @paddr + @size) is inside what this kernel keeps for
+ * the header (elfcorehdr=, or the architecture's device tree): that may
+ * be in its own RAM (arm64's loaders put it in the crash region), reserved.
+ */
+static bool vmcore_in_header(u64 paddr, u64 size)
+{
+	u64 len = elfcorehdr_size ?: PAGE_SIZE;
+
+	return paddr >= elfcorehdr_addr && size <= len &&
+	       paddr - elfcorehdr_addr <= len - size;
+}
+
 static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
 {
 	if (paddr >= crash_oldmem_limit() ||
 	    size > crash_oldmem_limit() - paddr)
 		return "beyond the physical address width";
-	if (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+	if (!vmcore_in_header(paddr, size) &&
+	    region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT)
 		return "it overlaps this kernel's own RAM";
 	return NULL;

@@ -104,6 +104,12 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 		       addr, size);
 		return -EINVAL;
 	}
+	why = mem->bad_range(mem->ctx, addr, sizeof(*ehdr));
+	if (why) {
+		pr_err("the ELF header at %#llx cannot be the crashed kernel's: %s\n",
+		       addr, why);
+		return -EINVAL;
+	}
 	ret = mem->read(mem->ctx, ehdr, sizeof(*ehdr), addr, true);
 	if (ret) {
 		pr_err("cannot read the ELF header at %#llx: %d\n", addr, ret);
@@ -119,6 +125,12 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 	    addr > U64_MAX - limit) {
 		pr_err("the ELF header at %#llx: %u program headers at offset %llu do not fit in its %llu bytes\n",
 		       addr, ehdr->e_phnum, ehdr->e_phoff, limit);
+		return -EINVAL;
+	}
+	why = mem->bad_range(mem->ctx, addr + ehdr->e_phoff, bytes);
+	if (why) {
+		pr_err("the program headers at %#llx cannot be the crashed kernel's: %s\n",
+		       addr + ehdr->e_phoff, why);
 		return -EINVAL;
 	}
 	*phdrs = kvmalloc(bytes, GFP_KERNEL);

@@ -266,6 +266,65 @@ static void vmcore_refuses_unreadable_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmcore_dump_read(&mem, 0x2000000, 0, &d), -EFAULT);
 }
 
+/* Old memory of which [@own_start, @own_end) is "this kernel's RAM" */
+struct own_mem {
+	struct old_mem *old;
+	u64 own_start, own_end;
+};
+
+static const char *own_bad_range(void *ctx, u64 paddr, u64 size)
+{
+	struct own_mem *o = ctx;
+
+	return paddr < o->own_end && paddr + size > o->own_start ?
+	       "own RAM" : NULL;
+}
+
+static int own_read(void *ctx, void *buf, size_t len, u64 paddr, bool hdr)
+{
+	struct own_mem *o = ctx;
+
+	return old_read(o->old, buf, len, paddr, hdr);
+}
+
+static void own_byte(struct own_mem *o, u64 paddr)
+{
+	o->own_start = paddr;
+	o->own_end = paddr + 1;
+}
+
+/*
+ * The header and its program headers are read only where the crashed
+ * kernel's memory can be: never from this kernel's own RAM.
+ */
+static void vmcore_refuses_a_header_in_own_ram(struct kunit *test)
+{
+	static const u32 cpu0[] = { NT_PRSTATUS };
+	struct vmcore_dump d;
+	struct vmcore_mem mem;
+	struct own_mem o = { .old = old_mem_new(test, &mem) };
+
+	add_notes(o.old, 512, cpu0, 1);
+	mem.ctx = &o;
+	mem.read = own_read;
+	mem.bad_range = own_bad_range;
+	/* the ELF header's first byte */
+	own_byte(&o, OLD_BASE);
+	KUNIT_EXPECT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), -EINVAL);
+	KUNIT_EXPECT_NULL(test, d.notes);
+	/* the program headers' last byte */
+	own_byte(&o, OLD_BASE + sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr) - 1);
+	KUNIT_EXPECT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), -EINVAL);
+	/* the notes, after them: only their segment is left out */
+	own_byte(&o, OLD_BASE + SZ_4K);
+	KUNIT_EXPECT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), -ENODATA);
+	/* nowhere near: all read */
+	own_byte(&o, 0);
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_EXPECT_NOT_NULL(test, d.notes);
+	vmcore_dump_free(&d);
+}
+
 /* A bad note costs the notes after it in its segment, nothing else. */
 static void vmcore_leaves_out_bad_notes(struct kunit *test)
 {
@@ -499,6 +558,7 @@ static struct kunit_case vmcore_cases[] = {
 	KUNIT_CASE(vmcore_merges_notes_and_keeps_loads),
 	KUNIT_CASE_PARAM(vmcore_refuses_bad_headers, bad_ehdr_gen_params),
 	KUNIT_CASE(vmcore_refuses_unreadable_header),
+	KUNIT_CASE(vmcore_refuses_a_header_in_own_ram),
 	KUNIT_CASE(vmcore_leaves_out_bad_notes),
 	KUNIT_CASE(vmcore_leaves_out_bad_segments),
 	KUNIT_CASE(vmcore_bounds_the_file),

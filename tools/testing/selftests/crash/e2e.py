@@ -114,6 +114,9 @@ def module_signer(build_dir):
             os.path.join(build_dir, "certs", "signing_key.x509")]
 
 
+# Where `make e2e-modules` builds modules/ of this directory, in a build
+EXTRA_MODULES = "e2e-modules"
+
 # The strip of each architecture's binutils
 STRIP = {"x86_64": "strip", "arm64": "aarch64-linux-gnu-strip"}
 
@@ -128,7 +131,13 @@ def initrd_with_modules(initrd, build_dir, outdir, arch="x86_64"):
             modules = [os.path.join(build_dir, line.strip()[:-2] + ".ko")
                        for line in f if line.strip()]
     except FileNotFoundError:
-        return initrd
+        modules = []
+    # the test modules built out of tree against this kernel (make
+    # e2e-modules), upstream's build included
+    extra = os.path.join(build_dir, EXTRA_MODULES)
+    if os.path.isdir(extra):
+        modules += sorted(os.path.join(extra, n) for n in os.listdir(extra)
+                          if n.endswith(".ko"))
     modules = [m for m in modules if os.path.exists(m)]
     if not modules:
         return initrd

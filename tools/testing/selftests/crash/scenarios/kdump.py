@@ -822,6 +822,37 @@ for _name, _fault, _smp, _check in (
             "runs first and the hung handler never runs"))
 
 
+def kmsg_hung(run, dmesg):
+    """Ours: the watchdog stops the dumper after its budget, and the chain
+    goes on to the hand-off.  Upstream: kdump runs before the dumpers, so
+    the hung one never runs."""
+    if run.kind != "patched":
+        run.expect_not(r"kmsg_dump_hang: hanging", dmesg,
+                       "the crashed kernel's log")
+        return
+    run.expect(r"kmsg_dump_hang: hanging in the panic dump on CPU \d+, "
+               r"interrupts off", dmesg, "the crashed kernel's log")
+    run.expect(r"crash_chain: kmsg_dump_hang.* ran past its 2000 ms "
+               r"budget: stopped after 20\d\d ms", dmesg,
+               "the crashed kernel's log")
+    run.expect(r"crash_chain:   persist  kmsg_dump_hang.* +over-budget "
+               r"+20\d{5} us", dmesg, "the crashed kernel's log")
+    run.expect(r"crash_chain:   persist  pstore_dump +ok", dmesg,
+               "the crashed kernel's log")
+
+
+capture_scenario(
+    "kmsg-hung-dumper", "kexec -p -s", "sysrq", mem="512M",
+    cmdline=HUNG_CMDLINE, extra=kmsg_hung,
+    before="insmod /lib/modules/kmsg_dump_hang.ko",
+    doc="A kmsg dumper (upstream's kmsg_dump_register(), the same module "
+    "on both kernels) that spins forever with interrupts off in its panic "
+    "dump, kdump loaded, sysrq-c: on ours the watchdog stops it after its "
+    "2 s budget, the receipt in the dump's log says so, and the capture "
+    "kernel saves the dump; on upstream kdump runs first and the dumper "
+    "never runs.  makedumpfile and gdb read the dump on both.")
+
+
 def original_frame(want):
     """The panicking CPU's registers in the dump are those of the frame
     that crashed (its pc in @want), not of the handler that oopsed inside
