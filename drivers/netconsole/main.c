@@ -247,6 +247,15 @@ static int nc_crash_flush(struct crash_handler *h,
 {
 	struct nc_msg m = { };
 
+	/*
+	 * Not in NMI (a machine check): console_trylock() and the poll's
+	 * netpoll_poll_dev() take a semaphore with down_trylock(), which
+	 * spins on the semaphore's own lock, and the NMI may have
+	 * interrupted its holder.  panic() flushes the consoles itself
+	 * later, through netconsole's writes.
+	 */
+	if (in_nmi())
+		return CRASH_IDLE;
 	if (console_trylock())
 		console_unlock();
 	if (!nc_each_target(nc_visit_poll, &m, true))
