@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pstore backends: registration of the one backend that stores records,
- * and reading what it holds into the filesystem.
+ * pstore backends: registration of the backends that store records, and
+ * reading what they hold into the filesystem.
  *
- * DOC: one backend at a time
+ * DOC: every backend at once
  *
- * A backend (ramoops, efi-pstore, ...) registers a struct pstore_info
- * with its name, the frontends it takes (PSTORE_FLAGS_*), a staging
- * buffer for crash records (@buf, @bufsize) and read/write/erase
- * callbacks.  pstore takes the first backend that registers, or the one
- * pstore.backend= names, and attaches the frontends it asked for: the
- * kernel log at crashes (dmesg.c), the console (console.c), /dev/pmsg0
- * (pmsg.c).  Records are read back when the filesystem is mounted, when a
- * backend registers, and after a crash record was written while the
- * system runs on.
+ * A backend (ramoops, efi-pstore, ERST, ...) registers a struct
+ * pstore_info with its name, the frontends it takes (PSTORE_FLAGS_*), a
+ * staging buffer for crash records (@buf, @bufsize) and read/write/erase
+ * callbacks.  Any number of backends register, and each gets the
+ * frontends it asked for: the kernel log at crashes (dmesg.c: a crash
+ * chain handler of its own per backend, with its own budget and receipt
+ * line), the console (console.c: a console per backend), /dev/pmsg0
+ * (pmsg_dev.c: a write goes to every backend that takes pmsg).  A
+ * backend without frontend flags only shows its records (mtdoops').
+ *
+ * The order of the crash handlers is pstore.backends= (names, comma
+ * separated; those not named follow in the order they registered), by
+ * default ramoops first: it only writes memory, the others call firmware.
+ * pstore.backend= (upstream's) takes one backend only.
+ *
+ * Records are read back when the filesystem is mounted, when a backend
+ * registers, and after a crash record was written while the system runs
+ * on.  pstore_backend_lock serializes registration, reading and pmsg
+ * writes; crash time takes no lock of ours (each handler knows its
+ * backend) and the list is RCU for the console and the chain.
  */
 #include <linux/crash_defer.h>
 #include <linux/jiffies.h>
@@ -21,6 +32,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pstore.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -34,16 +46,20 @@
 /* A backend that never stops returning records is broken: stop reading. */
 #define PSTORE_MAX_RECORDS	65536
 
-struct pstore_info *psinfo;
-EXPORT_SYMBOL_IF_KUNIT(psinfo);
-
-/* Backends that take no frontend and only show their records. */
-static struct pstore_info *pstore_shown[4];
-DEFINE_MUTEX(pstore_backend_lock);	/* guards psinfo and registration */
+LIST_HEAD(pstore_backends);
+DEFINE_MUTEX(pstore_backend_lock);	/* guards pstore_backends */
 
 static char *backend;
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "the backend to use, by name (default: the first)");
+MODULE_PARM_DESC(backend, "the one backend to use, by name (default: all)");
+
+static char *backends;
+module_param(backends, charp, 0444);
+MODULE_PARM_DESC(backends,
+		 "the order crash records are written in, by backend name (default: ramoops first)");
+
+/* Backends registered so far: their order when pstore.backends= is silent */
+static unsigned int pstore_registrations;
 
 /* Poll the backend for records something else wrote. */
 static int pstore_update_ms = -1;
@@ -51,7 +67,6 @@ module_param_named(update_ms, pstore_update_ms, int, 0600);
 MODULE_PARM_DESC(update_ms,
 		 "milliseconds between re-reads of the backend (-1: never)");
 
-static bool backend_was_set;
 static void pstore_poll(struct timer_list *unused);
 static DEFINE_TIMER(pstore_timer, pstore_poll);
 static void pstore_refresh(struct work_struct *work);
@@ -150,11 +165,10 @@ static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 
 static void pstore_read_all(bool quiet)
 {
-	int i;
+	struct pstore_backend *b;
 
-	pstore_read_backend(psinfo, quiet);
-	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++)
-		pstore_read_backend(pstore_shown[i], quiet);
+	list_for_each_entry(b, &pstore_backends, node)
+		pstore_read_backend(b->psi, quiet);
 }
 
 /**
@@ -219,14 +233,19 @@ static int pstore_check_backend(struct pstore_info *psi)
 		pr_err("pstore: a backend without a name cannot register\n");
 		return -EINVAL;
 	}
+	if (!psi->read) {
+		pr_err("pstore: backend '%s' lacks read()\n", psi->name);
+		return -EINVAL;
+	}
+	if (!psi->flags)
+		return 0;	/* it only shows its records */
 	if (!(psi->flags & (PSTORE_FLAGS_DMESG | PSTORE_FLAGS_CONSOLE |
 			    PSTORE_FLAGS_FTRACE | PSTORE_FLAGS_PMSG))) {
 		pr_err("pstore: backend '%s' takes no frontend\n", psi->name);
 		return -EINVAL;
 	}
-	if (!psi->read || !psi->write) {
-		pr_err("pstore: backend '%s' lacks read() or write()\n",
-		       psi->name);
+	if (!psi->write) {
+		pr_err("pstore: backend '%s' lacks write()\n", psi->name);
 		return -EINVAL;
 	}
 	if ((psi->flags & PSTORE_FLAGS_DMESG) && (!psi->buf || !psi->bufsize)) {
@@ -237,55 +256,103 @@ static int pstore_check_backend(struct pstore_info *psi)
 	return 0;
 }
 
-/*
- * A backend with no frontend flags only shows records that something
- * else wrote (mtdoops's, say): any number may register beside the one
- * that takes the frontends.
+/**
+ * pstore_backend_rank() - a backend's place in the crash order
+ * @order: pstore.backends=, names separated by commas, or NULL
+ * @name: the backend's name
+ * @registered: backends registered before it
+ *
+ * Return: its position in @order; after every name of @order, in the
+ * order of registration, if @order does not name it; without @order,
+ * ramoops first, then the others in the order of registration.
  */
-static int pstore_register_shown(struct pstore_info *psi)
+int pstore_backend_rank(const char *order, const char *name,
+			unsigned int registered)
 {
-	int i, ret = -ENOSPC;
+	size_t len = strlen(name);
+	unsigned int i = 0;
+	const char *p;
 
-	if (!psi->name || !psi->name[0] || !psi->read) {
-		pr_err("pstore: a record-only backend needs a name and read()\n");
-		return -EINVAL;
+	if (!order || !*order)
+		return strcmp(name, "ramoops") ? 1 + registered : 0;
+	for (p = order; *p; i++) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, len))
+			return i;
+		p += n;
+		if (*p)
+			p++;
 	}
-	mutex_lock(&pstore_backend_lock);
-	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++) {
-		if (!pstore_shown[i]) {
-			mutex_init(&psi->read_mutex);
-			raw_spin_lock_init(&psi->buf_lock);
-			pstore_shown[i] = psi;
-			pstore_read_backend(psi, false);
-			ret = 0;
-			break;
+	return PSTORE_MAX_BACKENDS + registered;
+}
+EXPORT_SYMBOL_IF_KUNIT(pstore_backend_rank);
+
+/**
+ * pstore_backend_dead() - whether the chain gave up on a backend's record
+ * @b: the backend
+ *
+ * The abandoned frame of its dmesg or machine-check record may hold the
+ * backend's locks: its console and pmsg stop writing to it too.
+ *
+ * Return: true once either faulted or was stopped.
+ */
+bool pstore_backend_dead(const struct pstore_backend *b)
+{
+	return crash_handler_dead(&b->dump) || crash_handler_dead(&b->mce);
+}
+
+static struct pstore_backend *pstore_find(const char *name)
+{
+	struct pstore_backend *b;
+
+	list_for_each_entry(b, &pstore_backends, node)
+		if (!strcmp(b->psi->name, name))
+			return b;
+	return NULL;
+}
+
+static bool pstore_any_flag(unsigned int flag)
+{
+	struct pstore_backend *b;
+
+	list_for_each_entry(b, &pstore_backends, node)
+		if (b->psi->flags & flag)
+			return true;
+	return false;
+}
+
+/* In crash order; the list is walked by consoles and at crash time. */
+static void pstore_backend_add(struct pstore_backend *b)
+{
+	struct pstore_backend *pos;
+
+	list_for_each_entry(pos, &pstore_backends, node) {
+		if (pos->rank > b->rank) {
+			list_add_tail_rcu(&b->node, &pos->node);
+			return;
 		}
 	}
-	mutex_unlock(&pstore_backend_lock);
-	if (ret) {
-		pr_err("pstore: no room for backend '%s'\n", psi->name);
-		return ret;
-	}
-	pr_info("pstore: showing the records of %s\n", psi->name);
-	return 0;
+	list_add_tail_rcu(&b->node, &pstore_backends);
 }
 
 /**
- * pstore_register() - make a backend the store of crash records
+ * pstore_register() - add a backend to the stores of crash records
  * @psi: the backend
  *
  * A backend with no frontend flags only shows its records in the
- * filesystem; any number of those may register.
+ * filesystem.
  *
  * Return: 0; -EINVAL for an incomplete backend; -EPERM if pstore.backend=
- * names another; -EBUSY if another backend is registered.
+ * names another; -EBUSY if one of that name is registered; -ENOSPC past
+ * PSTORE_MAX_BACKENDS; -ENOMEM.
  */
 int pstore_register(struct pstore_info *psi)
 {
+	struct pstore_backend *b;
+	unsigned int n = 0;
+	bool first_pmsg;
 	int ret;
-
-	if (!psi->flags)
-		return pstore_register_shown(psi);
 
 	if (backend && strcmp(backend, psi->name)) {
 		pr_warn("pstore: ignoring backend '%s': pstore.backend=%s\n",
@@ -297,40 +364,58 @@ int pstore_register(struct pstore_info *psi)
 		return ret;
 
 	mutex_lock(&pstore_backend_lock);
-	if (psinfo) {
-		pr_warn("pstore: backend '%s' already registered, ignoring '%s'\n",
-			psinfo->name, psi->name);
+	list_for_each_entry(b, &pstore_backends, node)
+		n++;
+	if (pstore_find(psi->name)) {
+		pr_warn("pstore: a backend named '%s' is registered already\n",
+			psi->name);
 		ret = -EBUSY;
 		goto out;
 	}
+	if (n >= PSTORE_MAX_BACKENDS) {
+		pr_err("pstore: no room for backend '%s': %u registered\n",
+		       psi->name, n);
+		ret = -ENOSPC;
+		goto out;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	first_pmsg = !pstore_any_flag(PSTORE_FLAGS_PMSG);
+	b->psi = psi;
+	b->rank = pstore_backend_rank(backends, psi->name,
+				      pstore_registrations++);
 	if (!psi->write_user)
 		psi->write_user = pstore_write_user_bounce;
 	mutex_init(&psi->read_mutex);
 	raw_spin_lock_init(&psi->buf_lock);
 
 	if (psi->flags & PSTORE_FLAGS_DMESG) {
-		ret = pstore_dmesg_register(psi);
-		if (ret)
+		ret = pstore_dmesg_register(b);
+		if (ret) {
+			kfree(b);
 			goto out;
+		}
 	}
-	psinfo = psi;
+	pstore_backend_add(b);
 	if (psi->flags & PSTORE_FLAGS_CONSOLE)
-		pstore_console_register();
-	if (psi->flags & PSTORE_FLAGS_PMSG)
-		pstore_pmsg_register(psi);
+		pstore_console_register(b);
+	if ((psi->flags & PSTORE_FLAGS_PMSG) && first_pmsg)
+		pstore_pmsg_register();
 	if (psi->flags & PSTORE_FLAGS_FTRACE)
 		pr_info("pstore: backend '%s' keeps ftrace records, which this kernel does not write\n",
 			psi->name);
-	if (!backend) {
-		backend = kstrdup(psi->name, GFP_KERNEL);
-		backend_was_set = true;
-	}
-	pstore_read_all(false);
+	pstore_read_backend(psi, false);
 	if (pstore_update_ms >= 0)
 		mod_timer(&pstore_timer,
 			  jiffies + msecs_to_jiffies(pstore_update_ms));
-	pr_info("pstore: registered %s as the persistent store backend\n",
-		psi->name);
+	if (psi->flags)
+		pr_info("pstore: registered %s as a persistent store backend (crash order %u)\n",
+			psi->name, b->rank);
+	else
+		pr_info("pstore: showing the records of %s\n", psi->name);
 out:
 	mutex_unlock(&pstore_backend_lock);
 	return ret;
@@ -341,39 +426,35 @@ EXPORT_SYMBOL_GPL(pstore_register);
  * pstore_unregister() - stop using a backend
  * @psi: the backend pstore_register() took
  *
- * Detaches the frontends and removes the backend's files.
+ * Detaches its frontends and removes its files; the other backends go on.
+ * Returns once no crash chain run, console or pmsg write can use it.
  */
 void pstore_unregister(struct pstore_info *psi)
 {
-	int i;
+	struct pstore_backend *b;
 
 	mutex_lock(&pstore_backend_lock);
-	for (i = 0; i < ARRAY_SIZE(pstore_shown); i++) {
-		if (pstore_shown[i] == psi) {
-			pstore_shown[i] = NULL;
-			mutex_unlock(&pstore_backend_lock);
-			pstore_fs_remove_backend(psi);
-			return;
-		}
-	}
-	if (psinfo != psi) {
+	list_for_each_entry(b, &pstore_backends, node)
+		if (b->psi == psi)
+			break;
+	if (list_entry_is_head(b, &pstore_backends, node)) {
 		mutex_unlock(&pstore_backend_lock);
 		return;
 	}
-	if (psi->flags & PSTORE_FLAGS_PMSG)
-		pstore_pmsg_unregister();
 	if (psi->flags & PSTORE_FLAGS_CONSOLE)
-		pstore_console_unregister();
+		pstore_console_unregister(b);
+	list_del_rcu(&b->node);
+	/* pmsg writes hold pstore_backend_lock: none can be using @b now */
+	if ((psi->flags & PSTORE_FLAGS_PMSG) &&
+	    !pstore_any_flag(PSTORE_FLAGS_PMSG))
+		pstore_pmsg_unregister();
 	if (psi->flags & PSTORE_FLAGS_DMESG)
-		pstore_dmesg_unregister();
-	del_timer_sync(&pstore_timer);	/* its work takes our lock: it stays */
-	psinfo = NULL;
-	if (backend_was_set) {
-		kfree(backend);
-		backend = NULL;
-		backend_was_set = false;
-	}
+		pstore_dmesg_unregister(b);
+	if (list_empty(&pstore_backends))
+		del_timer_sync(&pstore_timer);	/* its work takes our lock */
 	mutex_unlock(&pstore_backend_lock);
+	synchronize_rcu();
+	kfree(b);
 	pstore_fs_remove_backend(psi);
 }
 EXPORT_SYMBOL_GPL(pstore_unregister);

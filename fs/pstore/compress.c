@@ -11,15 +11,21 @@
  * compressed record without the header is taken for upstream's raw
  * deflate, as older kernels wrote to EFI variables.
  *
- * Compression runs at crash time: its workspace is allocated when the
- * backend registers, never later.  Measured on kernel logs (see
+ * Compression runs at crash time: its workspace is allocated when a
+ * backend registers, never later, and shared by the backends (their
+ * records are written one after the other, by the chain's CPU).  A
+ * backend whose records need a larger workspace replaces it: the old one
+ * is freed once no crash chain run can be using it (runs are RCU
+ * readers).  Measured on kernel logs (see
  * Documentation/admin-guide/crash/pstore.rst), zstd at level 1 keeps
  * about 7 times the log in a record, against 6 for deflate and 3.6 for
  * lz4, and compresses a quarter megabyte in about a millisecond.
  */
 #include <linux/lz4.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
 #include <linux/pstore.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -49,8 +55,15 @@ static const char * const pstore_zalgo_names[PSTORE_ZALGO_MAX] = {
 };
 
 static enum pstore_zalgo pstore_zalgo;
-static void *pstore_zwork;		/* the compressor's workspace */
-static size_t pstore_zwork_size;
+
+/* The compressor's workspace, for inputs up to @max_in bytes. */
+struct pstore_zwork {
+	size_t max_in;
+	size_t size;
+	u8 mem[] __aligned(8);
+};
+
+static struct pstore_zwork __rcu *pstore_zwork;
 
 bool pstore_compress_enabled(void)
 {
@@ -67,6 +80,44 @@ static enum pstore_zalgo pstore_zalgo_by_name(const char *name)
 	return PSTORE_ZALGO_MAX;
 }
 
+static size_t pstore_zwork_bytes(enum pstore_zalgo algo, size_t max_in)
+{
+	zstd_compression_parameters cp;
+
+	switch (algo) {
+	case PSTORE_ZALGO_DEFLATE:
+		return zlib_deflate_workspacesize(MAX_WBITS, DEF_MEM_LEVEL);
+	case PSTORE_ZALGO_ZSTD:
+		cp = zstd_get_cparams(PSTORE_ZSTD_LEVEL, max_in, 0);
+		return zstd_cctx_workspace_bound(&cp);
+	case PSTORE_ZALGO_LZ4:
+		return LZ4_MEM_COMPRESS;
+	default:
+		return 0;
+	}
+}
+
+/* A workspace for @max_in bytes in place of the one there, if any. */
+static int pstore_zwork_replace(size_t max_in)
+{
+	size_t size = pstore_zwork_bytes(pstore_zalgo, max_in);
+	struct pstore_zwork *w = NULL, *old;
+
+	if (size) {
+		w = kvzalloc(struct_size(w, mem, size), GFP_KERNEL);
+		if (!w)
+			return -ENOMEM;
+		w->max_in = max_in;
+		w->size = size;
+	}
+	old = rcu_replace_pointer(pstore_zwork, w, true);
+	if (old) {
+		synchronize_rcu();
+		kvfree(old);
+	}
+	return 0;
+}
+
 /*
  * Choose the algorithm @name names and allocate its workspace for inputs
  * up to @max_in bytes.  An unknown name falls back to zstd.
@@ -74,62 +125,61 @@ static enum pstore_zalgo pstore_zalgo_by_name(const char *name)
 int pstore_compress_setup(const char *name, size_t max_in)
 {
 	enum pstore_zalgo algo = pstore_zalgo_by_name(name);
-	size_t size = 0;
 
 	pstore_compress_exit();
 	if (algo == PSTORE_ZALGO_MAX) {
 		pr_err("pstore: compress=%s: unknown, using zstd\n", name);
 		algo = PSTORE_ZALGO_ZSTD;
 	}
-	switch (algo) {
-	case PSTORE_ZALGO_DEFLATE:
-		size = zlib_deflate_workspacesize(MAX_WBITS, DEF_MEM_LEVEL);
-		break;
-	case PSTORE_ZALGO_ZSTD: {
-		zstd_compression_parameters cp;
-
-		cp = zstd_get_cparams(PSTORE_ZSTD_LEVEL, max_in, 0);
-		size = zstd_cctx_workspace_bound(&cp);
-		break;
-	}
-	case PSTORE_ZALGO_LZ4:
-		size = LZ4_MEM_COMPRESS;
-		break;
-	default:
-		break;
-	}
-	if (size) {
-		pstore_zwork = kvzalloc(size, GFP_KERNEL);
-		pstore_zwork_size = size;
-	}
+	pstore_zalgo = algo;
 	/* without its workspace, records are written plain */
-	pstore_zalgo = size && !pstore_zwork ? PSTORE_ZALGO_NONE : algo;
+	if (pstore_zwork_replace(max_in))
+		pstore_zalgo = PSTORE_ZALGO_NONE;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_compress_setup);
 
+/**
+ * pstore_compress_init() - be ready to compress records of @max_in bytes
+ * @max_in: the most text a record of the registering backend is made of
+ *
+ * The first call chooses pstore.compress's algorithm; later ones grow the
+ * workspace if @max_in needs more.  Called under pstore_backend_lock.
+ *
+ * Return: 0 (a workspace that cannot be had leaves records plain).
+ */
 int pstore_compress_init(size_t max_in)
 {
-	int ret = pstore_compress_setup(compress, max_in);
+	struct pstore_zwork *w = rcu_dereference_protected(pstore_zwork, 1);
 
-	pr_info("pstore: compressing crash records with %s\n",
-		pstore_zalgo_names[pstore_zalgo]);
-	return ret;
+	if (pstore_zalgo == PSTORE_ZALGO_NONE && !w) {
+		pstore_compress_setup(compress, max_in);
+		pr_info("pstore: compressing crash records with %s\n",
+			pstore_zalgo_names[pstore_zalgo]);
+	} else if (pstore_zalgo != PSTORE_ZALGO_NONE && w &&
+		   w->max_in < max_in && pstore_zwork_replace(max_in)) {
+		pr_warn("pstore: no memory to compress records of %zu bytes: records up to %zu bytes compressed\n",
+			max_in, w->max_in);
+	}
+	return 0;
 }
 
 void pstore_compress_exit(void)
 {
-	kvfree(pstore_zwork);
-	pstore_zwork = NULL;
-	pstore_zwork_size = 0;
+	struct pstore_zwork *old = rcu_replace_pointer(pstore_zwork, NULL, true);
+
 	pstore_zalgo = PSTORE_ZALGO_NONE;
+	if (old) {
+		synchronize_rcu();
+		kvfree(old);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_compress_exit);
 
-static ssize_t pstore_deflate(const void *in, size_t in_len, void *out,
-			      size_t out_size)
+static ssize_t pstore_deflate(struct pstore_zwork *w, const void *in,
+			      size_t in_len, void *out, size_t out_size)
 {
-	struct z_stream_s s = { .workspace = pstore_zwork };
+	struct z_stream_s s = { .workspace = w->mem };
 	int ret;
 
 	if (zlib_deflateInit2(&s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS,
@@ -144,12 +194,12 @@ static ssize_t pstore_deflate(const void *in, size_t in_len, void *out,
 	return ret == Z_STREAM_END ? s.total_out : -EFBIG;
 }
 
-static ssize_t pstore_zstd(const void *in, size_t in_len, void *out,
-			   size_t out_size)
+static ssize_t pstore_zstd(struct pstore_zwork *w, const void *in,
+			   size_t in_len, void *out, size_t out_size)
 {
 	/* tables sized for this input, not the largest: less to clear */
 	zstd_parameters params = zstd_get_params(PSTORE_ZSTD_LEVEL, in_len);
-	zstd_cctx *cctx = zstd_init_cctx(pstore_zwork, pstore_zwork_size);
+	zstd_cctx *cctx = zstd_init_cctx(w->mem, w->size);
 	size_t ret;
 
 	if (!cctx)
@@ -159,10 +209,10 @@ static ssize_t pstore_zstd(const void *in, size_t in_len, void *out,
 	return zstd_is_error(ret) ? -EFBIG : ret;
 }
 
-static ssize_t pstore_lz4(const void *in, size_t in_len, void *out,
-			  size_t out_size)
+static ssize_t pstore_lz4(struct pstore_zwork *w, const void *in,
+			  size_t in_len, void *out, size_t out_size)
 {
-	int ret = LZ4_compress_default(in, out, in_len, out_size, pstore_zwork);
+	int ret = LZ4_compress_default(in, out, in_len, out_size, w->mem);
 
 	return ret > 0 ? ret : -EFBIG;
 }
@@ -182,23 +232,33 @@ ssize_t pstore_compress(const void *in, size_t in_len, void *out,
 {
 	struct pstore_zhdr *h = out;
 	size_t hs = sizeof(*h);
+	struct pstore_zwork *w;
 	ssize_t n;
 
 	if (out_size <= hs)
 		return -EFBIG;
+	rcu_read_lock();
+	w = rcu_dereference(pstore_zwork);
+	if (!w || in_len > w->max_in) {
+		n = -EINVAL;
+		goto out;
+	}
 	switch (pstore_zalgo) {
 	case PSTORE_ZALGO_DEFLATE:
-		n = pstore_deflate(in, in_len, out + hs, out_size - hs);
+		n = pstore_deflate(w, in, in_len, out + hs, out_size - hs);
 		break;
 	case PSTORE_ZALGO_ZSTD:
-		n = pstore_zstd(in, in_len, out + hs, out_size - hs);
+		n = pstore_zstd(w, in, in_len, out + hs, out_size - hs);
 		break;
 	case PSTORE_ZALGO_LZ4:
-		n = pstore_lz4(in, in_len, out + hs, out_size - hs);
+		n = pstore_lz4(w, in, in_len, out + hs, out_size - hs);
 		break;
 	default:
-		return -EINVAL;
+		n = -EINVAL;
+		break;
 	}
+out:
+	rcu_read_unlock();
 	if (n < 0)
 		return n;
 	h->magic = cpu_to_le32(PSTORE_ZMAGIC);

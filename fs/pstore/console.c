@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The console frontend: everything printed on the consoles goes to the
- * backend too, so that the previous boot's last messages, those after the
- * crash record was written included, can be read as console-<backend>-0.
+ * backends that take it too, so that the previous boot's last messages,
+ * those after the crash record was written included, can be read as
+ * console-<backend>-0.  A console per backend, named after it, as
+ * upstream's selftests expect.
  */
 #include <linux/console.h>
 #include <linux/pstore.h>
@@ -14,33 +16,32 @@
 static void pstore_console_write(struct console *con, const char *s,
 				 unsigned int c)
 {
-	struct pstore_info *psi = READ_ONCE(psinfo);
+	struct pstore_backend *b = container_of(con, struct pstore_backend,
+						console);
 	struct pstore_record record;
 
-	if (!psi || !c || pstore_dmesg_dead())
+	if (!c || pstore_backend_dead(b))
 		return;
-	pstore_record_init(&record, psi);
+	pstore_record_init(&record, b->psi);
 	record.type = PSTORE_TYPE_CONSOLE;
 	record.buf = (char *)s;
 	record.size = c;
-	psi->write(&record);
+	b->psi->write(&record);
 }
 
-static struct console pstore_console = {
-	.write	= pstore_console_write,
-	.flags	= CON_PRINTBUFFER | CON_ENABLED | CON_ANYTIME,
-	.index	= -1,
-};
-
-void pstore_console_register(void)
+void pstore_console_register(struct pstore_backend *b)
 {
-	/* named after the backend, as upstream's selftests expect */
-	strscpy(pstore_console.name, psinfo->name,
-		sizeof(pstore_console.name));
-	register_console(&pstore_console);
+	b->console = (struct console) {
+		.write	= pstore_console_write,
+		.flags	= CON_PRINTBUFFER | CON_ENABLED | CON_ANYTIME,
+		.index	= -1,
+	};
+	strscpy(b->console.name, b->psi->name, sizeof(b->console.name));
+	register_console(&b->console);
 }
 
-void pstore_console_unregister(void)
+/* Returns once the console is no longer written to. */
+void pstore_console_unregister(struct pstore_backend *b)
 {
-	unregister_console(&pstore_console);
+	unregister_console(&b->console);
 }

@@ -2,24 +2,63 @@
 /*
  * pstore's pieces: the backend registry (backend.c), the filesystem
  * (fs.c), the frontends (dmesg.c, console.c, pmsg_dev.c) and compression
- * (compress.c).
+ * (compress.c).  Every registered backend gets the frontends it asks for.
  */
 #ifndef _FS_PSTORE_CORE_H
 #define _FS_PSTORE_CORE_H
 
+#include <linux/console.h>
+#include <linux/crash_chain.h>
 #include <linux/kmsg_dump.h>
+#include <linux/list.h>
 #include <linux/pstore.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
-/* The registered backend, or NULL; changes under pstore_backend_lock. */
-extern struct pstore_info *psinfo;
+/**
+ * struct pstore_backend - a registered backend and its frontends' state
+ * @node: on pstore_backends, in crash order; RCU, written under
+ *	pstore_backend_lock
+ * @psi: the backend
+ * @rank: its place in the crash order (pstore.backends=), lower first
+ * @dump: its dmesg record, a persist-stage handler ("pstore:<name>")
+ * @mce: a machine check's record, a capture-stage handler
+ *	("pstore-mce:<name>")
+ * @text: header and log to compress, @text_size bytes; NULL: plain records
+ * @text_size: its size
+ * @zbuf: the compressed record, @zbuf_size bytes (up to twice the buffer)
+ * @zbuf_size: its size
+ * @oopscount: crash records written this boot, for their headers
+ * @console: the console frontend, named after the backend
+ */
+struct pstore_backend {
+	struct list_head node;
+	struct pstore_info *psi;
+	unsigned int rank;
+	struct crash_handler dump;
+	struct crash_handler mce;
+	char *text;
+	size_t text_size;
+	char *zbuf;
+	size_t zbuf_size;
+	int oopscount;
+	struct console console;
+};
+
+/* The most backends registered at once */
+#define PSTORE_MAX_BACKENDS	16
+
+/* The registered backends; changes under pstore_backend_lock. */
+extern struct list_head pstore_backends;
 extern struct mutex pstore_backend_lock;
 extern unsigned long kmsg_bytes;
 
 void pstore_record_init(struct pstore_record *record, struct pstore_info *psi);
 void pstore_get_records(bool quiet);
 void pstore_records_changed(void);
+int pstore_backend_rank(const char *order, const char *name,
+			unsigned int registered);
+bool pstore_backend_dead(const struct pstore_backend *b);
 
 /* fs.c */
 int __init pstore_fs_init(void);
@@ -34,9 +73,8 @@ int pstore_record_name(const struct pstore_record *record, char *buf,
 		       size_t size);
 
 /* dmesg.c */
-int pstore_dmesg_register(struct pstore_info *psi);
-void pstore_dmesg_unregister(void);
-bool pstore_dmesg_dead(void);
+int pstore_dmesg_register(struct pstore_backend *b);
+void pstore_dmesg_unregister(struct pstore_backend *b);
 
 /*
  * A compressed record's payload starts with this header, so that any
@@ -90,18 +128,18 @@ static inline int pstore_decompress_record(struct pstore_record *record)
 #endif
 
 #ifdef CONFIG_PSTORE_CONSOLE
-void pstore_console_register(void);
-void pstore_console_unregister(void);
+void pstore_console_register(struct pstore_backend *b);
+void pstore_console_unregister(struct pstore_backend *b);
 #else
-static inline void pstore_console_register(void) { }
-static inline void pstore_console_unregister(void) { }
+static inline void pstore_console_register(struct pstore_backend *b) { }
+static inline void pstore_console_unregister(struct pstore_backend *b) { }
 #endif
 
 #ifdef CONFIG_PSTORE_PMSG
-void pstore_pmsg_register(struct pstore_info *psi);
+void pstore_pmsg_register(void);
 void pstore_pmsg_unregister(void);
 #else
-static inline void pstore_pmsg_register(struct pstore_info *psi) { }
+static inline void pstore_pmsg_register(void) { }
 static inline void pstore_pmsg_unregister(void) { }
 #endif
 

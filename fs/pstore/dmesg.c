@@ -15,13 +15,15 @@
  * text).  Kernel logs compress about 7:1 with zstd, so a record keeps
  * several times the log a plain record of the same size would.
  *
- * This runs from the crash chain, at a panic with interrupts off, maybe
- * in NMI, and at an oops in the oopsing task: the backend's buffer lock
- * is only tried, never waited for, nothing is allocated (the buffers are
+ * Each backend has a handler of its own ("pstore:<name>"), so one that
+ * fails, faults or runs past its budget costs only its own record.  This
+ * runs from the crash chain, at a panic with interrupts off, maybe in
+ * NMI, and at an oops in the oopsing task: the backend's buffer lock is
+ * only tried, never waited for, nothing is allocated (the buffers are
  * allocated at registration), and showing an oops record in the
- * filesystem is left to a timer.  If the chain abandons pstore_dump()
- * (it faulted or ran past its budget), the console and pmsg frontends
- * stop writing to the backend for the rest of the boot.
+ * filesystem is left to a timer.  If the chain abandons a backend's
+ * handler (it faulted or ran past its budget), its console and pmsg
+ * frontends stop writing to it for the rest of the boot.
  */
 #include <linux/crash_chain.h>
 #include <linux/kmsg_dump.h>
@@ -50,35 +52,29 @@ module_param_named(max_reason, pstore_max_reason, int, 0444);
 MODULE_PARM_DESC(max_reason,
 		 "most severe reason to write for (1 panic, 2 oops, ...; default: the backend's)");
 
-static struct kmsg_dumper pstore_dumper;
-static char *pstore_text;	/* header and log, to compress */
-static size_t pstore_text_size;
-static char *pstore_zbuf;	/* compressed, up to twice the record */
-static size_t pstore_zbuf_size;
-static int pstore_oopscount;
-
 /*
- * Compress the header in pstore_text and the newest log that fits into
+ * Compress the header in @b->text and the newest log that fits into
  * @buf.  Returns the record's size, 0 if it does not work out (then the
  * record is written plain), or -ENODATA when the log is all dumped.
  */
-static ssize_t pstore_fill_compressed(struct kmsg_dump_iter *iter, size_t hlen,
+static ssize_t pstore_fill_compressed(struct pstore_backend *b,
+				      struct kmsg_dump_iter *iter, size_t hlen,
 				      char *buf, size_t size)
 {
 	struct kmsg_dump_iter start = *iter;
-	size_t want = pstore_text_size, len;
+	size_t want = b->text_size, len;
 	ssize_t zlen;
 	int i;
 
 	for (i = 0; i < PSTORE_FIT_TRIES; i++) {
 		*iter = start;
-		if (!kmsg_dump_get_buffer(iter, true, pstore_text + hlen,
+		if (!kmsg_dump_get_buffer(iter, true, b->text + hlen,
 					  want - hlen, &len) || !len)
 			return -ENODATA;
-		zlen = pstore_compress(pstore_text, hlen + len, pstore_zbuf,
-				       pstore_zbuf_size);
+		zlen = pstore_compress(b->text, hlen + len, b->zbuf,
+				       b->zbuf_size);
 		if (zlen > 0 && zlen <= size) {
-			memcpy(buf, pstore_zbuf, zlen);
+			memcpy(buf, b->zbuf, zlen);
 			return zlen;
 		}
 		if (zlen > 0)	/* shrink by the overshoot, and a bit more */
@@ -95,9 +91,10 @@ static ssize_t pstore_fill_compressed(struct kmsg_dump_iter *iter, size_t hlen,
 }
 
 /* Write the record parts of one crash; the backend's buffer is held. */
-static int pstore_write_parts(struct pstore_info *psi, const char *why,
-			      struct kmsg_dump_detail *detail)
+static int pstore_write_parts(struct pstore_backend *b, const char *why,
+			      enum kmsg_dump_reason reason)
 {
+	struct pstore_info *psi = b->psi;
 	struct kmsg_dump_iter iter;
 	unsigned long total = 0;
 	unsigned int part;
@@ -111,16 +108,15 @@ static int pstore_write_parts(struct pstore_info *psi, const char *why,
 
 		pstore_record_init(&record, psi);
 		record.type = PSTORE_TYPE_DMESG;
-		record.count = pstore_oopscount;
-		record.reason = detail->reason;
+		record.count = b->oopscount;
+		record.reason = reason;
 		record.part = part;
 		record.buf = psi->buf;
 
-		if (pstore_text) {
-			hlen = scnprintf(pstore_text, pstore_text_size,
-					 "%s#%d Part%u\n", why, pstore_oopscount,
-					 part);
-			len = pstore_fill_compressed(&iter, hlen, psi->buf,
+		if (b->text) {
+			hlen = scnprintf(b->text, b->text_size, "%s#%d Part%u\n",
+					 why, b->oopscount, part);
+			len = pstore_fill_compressed(b, &iter, hlen, psi->buf,
 						     psi->bufsize);
 			if (len == -ENODATA)
 				break;
@@ -130,7 +126,7 @@ static int pstore_write_parts(struct pstore_info *psi, const char *why,
 			size_t loglen;
 
 			hlen = scnprintf(psi->buf, psi->bufsize,
-					 "%s#%d Part%u\n", why, pstore_oopscount,
+					 "%s#%d Part%u\n", why, b->oopscount,
 					 part);
 			if (!kmsg_dump_get_buffer(&iter, true, psi->buf + hlen,
 						  psi->bufsize - hlen, &loglen) ||
@@ -147,35 +143,43 @@ static int pstore_write_parts(struct pstore_info *psi, const char *why,
 	return ret;
 }
 
-static void pstore_dump(struct kmsg_dumper *dumper,
-			struct kmsg_dump_detail *detail)
+static enum kmsg_dump_reason pstore_max(const struct pstore_info *psi)
 {
-	struct pstore_info *psi = psinfo;
-	const char *why = kmsg_dump_reason_str(detail->reason);
+	if (pstore_max_reason >= 0)
+		return pstore_max_reason;
+	return psi->max_reason ?: KMSG_DUMP_OOPS;
+}
+
+/* The persist-stage handler of one backend: its dmesg record. */
+static int pstore_dump(struct crash_handler *h,
+		       const struct crash_context *ctx)
+{
+	struct pstore_backend *b = container_of(h, struct pstore_backend, dump);
+	const char *why = kmsg_dump_reason_str(ctx->reason);
+	struct pstore_info *psi = b->psi;
 	unsigned long flags;
 	int ret;
 
-	if (!psi)
-		return;
+	if (ctx->reason > pstore_max(psi))
+		return CRASH_NOT_MINE;
 	/*
 	 * Every reason is a crash-time path (an oops too): the lock may be
 	 * held by the code that crashed, or by a writer on a CPU the panic
 	 * stopped.
 	 */
 	if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags)) {
-		pr_err("pstore: %s record skipped: the backend is busy\n", why);
-		return;
+		pr_err("pstore: %s record skipped: backend %s is busy\n", why,
+		       psi->name);
+		return -EBUSY;
 	}
-	pstore_oopscount++;
-	ret = pstore_write_parts(psi, why, detail);
+	b->oopscount++;
+	ret = pstore_write_parts(b, why, ctx->reason);
 	raw_spin_unlock_irqrestore(&psi->buf_lock, flags);
 
-	/* -ENOSPC: the backend keeps one part per crash; not an error */
-	if (ret && ret != -ENOSPC)
-		pr_err_once("pstore: backend %s could not write a %s record: %d\n",
-			    psi->name, why, ret);
-	if (detail->reason == KMSG_DUMP_OOPS)
+	if (ctx->reason == KMSG_DUMP_OOPS)
 		pstore_records_changed();
+	/* -ENOSPC: the backend keeps one part per crash; not an error */
+	return ret == -ENOSPC ? 0 : ret;
 }
 
 /*
@@ -185,10 +189,10 @@ static void pstore_dump(struct kmsg_dumper *dumper,
  * a run with kdump loaded hands off before the persist stage, so this
  * record is written even when the dmesg record is not.
  */
-static int pstore_mce_run(struct crash_handler *h,
-			  const struct crash_context *ctx)
+static int pstore_mce(struct crash_handler *h, const struct crash_context *ctx)
 {
-	struct pstore_info *psi = READ_ONCE(psinfo);
+	struct pstore_backend *b = container_of(h, struct pstore_backend, mce);
+	struct pstore_info *psi = b->psi;
 	struct pstore_record record;
 	unsigned long flags;
 	ssize_t len;
@@ -196,14 +200,14 @@ static int pstore_mce_run(struct crash_handler *h,
 
 	if (ctx->cause != CRASH_CAUSE_MCE || !ctx->cause_text)
 		return CRASH_NOT_MINE;
-	if (!psi || crash_handler_dead(&pstore_dumper.handler))
+	if (crash_handler_dead(&b->dump))
 		return CRASH_IDLE;
 	if (!raw_spin_trylock_irqsave(&psi->buf_lock, flags))
 		return -EBUSY;
 	len = strscpy(psi->buf, ctx->cause_text, psi->bufsize);
 	pstore_record_init(&record, psi);
 	record.type = PSTORE_TYPE_MCE;
-	record.count = pstore_oopscount + 1;
+	record.count = b->oopscount + 1;
 	record.reason = KMSG_DUMP_PANIC;
 	record.part = 1;
 	record.buf = psi->buf;
@@ -214,69 +218,68 @@ static int pstore_mce_run(struct crash_handler *h,
 	return ret == -EINVAL || ret == -EOPNOTSUPP ? CRASH_IDLE : ret;
 }
 
-static struct crash_handler pstore_mce_handler = {
-	.name = "pstore_mce",
-	.stage = CRASH_STAGE_CAPTURE,
-	.priority = 50,		/* after stop-cpus, before panic-print */
-	.reasons = CRASH_REASON(KMSG_DUMP_PANIC),
-	.run = pstore_mce_run,
-};
-
-/**
- * pstore_dmesg_dead() - whether the crash chain gave up on a crash record
- *
- * The abandoned frame of pstore_dump() or of the machine-check record
- * may hold the backend's locks: the other frontends stop writing to the
- * backend too.
- *
- * Return: true once either faulted or was stopped.
- */
-bool pstore_dmesg_dead(void)
+static void pstore_free_buffers(struct pstore_backend *b)
 {
-	return crash_handler_dead(&pstore_dumper.handler) ||
-	       crash_handler_dead(&pstore_mce_handler);
+	vfree(b->text);
+	b->text = NULL;
+	vfree(b->zbuf);
+	b->zbuf = NULL;
 }
 
-static void pstore_free_buffers(void)
+/* Called under pstore_backend_lock, before @b is on the list. */
+int pstore_dmesg_register(struct pstore_backend *b)
 {
-	vfree(pstore_text);
-	pstore_text = NULL;
-	vfree(pstore_zbuf);
-	pstore_zbuf = NULL;
-	pstore_compress_exit();
-}
-
-int pstore_dmesg_register(struct pstore_info *psi)
-{
+	struct pstore_info *psi = b->psi;
 	int ret;
 
-	pstore_text_size = clamp_t(size_t, psi->bufsize * PSTORE_MAX_RATIO,
-				   SZ_4K, PSTORE_MAX_TEXT);
-	pstore_zbuf_size = 2 * psi->bufsize + 64;
-	if (pstore_compress_init(pstore_text_size) == 0 &&
+	b->text_size = clamp_t(size_t, psi->bufsize * PSTORE_MAX_RATIO,
+			       SZ_4K, PSTORE_MAX_TEXT);
+	b->zbuf_size = 2 * psi->bufsize + 64;
+	if (pstore_compress_init(b->text_size) == 0 &&
 	    pstore_compress_enabled()) {
-		pstore_text = vmalloc(pstore_text_size);
-		pstore_zbuf = vmalloc(pstore_zbuf_size);
-		if (!pstore_text || !pstore_zbuf) {
-			pr_warn("pstore: no memory for compression, records stay plain\n");
-			pstore_free_buffers();
+		b->text = vmalloc(b->text_size);
+		b->zbuf = vmalloc(b->zbuf_size);
+		if (!b->text || !b->zbuf) {
+			pr_warn("pstore: no memory to compress %s's records: they stay plain\n",
+				psi->name);
+			pstore_free_buffers(b);
 		}
 	}
-	pstore_dumper.dump = pstore_dump;
-	pstore_dumper.max_reason = pstore_max_reason >= 0 ? pstore_max_reason :
-							      psi->max_reason;
-	ret = kmsg_dump_register(&pstore_dumper);
-	if (ret) {
-		pstore_free_buffers();
-		return ret;
+	b->dump = (struct crash_handler) {
+		.stage = CRASH_STAGE_PERSIST,
+		.priority = b->rank,
+		.reasons = CRASH_REASONS_ALL,
+		.run = pstore_dump,
+	};
+	snprintf(b->dump.name, sizeof(b->dump.name), "pstore:%s", psi->name);
+	b->mce = (struct crash_handler) {
+		.stage = CRASH_STAGE_CAPTURE,
+		.priority = 50 + b->rank,	/* after stop-cpus */
+		.reasons = CRASH_REASON(KMSG_DUMP_PANIC),
+		.run = pstore_mce,
+	};
+	snprintf(b->mce.name, sizeof(b->mce.name), "pstore-mce:%s", psi->name);
+	ret = crash_handler_register(&b->dump);
+	if (!ret) {
+		ret = crash_handler_register(&b->mce);
+		if (ret)
+			crash_handler_unregister(&b->dump);
 	}
-	crash_handler_register(&pstore_mce_handler);
-	return 0;
+	if (ret)
+		pstore_free_buffers(b);
+	return ret;
 }
 
-void pstore_dmesg_unregister(void)
+/* Returns once no run can be in @b's handlers. */
+void pstore_dmesg_unregister(struct pstore_backend *b)
 {
-	crash_handler_unregister(&pstore_mce_handler);
-	kmsg_dump_unregister(&pstore_dumper);
-	pstore_free_buffers();
+	struct pstore_backend *other;
+
+	crash_handler_unregister(&b->mce);
+	crash_handler_unregister(&b->dump);
+	pstore_free_buffers(b);
+	list_for_each_entry(other, &pstore_backends, node)
+		if (other->psi->flags & PSTORE_FLAGS_DMESG)
+			return;
+	pstore_compress_exit();
 }

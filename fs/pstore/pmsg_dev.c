@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pmsg frontend: /dev/pmsg0, where user space writes what it wants to
- * find after a reset, as pmsg-<backend>-0.
+ * find after a reset, as pmsg-<backend>-0 of every backend that takes it.
  *
- * A file opened on /dev/pmsg0 outlives the backend it was opened for:
- * each write takes pmsg_lock and uses the backend pmsg_psi names, which
- * pstore_pmsg_unregister() clears under pmsg_lock before the backend can
- * go.  A write after that fails with -ENODEV.
+ * A write takes pstore_backend_lock and goes to each registered backend
+ * that takes pmsg and whose crash record the chain has not given up on;
+ * pstore_unregister() takes the lock too before a backend can go.  A file
+ * opened on /dev/pmsg0 outlives the backends: a write when none is left
+ * fails with -ENODEV.
  */
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/pstore.h>
-#include <linux/rtmutex.h>
 #include <linux/uaccess.h>
 
 #include "core.h"
 
-static DEFINE_RT_MUTEX(pmsg_lock);
-static struct pstore_info *pmsg_psi;	/* under pmsg_lock */
 static int pmsg_major;
 static struct class *pmsg_class;
 
@@ -25,26 +23,35 @@ static ssize_t pmsg_write(struct file *file, const char __user *buf,
 			  size_t count, loff_t *ppos)
 {
 	struct pstore_record record;
-	int ret;
+	struct pstore_backend *b;
+	int err = -ENODEV, ret;
+	bool took = false;
 
 	if (!count)
 		return 0;
-	if (pstore_dmesg_dead())
-		return -EIO;	/* the backend may be stuck: see dmesg.c */
 	if (count > SSIZE_MAX || !access_ok(buf, count))
 		return -EFAULT;
 
-	rt_mutex_lock(&pmsg_lock);
-	if (pmsg_psi) {
-		pstore_record_init(&record, pmsg_psi);
+	mutex_lock(&pstore_backend_lock);
+	list_for_each_entry(b, &pstore_backends, node) {
+		if (!(b->psi->flags & PSTORE_FLAGS_PMSG))
+			continue;
+		if (pstore_backend_dead(b)) {
+			err = -EIO;	/* it may be stuck: see dmesg.c */
+			continue;
+		}
+		pstore_record_init(&record, b->psi);
 		record.type = PSTORE_TYPE_PMSG;
 		record.size = count;
-		ret = pmsg_psi->write_user(&record, buf);
-	} else {
-		ret = -ENODEV;
+		ret = b->psi->write_user(&record, buf);
+		if (ret < 0)
+			err = ret;
+		else
+			took = true;
 	}
-	rt_mutex_unlock(&pmsg_lock);
-	return ret < 0 ? ret : count;
+	mutex_unlock(&pstore_backend_lock);
+	/* one backend that took it is enough */
+	return took ? count : err;
 }
 
 static const struct file_operations pmsg_fops = {
@@ -60,16 +67,15 @@ static char *pmsg_devnode(const struct device *dev, umode_t *mode)
 	return NULL;
 }
 
-void pstore_pmsg_register(struct pstore_info *psi)
+/* The first backend that takes pmsg: /dev/pmsg0. */
+void pstore_pmsg_register(void)
 {
 	struct device *dev;
 
-	rt_mutex_lock(&pmsg_lock);
-	pmsg_psi = psi;
-	rt_mutex_unlock(&pmsg_lock);
 	pmsg_major = register_chrdev(0, "pmsg", &pmsg_fops);
 	if (pmsg_major < 0) {
 		pr_err("pstore: pmsg: no character device: %d\n", pmsg_major);
+		pmsg_major = 0;
 		return;
 	}
 	pmsg_class = class_create("pmsg");
@@ -94,11 +100,9 @@ err_chrdev:
 	pmsg_major = 0;
 }
 
+/* The last one went. */
 void pstore_pmsg_unregister(void)
 {
-	rt_mutex_lock(&pmsg_lock);
-	pmsg_psi = NULL;
-	rt_mutex_unlock(&pmsg_lock);
 	if (!pmsg_major)
 		return;
 	device_destroy(pmsg_class, MKDEV(pmsg_major, 0));

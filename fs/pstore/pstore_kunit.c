@@ -309,9 +309,6 @@ static void pstore_dmesg_record(struct kunit *test)
 	sink.buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sink.buf);
 	KUNIT_ASSERT_NOT_NULL(test, sink_psi.buf);
-	if (psinfo)
-		kunit_skip(test, "another backend (%s) is registered",
-			   psinfo->name);
 	KUNIT_ASSERT_EQ(test, pstore_register(&sink_psi), 0);
 
 	for (i = 0; i < 400; i++)
@@ -342,6 +339,95 @@ static void pstore_dmesg_record(struct kunit *test)
 	kvfree(r.buf);
 }
 
+/* Backends of one name refuse each other; any others are all written. */
+static struct {
+	int writes;
+	int fail;
+} sinks[2];
+
+static int sink2_write(struct pstore_record *record)
+{
+	int i = record->psi->name[11] - '0';
+
+	sinks[i].writes++;
+	return sinks[i].fail;
+}
+
+static struct pstore_info two_psi[2] = {
+	{ .name = "kunit-sink-0", .flags = PSTORE_FLAGS_DMESG,
+	  .max_reason = KMSG_DUMP_OOPS, .read = sink_read,
+	  .write = sink2_write },
+	{ .name = "kunit-sink-1", .flags = PSTORE_FLAGS_DMESG,
+	  .max_reason = KMSG_DUMP_OOPS, .read = sink_read,
+	  .write = sink2_write },
+};
+
+static void pstore_every_backend(struct kunit *test)
+{
+	static struct pstore_info same = { .name = "kunit-sink-0",
+		.flags = PSTORE_FLAGS_DMESG, .read = sink_read,
+		.write = sink2_write };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		two_psi[i].bufsize = 1024;
+		two_psi[i].buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, two_psi[i].buf);
+		KUNIT_ASSERT_EQ(test, pstore_register(&two_psi[i]), 0);
+	}
+	same.buf = two_psi[0].buf;
+	same.bufsize = 1024;
+	KUNIT_EXPECT_EQ(test, pstore_register(&same), -EBUSY);
+
+	/* both written; one that fails does not stop the other */
+	memset(sinks, 0, sizeof(sinks));
+	sinks[0].fail = -EIO;
+	kmsg_dump_desc(KMSG_DUMP_OOPS, "kunit");
+	KUNIT_EXPECT_GE(test, sinks[0].writes, 1);
+	KUNIT_EXPECT_GE(test, sinks[1].writes, 1);
+
+	/* one unregistered: the other is still written */
+	pstore_unregister(&two_psi[0]);
+	memset(sinks, 0, sizeof(sinks));
+	kmsg_dump_desc(KMSG_DUMP_OOPS, "kunit");
+	KUNIT_EXPECT_EQ(test, sinks[0].writes, 0);
+	KUNIT_EXPECT_GE(test, sinks[1].writes, 1);
+	pstore_unregister(&two_psi[1]);
+
+	/* and a reason past the backend's max_reason writes nothing */
+	KUNIT_ASSERT_EQ(test, pstore_register(&two_psi[1]), 0);
+	memset(sinks, 0, sizeof(sinks));
+	kmsg_dump_desc(KMSG_DUMP_SHUTDOWN, "kunit");
+	KUNIT_EXPECT_EQ(test, sinks[1].writes, 0);
+	pstore_unregister(&two_psi[1]);
+}
+
+/* pstore.backends=: the order the crash records are written in */
+static void pstore_backend_order(struct kunit *test)
+{
+	/* default: ramoops first, the others as they registered */
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank(NULL, "ramoops", 5), 0);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank(NULL, "efi_pstore", 0), 1);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("", "erst", 1), 2);
+	/* named: their place in the list */
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("erst,efi_pstore,ramoops",
+						  "ramoops", 0), 2);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("erst,efi_pstore,ramoops",
+						  "erst", 2), 0);
+	/* not named, or named only in part: after every named one */
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("erst", "ramoops", 0),
+			PSTORE_MAX_BACKENDS);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("ramoopsx,ramoop", "ramoops",
+						  3), PSTORE_MAX_BACKENDS + 3);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("efi", "efi_pstore", 1),
+			PSTORE_MAX_BACKENDS + 1);
+	/* empty names and stray commas take their places, and match none */
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank(",,erst,", "erst", 0), 2);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank(",", "", 0), 0);
+	KUNIT_EXPECT_EQ(test, pstore_backend_rank("erst,", "ramoops", 4),
+			PSTORE_MAX_BACKENDS + 4);
+}
+
 static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_names),
 	KUNIT_CASE(pstore_compression_round_trips),
@@ -350,6 +436,8 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_decompress_bound),
 	KUNIT_CASE(pstore_reads_upstream_deflate),
 	KUNIT_CASE(pstore_dmesg_record),
+	KUNIT_CASE(pstore_every_backend),
+	KUNIT_CASE(pstore_backend_order),
 	{}
 };
 

@@ -10,6 +10,7 @@ persistent-RAM scenarios rely on.
 import os
 import re
 import selectors
+import shutil
 import socket
 import subprocess
 import time
@@ -43,6 +44,32 @@ MACHINE = {
     "x86_64": ["qemu-system-x86_64", "-cpu", "qemu64,+mce,+mca"],
     "arm64": ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57"],
 }
+
+
+# UEFI firmware (Debian's ovmf) for the guests that need it
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def uefi_args(workdir):
+    """QEMU arguments that boot the guest through OVMF (the kernel's EFI
+    stub, still from -kernel), with a variable store of its own in
+    @workdir: written by the guest, kept across its resets."""
+    store = os.path.join(workdir, "OVMF_VARS.fd")
+    if not os.path.exists(store):
+        shutil.copyfile(OVMF_VARS, store)
+    return ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +
+            OVMF_CODE,
+            "-drive", "if=pflash,format=raw,unit=1,file=" + store]
+
+
+def erst_args(workdir, size=0x10000):
+    """QEMU arguments for an APEI ERST device (acpi-erst, QEMU 7.1) whose
+    store is a file in @workdir, kept across the guest's resets."""
+    store = os.path.join(workdir, "erst.img")
+    return ["-object", "memory-backend-file,id=erst,mem-path=%s,size=%d,"
+            "share=on" % (store, size),
+            "-device", "acpi-erst,memdev=erst"]
 
 
 class Guest:

@@ -209,7 +209,7 @@ boot2() {
 def arm64_ramoops(run):
     """ramoops in a reserve_mem= region named by ramoops.mem_name=: a
     panic with two CPUs is written by the chain's persist stage (its
-    receipt says pstore_dump ok, and that arm64 has no watchdog), the
+    receipt says pstore:ramoops ok, and that arm64 has no watchdog), the
     machine resets, and the next boot's /sys/fs/pstore
     has the panic's dmesg record and the pmsg line."""
     run.expect_boots(2)
@@ -217,7 +217,7 @@ def arm64_ramoops(run):
         run.expect(r"ramoops: using 0x100000@0x[0-9a-f]+: \d+ crash records")
         run.expect(r"crash_chain: panic run: .*; no watchdog", run.boots[0],
                    "the crashed kernel's receipt")
-        run.expect(r"crash_chain:\s+persist\s+pstore_dump\s+ok",
+        run.expect(r"crash_chain:\s+persist\s+pstore:ramoops\s+ok",
                    run.boots[0], "the crashed kernel's receipt")
     run.expect(r"^E2E: file dmesg-ramoops-0$")
     run.expect(r"^E2E: result panic in record [1-9]\d*$")

@@ -5,7 +5,7 @@ import re
 
 from . import CheckFailed, scenario, NULL_DEREF
 
-# A ramoops region kept out of the kernel's RAM: its dumper (pstore_dump)
+# A ramoops region kept out of the kernel's RAM: its dumper (pstore:ramoops)
 # is a persist-stage handler, so receipts have a persist line.  netconsole
 # is built in without a target: its stream-stage handler is idle.
 RAMOOPS = ("memmap=1M$0x30000000 ramoops.mem_address=0x30000000 "
@@ -73,7 +73,7 @@ def chain_panic(run):
     expect_receipt(run, text, [
         ("stop-cpus", "capture", "ok"),
         ("panic-print", "capture", "idle"),
-        ("pstore_dump", "persist", "ok"),
+        ("pstore:ramoops", "persist", "ok"),
         ("netconsole", "stream", "idle"),
         ("kexec", "handoff", "idle"),
         ("panic-notifiers", "legacy", "ok")])
@@ -94,7 +94,7 @@ def fatal_oops(name, crash, cmdline, first_line, panic_line):
         run.expect_in_order(first_line, panic_line, text=text)
         expect_receipt(run, text, [
             ("stop-cpus", "capture", "ok"),
-            ("pstore_dump", "persist", "ok"),
+            ("pstore:ramoops", "persist", "ok"),
             ("kexec", "handoff", "idle"),
             ("panic-notifiers", "legacy", "ok")])
         run.expect(r"E2E: boot 2", run.boots[1])
@@ -127,7 +127,7 @@ def chain_oops(run):
     run.expect_in_order(NULL_DEREF,
                         r"E2E: result alive after the oops",
                         r"E2E: receipt oops run: 2 handlers, 0 faults",
-                        r"E2E: receipt persist  pstore_dump +ok",
+                        r"E2E: receipt persist  pstore:ramoops +ok",
                         r"E2E: receipt stream   netconsole +idle")
     run.expect_not(r"Kernel panic")
 
@@ -156,7 +156,7 @@ fault_scenario(
     "A handler that oopses is abandoned; the later handlers still run.",
     [("stop-cpus", "capture", "ok"),
      ("fault-test-1", "persist", "FAULT"),
-     ("pstore_dump", "persist", "ok"),
+     ("pstore:ramoops", "persist", "ok"),
      ("fault-witness", "persist", "ok"),
      ("netconsole", "stream", "idle"),
      ("kexec", "handoff", "idle"),
@@ -171,7 +171,7 @@ fault_scenario(
     "chain-handler-panics", "fault=panic",
     "A handler that panics is abandoned; the later handlers still run.",
     [("fault-test-1", "persist", "FAULT"),
-     ("pstore_dump", "persist", "ok"),
+     ("pstore:ramoops", "persist", "ok"),
      ("fault-witness", "persist", "ok"),
      ("kexec", "handoff", "idle")],
     [r"Kernel panic - not syncing: crash_chain_fault_test: fault-test-1 "
@@ -183,7 +183,7 @@ fault_scenario(
     "A second fault skips everything but the hand-off.",
     [("fault-test-1", "persist", "FAULT"),
      ("fault-test-2", "persist", "FAULT"),
-     ("pstore_dump", "persist", "skipped"),
+     ("pstore:ramoops", "persist", "skipped"),
      ("fault-witness", "persist", "skipped"),
      ("netconsole", "stream", "skipped"),
      ("kexec", "handoff", "idle"),
@@ -207,7 +207,7 @@ def chain_budget(run):
     text = first_boot(run)
     expect_receipt(run, text, [
         ("fault-test-1", "persist", "over-budget"),
-        ("pstore_dump", "persist", "ok"),
+        ("pstore:ramoops", "persist", "ok"),
         ("fault-witness", "persist", "ok"),
         ("kexec", "handoff", "idle"),
         ("panic-notifiers", "legacy", "ok")])
@@ -247,7 +247,7 @@ def chain_order(run):
     expect_receipt(run, text, [
         ("stop-cpus", "capture", "ok"),
         ("kexec", "handoff", "idle"),
-        ("pstore_dump", "persist", "ok"),
+        ("pstore:ramoops", "persist", "ok"),
         ("panic-notifiers", "legacy", "ok")])
 
 
@@ -261,7 +261,7 @@ def chain_post_notifiers(run):
     expect_receipt(run, text, [
         ("stop-cpus", "capture", "ok"),
         ("panic-notifiers", "legacy", "ok"),
-        ("pstore_dump", "persist", "ok"),
+        ("pstore:ramoops", "persist", "ok"),
         ("kexec", "handoff", "idle")])
 
 

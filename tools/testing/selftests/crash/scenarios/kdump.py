@@ -792,7 +792,7 @@ def hung_watched(run, dmesg):
                dmesg, "the crashed kernel's log")
     run.expect_in_order(r"crash_chain:   persist  fault-test-1 +over-budget "
                         r"+20\d{5} us",
-                        r"crash_chain:   persist  pstore_dump +ok",
+                        r"crash_chain:   persist  pstore:ramoops +ok",
                         r"crash_chain:   persist  fault-witness +ok",
                         text=dmesg, what="the crashed kernel's log")
     run.expect(r"crash_chain_fault_test: witness ran after the fault", dmesg,
@@ -837,7 +837,7 @@ def kmsg_hung(run, dmesg):
                "the crashed kernel's log")
     run.expect(r"crash_chain:   persist  kmsg_dump_hang.* +over-budget "
                r"+20\d{5} us", dmesg, "the crashed kernel's log")
-    run.expect(r"crash_chain:   persist  pstore_dump +ok", dmesg,
+    run.expect(r"crash_chain:   persist  pstore:ramoops +ok", dmesg,
                "the crashed kernel's log")
 
 
@@ -904,7 +904,7 @@ def raced(run, dmesg):
         r"crash_chain: fault-test-1 was running on a CPU that had to be "
         r"stopped",
         r"crash_chain:   persist  fault-test-1 +stopped",
-        r"crash_chain:   persist  pstore_dump +ok",
+        r"crash_chain:   persist  pstore:ramoops +ok",
         text=dmesg, what="the crashed kernel's log")
     run.expect_not(r"stall over", dmesg, "the crashed kernel's log")
 

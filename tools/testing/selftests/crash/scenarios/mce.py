@@ -86,8 +86,8 @@ def mce_panic(run):
     run.expect(r"crash_chain: panic run \(machine check\): ", first)
     expect_receipt(run, first, [("mce", "capture", "ok"),
                                 ("stop-cpus", "capture", "ok"),
-                                ("pstore_mce", "capture", "ok"),
-                                ("pstore_dump", "persist", "ok")])
+                                ("pstore-mce:ramoops", "capture", "ok"),
+                                ("pstore:ramoops", "persist", "ok")])
     record = line.split("crash: mce: ", 1)[1].strip()
 
     mce = [n for n in run.outputs if n.startswith("mce-ramoops-")]
@@ -307,7 +307,7 @@ def mce_in_handler(run):
     run.expect(r"crash_chain: fault-test-1 faulted: off for the rest of "
                r"this boot", first)
     expect_receipt(run, first, [("fault-test-1", "persist", "FAULT"),
-                                ("pstore_dump", "persist", "ok"),
+                                ("pstore:ramoops", "persist", "ok"),
                                 ("fault-witness", "persist", "ok")])
     dmesg = [n for n in run.outputs if n.startswith("dmesg-ramoops-")]
     if not dmesg:
