@@ -4,8 +4,9 @@
  *
  * In address order: as many dmesg zones of record_size as fit in what the
  * other zones leave, then the console zone, the pmsg zone and the ftrace
- * zone.  Sizes are used as given (upstream rounded them down to powers of
- * two); a size of 0 leaves its zone out.
+ * zone (or, per CPU, ftrace_zones zones that share ftrace_size).  Sizes
+ * are used as given (upstream rounded them down to powers of two); a size
+ * of 0 leaves its zone out.
  */
 #include <linux/errno.h>
 #include <linux/math64.h>
@@ -46,7 +47,7 @@ int ramoops_layout(const struct ramoops_params *p, struct ramoops_layout *l,
 		RAMOOPS_ZONE_CONSOLE, RAMOOPS_ZONE_PMSG, RAMOOPS_ZONE_FTRACE,
 	};
 	u64 min = ramoops_min_zone(p->ecc_size), others = 0, room, off, n;
-	unsigned int i;
+	unsigned int i, nr_ftrace;
 
 	memset(l, 0, sizeof(*l));
 	*why = NULL;
@@ -79,18 +80,35 @@ int ramoops_layout(const struct ramoops_params *p, struct ramoops_layout *l,
 		return -EINVAL;
 	}
 
+	nr_ftrace = p->ftrace_size ? max(p->ftrace_zones, 1U) : 0;
+	if (nr_ftrace > RAMOOPS_MAX_FTRACE_ZONES) {
+		*why = "more ftrace zones than CPUs this kernel can have";
+		return -EINVAL;
+	}
+	if (nr_ftrace && div_u64(p->ftrace_size, nr_ftrace) < min) {
+		*why = "ftrace_size is too small for a zone per CPU";
+		return -EINVAL;
+	}
+
 	n = p->record_size ? div64_u64(room, p->record_size) : 0;
-	l->nr_dmesg = min_t(u64, n, RAMOOPS_MAX_ZONES - ARRAY_SIZE(sizes));
+	l->nr_dmesg = min_t(u64, n, RAMOOPS_MAX_ZONES - 2 - max(nr_ftrace, 1U));
 	for (i = 0; i < l->nr_dmesg; i++)
 		ramoops_add_zone(l, RAMOOPS_ZONE_DMESG, i * p->record_size,
 				 p->record_size);
 	off = room;
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes) - 1; i++) {
 		if (!sizes[i])
 			continue;
 		ramoops_add_zone(l, types[i], off, sizes[i]);
 		off += sizes[i];
 	}
+	for (i = 0; i < nr_ftrace; i++) {
+		u64 each = div_u64(p->ftrace_size, nr_ftrace);
+
+		ramoops_add_zone(l, RAMOOPS_ZONE_FTRACE, off, each);
+		off += each;
+	}
+	l->nr_ftrace = nr_ftrace;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ramoops_layout);

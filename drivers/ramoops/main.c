@@ -42,7 +42,11 @@ MODULE_PARM_DESC(console_size, "size of the console log");
 
 static ulong ftrace_size = 4096;
 module_param(ftrace_size, ulong, 0400);
-MODULE_PARM_DESC(ftrace_size, "size of the ftrace log (kept, not written)");
+MODULE_PARM_DESC(ftrace_size, "size of the function-trace log");
+
+static uint flags;
+module_param(flags, uint, 0400);
+MODULE_PARM_DESC(flags, "1: a function-trace zone per CPU (RAMOOPS_FLAG_FTRACE_PER_CPU)");
 
 static ulong pmsg_size = 4096;
 module_param(pmsg_size, ulong, 0400);
@@ -88,7 +92,8 @@ struct ramoops_context {
 	struct ramoops_layout layout;
 	struct ramoops_zone zone[RAMOOPS_MAX_ZONES];
 	struct ramoops_zone *console, *pmsg;
-	/* the previous boot's console and pmsg, with their notices */
+	struct ramoops_zone *ftrace;	/* the first of layout.nr_ftrace */
+	/* the previous boot's console, pmsg and ftrace, with notices */
 	char *old[RAMOOPS_NR_ZONE_TYPES];
 	size_t old_size[RAMOOPS_NR_ZONE_TYPES];
 	size_t old_notice[RAMOOPS_NR_ZONE_TYPES];
@@ -146,7 +151,7 @@ static ssize_t ramoops_read_old(struct ramoops_context *cxt,
 	return record->size;
 }
 
-/* The records, in order: dmesg zones, then the old console and pmsg. */
+/* The records, in order: dmesg zones, then the old console, pmsg, ftrace. */
 static ssize_t ramoops_read(struct pstore_record *record)
 {
 	struct ramoops_context *cxt = record->psi->data;
@@ -169,12 +174,19 @@ static ssize_t ramoops_read(struct pstore_record *record)
 			return ramoops_read_old(cxt, RAMOOPS_ZONE_PMSG,
 						PSTORE_TYPE_PMSG, record);
 	}
+	if (cxt->read_pos == nr + 2) {
+		cxt->read_pos++;
+		if (cxt->old[RAMOOPS_ZONE_FTRACE])
+			return ramoops_read_old(cxt, RAMOOPS_ZONE_FTRACE,
+						PSTORE_TYPE_FTRACE, record);
+	}
 	return 0;
 }
 
 static int ramoops_write(struct pstore_record *record)
 {
 	struct ramoops_context *cxt = record->psi->data;
+	const struct pstore_ftrace_record *rec;
 	struct ramoops_hdr_info info = { };
 	unsigned int i;
 
@@ -185,6 +197,14 @@ static int ramoops_write(struct pstore_record *record)
 		ramoops_zone_ring_write(cxt->console, record->buf,
 					record->size);
 		return 0;
+	case PSTORE_TYPE_FTRACE:
+		if (!cxt->ftrace || record->size != sizeof(*rec))
+			return -EINVAL;
+		rec = (const void *)record->buf;
+		i = pstore_ftrace_decode_cpu((void *)rec) %
+		    cxt->layout.nr_ftrace;
+		return ramoops_zone_ftrace_write(&cxt->ftrace[i], rec) ?
+		       0 : -EBUSY;
 	case PSTORE_TYPE_DMESG:
 		/* one record per crash: the later parts are older log */
 		if (record->part != 1)
@@ -243,6 +263,9 @@ static int ramoops_erase(struct pstore_record *record)
 	case PSTORE_TYPE_PMSG:
 		t = RAMOOPS_ZONE_PMSG;
 		break;
+	case PSTORE_TYPE_FTRACE:
+		t = RAMOOPS_ZONE_FTRACE;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -274,6 +297,34 @@ reset:
 	ramoops_zone_reset(z);
 }
 
+/*
+ * Keep the previous boot's function traces, every CPU's zone one after
+ * the other (pstore orders the records by their stamps), then start the
+ * zones empty.
+ */
+static void ramoops_keep_old_ftrace(struct ramoops_context *cxt)
+{
+	const enum ramoops_zone_type t = RAMOOPS_ZONE_FTRACE;
+	size_t len = 0, i;
+	char *old;
+
+	for (i = 0; i < cxt->layout.nr_ftrace; i++)
+		if (cxt->ftrace[i].valid)
+			len += cxt->ftrace[i].hdr.size;
+	old = len ? kvmalloc(len, GFP_KERNEL) : NULL;
+	len = 0;
+	for (i = 0; i < cxt->layout.nr_ftrace; i++) {
+		struct ramoops_zone *z = &cxt->ftrace[i];
+
+		if (old && z->valid)
+			len += ramoops_zone_copy_out(z, old + len, z->hdr.size);
+		ramoops_zone_reset(z);
+	}
+	cxt->old[t] = old;
+	cxt->old_size[t] = len;
+	cxt->old_notice[t] = 0;
+}
+
 /* Check every zone; report garbage and damaged records. */
 static int ramoops_check_zones(struct ramoops_context *cxt,
 			       unsigned int ecc_size)
@@ -283,15 +334,19 @@ static int ramoops_check_zones(struct ramoops_context *cxt,
 	};
 	unsigned int i, garbage = 0;
 	const char *why, *last_why = NULL;
+	bool ftrace;
 	int ret;
 
 	for (i = 0; i < cxt->layout.nr_zones; i++) {
 		struct ramoops_zone *z = &cxt->zone[i];
 
+		/* ftrace zones: no ECC, see ramoops_zone_ftrace_write() */
+		ftrace = cxt->layout.zone[i].type == RAMOOPS_ZONE_FTRACE;
 		ret = ramoops_zone_init(z, cxt->layout.zone[i].type,
 					cxt->vaddr + cxt->layout.zone[i].offset,
-					cxt->layout.zone[i].size, ecc_size,
-					cxt->rs);
+					cxt->layout.zone[i].size,
+					ftrace ? 0 : ecc_size,
+					ftrace ? NULL : cxt->rs);
 		if (ret) {
 			pr_err("ramoops: the %s zone is too small for ecc=%u\n",
 			       names[z->type], ecc_size);
@@ -318,9 +373,12 @@ static int ramoops_check_zones(struct ramoops_context *cxt,
 		} else if (z->type == RAMOOPS_ZONE_PMSG) {
 			cxt->pmsg = z;
 			ramoops_keep_old(cxt, z);
+		} else if (z->type == RAMOOPS_ZONE_FTRACE && !cxt->ftrace) {
+			cxt->ftrace = z;
 		}
-		/* the ftrace zone is left as it is: nothing here writes it */
 	}
+	if (cxt->ftrace)
+		ramoops_keep_old_ftrace(cxt);
 	if (garbage)
 		pr_err("ramoops: %u of %u zones held no valid record (%s): they start empty\n",
 		       garbage, cxt->layout.nr_zones, last_why);
@@ -488,6 +546,8 @@ static int ramoops_probe(struct platform_device *pdev)
 	p.console_size = pdata->console_size;
 	p.pmsg_size = pdata->pmsg_size;
 	p.ftrace_size = pdata->ftrace_size;
+	p.ftrace_zones = pdata->flags & RAMOOPS_FLAG_FTRACE_PER_CPU ?
+			 nr_cpu_ids : 1;
 	p.ecc_size = pdata->ecc_info.ecc_size;
 	if (!pdata->mem_address && pdata->mem_size) {
 		pr_err("ramoops: mem_size is set but mem_address is 0\n");
@@ -534,9 +594,9 @@ static int ramoops_probe(struct platform_device *pdev)
 		}
 		cxt->claimed = true;
 	}
-	if (pdata->flags)
-		pr_warn("ramoops: flags 0x%x ignored: this kernel keeps no ftrace records\n",
-			pdata->flags);
+	if (pdata->flags & ~RAMOOPS_FLAG_FTRACE_PER_CPU)
+		pr_warn("ramoops: flags 0x%x: only 0x%lx (an ftrace zone per CPU) means something: the rest is ignored\n",
+			pdata->flags, RAMOOPS_FLAG_FTRACE_PER_CPU);
 	cxt->vaddr = ramoops_map(cxt, pdata->mem_type, ram);
 	if (!cxt->vaddr) {
 		pr_err("ramoops: cannot map 0x%zx@0x%llx: ramoops is off\n",
@@ -578,6 +638,8 @@ static int ramoops_probe(struct platform_device *pdev)
 		cxt->pstore.flags |= PSTORE_FLAGS_CONSOLE;
 	if (cxt->pmsg)
 		cxt->pstore.flags |= PSTORE_FLAGS_PMSG;
+	if (cxt->ftrace)
+		cxt->pstore.flags |= PSTORE_FLAGS_FTRACE;
 	if (!cxt->pstore.flags) {
 		pr_err("ramoops: no zone for any record: ramoops is off\n");
 		ret = -EINVAL;
@@ -666,6 +728,7 @@ static void __init ramoops_register_params(bool late)
 	pdata.console_size = console_size;
 	pdata.ftrace_size = ftrace_size;
 	pdata.pmsg_size = pmsg_size;
+	pdata.flags = flags;
 	if (max_reason >= 0)
 		pdata.max_reason = max_reason;
 	else if (dump_oops != -1)

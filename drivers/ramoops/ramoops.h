@@ -10,6 +10,7 @@
 #ifndef _DRIVERS_RAMOOPS_RAMOOPS_H
 #define _DRIVERS_RAMOOPS_RAMOOPS_H
 
+#include <linux/atomic.h>
 #include <linux/pstore.h>
 #include <linux/types.h>
 
@@ -30,14 +31,18 @@ struct ramoops_params {
 	u64 console_size;
 	u64 pmsg_size;
 	u64 ftrace_size;
+	unsigned int ftrace_zones;	/* the ftrace size split this many ways */
 	unsigned int ecc_size;		/* parity bytes per block, 0: no ECC */
 };
 
 #define RAMOOPS_MAX_ZONES	256
+/* ftrace zones, one per CPU at most */
+#define RAMOOPS_MAX_FTRACE_ZONES	64
 
 /* Where each zone is, as offsets into the region. */
 struct ramoops_layout {
 	unsigned int nr_dmesg;
+	unsigned int nr_ftrace;		/* the last zones */
 	unsigned int nr_zones;
 	struct {
 		enum ramoops_zone_type type;
@@ -119,6 +124,8 @@ struct ramoops_zone {
 	int corrected;			/* bytes ECC repaired */
 	int bad_blocks;			/* blocks beyond repair */
 	bool crc_bad;
+	atomic_t busy;			/* ftrace: a write is under way */
+	size_t ftrace_pos;		/* ftrace: where the next record goes */
 };
 
 int ramoops_zone_init(struct ramoops_zone *z, enum ramoops_zone_type type,
@@ -132,6 +139,8 @@ int ramoops_zone_write_record(struct ramoops_zone *z, const void *buf,
 			      size_t len, const struct ramoops_hdr_info *info);
 size_t ramoops_zone_ring_write(struct ramoops_zone *z, const void *buf,
 			       size_t len);
+bool ramoops_zone_ftrace_write(struct ramoops_zone *z,
+			       const struct pstore_ftrace_record *rec);
 size_t ramoops_zone_ring_write_user(struct ramoops_zone *z,
 				    const void __user *buf, size_t len);
 size_t ramoops_zone_copy_out(const struct ramoops_zone *z, void *buf,

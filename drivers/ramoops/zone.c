@@ -25,7 +25,10 @@
  * Writes take no lock.  Each zone has one writer at a time by
  * construction: dmesg records are written under pstore's buffer lock,
  * console output under the console lock (or by the panicking CPU alone),
- * pmsg writes under pmsg's mutex.  A record's header is invalidated
+ * pmsg writes under pstore's backend lock.  An ftrace zone is written
+ * from every function of the kernel, on any CPU and in any context: its
+ * writer claims the zone with an atomic flag and drops its record when
+ * another holds it.  A record's header is invalidated
  * before its data is written and rewritten last, so a crash in the middle
  * of a write leaves a zone that reads as empty, not as a wrong record.
  */
@@ -232,6 +235,16 @@ int ramoops_zone_init(struct ramoops_zone *z, enum ramoops_zone_type type,
 	} else {
 		z->data_size = avail;
 	}
+	/* ftrace: whole records only, so that a full ring wraps between two */
+	if (type == RAMOOPS_ZONE_FTRACE) {
+		z->data_size = rounddown(z->data_size,
+					 sizeof(struct pstore_ftrace_record));
+		if (!z->data_size)
+			return -EINVAL;
+		if (ecc_size)
+			z->nr_blocks = DIV_ROUND_UP(z->data_size,
+						    RAMOOPS_ECC_BLOCK);
+	}
 	z->hdr.type = type;
 	return 0;
 }
@@ -307,10 +320,17 @@ void ramoops_zone_reset(struct ramoops_zone *z)
 	z->corrected = 0;
 	z->bad_blocks = 0;
 	z->crc_bad = false;
-	if (z->type == RAMOOPS_ZONE_DMESG)
+	if (z->type == RAMOOPS_ZONE_DMESG) {
 		memset(z->mem, 0, sizeof(struct ramoops_hdr) + z->ecc_size);
-	else
-		ramoops_hdr_store(z);
+		return;
+	}
+	if (z->type == RAMOOPS_ZONE_FTRACE) {
+		/* a ring of records, none written yet: see ftrace_write */
+		memset(z->data, 0, z->data_size);
+		z->hdr.size = z->data_size;
+		z->ftrace_pos = 0;
+	}
+	ramoops_hdr_store(z);
 }
 EXPORT_SYMBOL_IF_KUNIT(ramoops_zone_reset);
 
@@ -431,6 +451,38 @@ size_t ramoops_zone_ring_write(struct ramoops_zone *z, const void *buf,
 	return ramoops_ring_append(z, buf, len, ramoops_copy_kernel);
 }
 EXPORT_SYMBOL_IF_KUNIT(ramoops_zone_ring_write);
+
+/**
+ * ramoops_zone_ftrace_write() - add a function-trace record to a zone
+ * @z: an ftrace zone
+ * @rec: the record
+ *
+ * For the ftrace frontend's callback, on every function call, in any
+ * context: a write that finds the zone busy (another CPU's, or an NMI's
+ * nested in this CPU's) drops its record rather than wait or mix the
+ * two.  It only copies the record: the zone's header says, from its
+ * reset on, that the whole ring is records (those never written are
+ * zeroes, and their stamp of 0 marks them), so nothing else is written
+ * per call, and the zone has no ECC.
+ *
+ * Return: true if the record was written.
+ */
+bool ramoops_zone_ftrace_write(struct ramoops_zone *z,
+			       const struct pstore_ftrace_record *rec)
+{
+	size_t pos;
+
+	if (atomic_cmpxchg_acquire(&z->busy, 0, 1))
+		return false;
+	pos = z->ftrace_pos;
+	memcpy(z->data + pos, rec, sizeof(*rec));
+	pos += sizeof(*rec);
+	z->ftrace_pos = pos < z->data_size ? pos : 0;
+	/* pairs with the acquire of the next writer */
+	atomic_set_release(&z->busy, 0);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(ramoops_zone_ftrace_write);
 
 size_t ramoops_zone_ring_write_user(struct ramoops_zone *z,
 				    const void __user *buf, size_t len)

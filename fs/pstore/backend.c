@@ -35,6 +35,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -50,7 +51,36 @@ LIST_HEAD(pstore_backends);
 DEFINE_MUTEX(pstore_backend_lock);	/* guards pstore_backends */
 
 static char *backend;
-module_param(backend, charp, 0444);
+
+/*
+ * Reading pstore.backend gives the backend asked for, or else the first
+ * in the crash order, as upstream's gives the one in use (its selftests
+ * name the files from it); "(null)" when none is registered.
+ */
+static int backend_get(char *buf, const struct kernel_param *kp)
+{
+	struct pstore_backend *b;
+	int n;
+
+	if (backend)
+		return sysfs_emit(buf, "%s\n", backend);
+	mutex_lock(&pstore_backend_lock);
+	list_for_each_entry(b, &pstore_backends, node)
+		if (b->psi->flags)	/* not one that only shows records */
+			break;
+	n = sysfs_emit(buf, "%s\n",
+		       list_entry_is_head(b, &pstore_backends, node) ?
+		       "(null)" : b->psi->name);
+	mutex_unlock(&pstore_backend_lock);
+	return n;
+}
+
+static const struct kernel_param_ops backend_ops = {
+	.set = param_set_charp,
+	.get = backend_get,
+	.free = param_free_charp,
+};
+module_param_cb(backend, &backend_ops, &backend, 0444);
 MODULE_PARM_DESC(backend, "the one backend to use, by name (default: all)");
 
 static char *backends;
@@ -139,6 +169,9 @@ static void pstore_read_backend(struct pstore_info *psi, bool quiet)
 		struct pstore_record *record;
 
 		list_del(&rd->node);
+		if (pstore_ftrace_decode(&rd->record) && !quiet)
+			pr_warn("pstore: %s's function traces stay binary: no memory\n",
+				psi->name);
 		ret = pstore_decompress_record(&rd->record);
 		if (ret == -EFBIG && !quiet)
 			pr_warn("pstore: %s record %llu says it holds more than the %u bytes pstore writes: left compressed\n",
@@ -404,8 +437,11 @@ int pstore_register(struct pstore_info *psi)
 		pstore_console_register(b);
 	if ((psi->flags & PSTORE_FLAGS_PMSG) && first_pmsg)
 		pstore_pmsg_register();
-	if (psi->flags & PSTORE_FLAGS_FTRACE)
-		pr_info("pstore: backend '%s' keeps ftrace records, which this kernel does not write\n",
+	if ((psi->flags & PSTORE_FLAGS_FTRACE) &&
+	    IS_ENABLED(CONFIG_PSTORE_FTRACE))
+		pstore_ftrace_add(psi);
+	else if (psi->flags & PSTORE_FLAGS_FTRACE)
+		pr_info("pstore: backend '%s' keeps ftrace records, which this kernel does not write (CONFIG_PSTORE_FTRACE)\n",
 			psi->name);
 	pstore_read_backend(psi, false);
 	if (pstore_update_ms >= 0)
@@ -441,6 +477,8 @@ void pstore_unregister(struct pstore_info *psi)
 		mutex_unlock(&pstore_backend_lock);
 		return;
 	}
+	if (psi->flags & PSTORE_FLAGS_FTRACE)
+		pstore_ftrace_del(psi);
 	if (psi->flags & PSTORE_FLAGS_CONSOLE)
 		pstore_console_unregister(b);
 	list_del_rcu(&b->node);
@@ -463,14 +501,17 @@ static int __init pstore_init(void)
 {
 	int ret = pstore_fs_init();
 
-	if (!ret)
+	if (!ret) {
 		crash_defer_add(&pstore_refresh_later);
+		pstore_ftrace_init();
+	}
 	return ret;
 }
 late_initcall(pstore_init);
 
 static void __exit pstore_exit(void)
 {
+	pstore_ftrace_exit();
 	crash_defer_del(&pstore_refresh_later);
 	pstore_fs_exit();
 }

@@ -143,4 +143,24 @@ static inline void pstore_pmsg_register(void) { }
 static inline void pstore_pmsg_unregister(void) { }
 #endif
 
+#ifdef CONFIG_PSTORE_FTRACE
+void pstore_ftrace_init(void);
+void pstore_ftrace_exit(void);
+void pstore_ftrace_add(struct pstore_info *psi);
+void pstore_ftrace_del(struct pstore_info *psi);
+int pstore_ftrace_decode(struct pstore_record *record);
+unsigned long pstore_ftrace_pack(unsigned long addr, unsigned long text);
+unsigned long pstore_ftrace_unpack(unsigned long val, unsigned long text);
+unsigned long pstore_ftrace_pack_kernel(unsigned long addr);
+#else
+static inline void pstore_ftrace_init(void) { }
+static inline void pstore_ftrace_exit(void) { }
+static inline void pstore_ftrace_add(struct pstore_info *psi) { }
+static inline void pstore_ftrace_del(struct pstore_info *psi) { }
+static inline int pstore_ftrace_decode(struct pstore_record *record)
+{
+	return 0;
+}
+#endif
+
 #endif /* _FS_PSTORE_CORE_H */

@@ -136,6 +136,9 @@ static int pstore_write_parts(struct pstore_backend *b, const char *why,
 		}
 		record.size = len;
 		ret = psi->write(&record);
+		/* -ENOSPC after the first part: it keeps one part per crash */
+		if (ret == -ENOSPC && part > 1)
+			ret = 0;
 		if (ret)
 			break;
 		total += len;
@@ -176,10 +179,13 @@ static int pstore_dump(struct crash_handler *h,
 	ret = pstore_write_parts(b, why, ctx->reason);
 	raw_spin_unlock_irqrestore(&psi->buf_lock, flags);
 
+	/* one line per crash, whatever the number of parts (a full store) */
+	if (ret)
+		pr_err("pstore: backend %s did not store the %s record: %d%s\n",
+		       psi->name, why, ret, ret == -ENOSPC ? " (it is full)" : "");
 	if (ctx->reason == KMSG_DUMP_OOPS)
 		pstore_records_changed();
-	/* -ENOSPC: the backend keeps one part per crash; not an error */
-	return ret == -ENOSPC ? 0 : ret;
+	return ret;
 }
 
 /*

@@ -428,6 +428,56 @@ static void pstore_backend_order(struct kunit *test)
 			PSTORE_MAX_BACKENDS + 4);
 }
 
+#ifdef CONFIG_PSTORE_FTRACE
+/* Function traces: addresses kept across KASLR, read back in order */
+static void pstore_ftrace_records(struct kunit *test)
+{
+	const unsigned long text = 0xffffffff81000000UL;
+	struct pstore_ftrace_record *rec;
+	struct pstore_record r = { .type = PSTORE_TYPE_FTRACE };
+	unsigned long here = (unsigned long)kvfree;	/* in the kernel's text */
+	const char *last;
+
+	/* the kernel's own: an offset; elsewhere (a module): as it is */
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text + 0x1234, text), 0x1234UL);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_unpack(0x1234, text + 0x200000),
+			text + 0x201234);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(0xffffffffc0001000UL, text),
+			0xffffffffc0001000UL);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_unpack(0xffffffffc0001000UL, text),
+			0xffffffffc0001000UL);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text - 1, text), text - 1);
+
+	/* three records of two CPUs out of order, and half of a fourth */
+	r.size = 3 * sizeof(*rec) + sizeof(*rec) / 2;
+	r.buf = kvzalloc(r.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	rec = (void *)r.buf;
+	rec[0].ip = pstore_ftrace_pack_kernel(here);
+	rec[0].parent_ip = rec[0].ip;
+	pstore_ftrace_write_timestamp(&rec[0], 30);
+	pstore_ftrace_encode_cpu(&rec[0], 1);
+	rec[1] = rec[0];
+	pstore_ftrace_write_timestamp(&rec[1], 10);
+	pstore_ftrace_encode_cpu(&rec[1], 0);
+	rec[2] = rec[0];
+	pstore_ftrace_write_timestamp(&rec[2], 20);
+	pstore_ftrace_encode_cpu(&rec[2], 1);
+	KUNIT_ASSERT_EQ(test, pstore_ftrace_decode(&r), 0);
+	r.buf[r.size - 1] = '\0';
+	KUNIT_EXPECT_EQ(test, strncmp(r.buf, "CPU:0 ts:10 ", 12), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "\nCPU:1 ts:20 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "\nCPU:1 ts:30 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf,
+					   "  kvfree <- kvfree+0x0/"));
+	/* the half record is left out: nothing after the last whole one */
+	last = strstr(r.buf, "ts:30 ");
+	KUNIT_ASSERT_NOT_NULL(test, last);
+	KUNIT_EXPECT_NULL(test, strstr(last, "CPU:"));
+	kvfree(r.buf);
+}
+#endif
+
 static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_names),
 	KUNIT_CASE(pstore_compression_round_trips),
@@ -438,6 +488,9 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_dmesg_record),
 	KUNIT_CASE(pstore_every_backend),
 	KUNIT_CASE(pstore_backend_order),
+#ifdef CONFIG_PSTORE_FTRACE
+	KUNIT_CASE(pstore_ftrace_records),
+#endif
 	{}
 };
 

@@ -161,6 +161,31 @@ def pstore_ms(kernel, initrd, workdir):
                                                        "pstore-lines"))[1]
 
 
+def efi_pstore_ms(kernel, initrd, workdir):
+    """Under OVMF with efi-pstore the only backend (upstream takes one
+    too): milliseconds from the panic message to "Rebooting in", the
+    time the record's variables cost the panic path."""
+    os.makedirs(workdir, exist_ok=True)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, "boot1() { e2e_crash sysrq; }\n"
+                          "boot2() { :; }\n")
+    g = Guest(kernel, initrd, CMDLINE + " panic=1", workdir, disks=[ctl],
+              extra_args=qemu.uefi_args(workdir))
+    try:
+        g.start()
+        m = g.wait_for(r"^E2E: crashing with sysrq", 240)
+        g.wait_for(r"Rebooting in", 120, start=m.end())
+        t = re.search(r"\[\s*([\d.]+)\] Kernel panic - not syncing",
+                      g.text[m.end():])
+        r = re.search(r"\[\s*([\d.]+)\] Rebooting in", g.text[m.end():])
+        if not re.search(r"pstore: (registered efi_pstore|Registered "
+                         r"efi_pstore)", g.text):
+            raise CheckFailed("efi-pstore did not register")
+        return (float(r.group(1)) - float(t.group(1))) * 1000
+    finally:
+        g.stop()
+
+
 FLOOD = 10000
 NC_FLOOD = """
 boot1() {
@@ -436,6 +461,8 @@ BENCHES = [
      pstore_lines),
     ("pstore-ms", "ms", "panic message to Rebooting, ramoops on",
      pstore_ms),
+    ("efi-pstore-ms", "ms", "panic message to Rebooting, efi-pstore on "
+     "(OVMF)", efi_pstore_ms),
     ("nc-rate", "msg/s", "netconsole flood, messages per guest second",
      nc_rate),
     ("nc-lost", "msgs", "netconsole flood, messages never received",

@@ -15,6 +15,7 @@ from . import CheckFailed, scenario, NULL_DEREF
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 import receiver  # noqa: E402
+from qemu import uefi_args  # noqa: E402
 
 PATCHED = ("patched",)
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -420,9 +421,18 @@ def kdump_too_small(run):
     run.expect(r"^E2E: result status=[1-9]\d* loaded=0$")
 
 
-def kexec_reboot(name, load):
-    @scenario(name, timeout=240, disks=(("kexec.img", 64),),
-              setup=kexec_disk, guest="""
+def with_uefi(setup):
+    """@setup, and the guest boots through OVMF (UEFI)."""
+    def both(run):
+        setup(run)
+        run.data["qemu_args"] = (list(run.data.get("qemu_args", ())) +
+                                 uefi_args(run.workdir))
+    return both
+
+
+def kexec_reboot(name, load, uefi=False):
+    @scenario(name, timeout=480 if uefi else 240, disks=(("kexec.img", 64),),
+              setup=with_uefi(kexec_disk) if uefi else kexec_disk, guest="""
 boot1() {
 	tar -xf /dev/vdb -C /tmp bzImage initrd
 	%s /tmp/bzImage --initrd=/tmp/initrd \\
@@ -438,18 +448,29 @@ boot2() {
 """ % load)
     def run_check(run):
         run.expect(r"^E2E: result loaded=1$")
+        # under UEFI, -s loads with upstream's loader and its purgatory
+        ours = "-s" in load and not uefi
         if run.kind == "patched":
             run.expect(r"kexec: jump to the next kernel prepared: entry "
                        r"0x[0-9a-f]+%s, tables at 0x[0-9a-f]+"
-                       % (" with boot_params" if "-s" in load else ""))
+                       % (" with boot_params" if ours else ""))
         run.expect_in_order(r"E2E: boot 1",
                             r"kexec_core: Starting new kernel",
                             r"Linux version", r"E2E: boot 2",
                             r"^E2E: result second=1$")
+        if uefi:
+            # the next kernel still has EFI's runtime services
+            run.expect(r"efi: EFI v\d", run.boots[-1], "the next kernel")
     run_check.__doc__ = (
         "`%s` then `kexec -e` shuts this kernel down and boots the loaded "
         "one without the firmware (ours: through the hand-off, which copies "
         "it into place; with -s, our loader, no purgatory)" % load)
+    if uefi:
+        run_check.__doc__ = (
+            "Under OVMF (UEFI), `%s` then `kexec -e`: the loaded kernel "
+            "boots with EFI's memory map and runtime services, loaded by "
+            "upstream's bzImage64 loader and entered through its purgatory "
+            "by the hand-off." % load)
     return run_check
 
 
@@ -502,6 +523,7 @@ def kexec_after_failed_load(run):
 
 kexec_reboot("kexec-reboot", "kexec -l -s")
 kexec_reboot("kexec-reboot-legacy", "kexec -l")
+kexec_reboot("kexec-reboot-uefi", "kexec -l -s", uefi=True)
 
 
 @scenario("kexec-segments", cmdline="crashkernel=64M", guest="""
@@ -633,15 +655,19 @@ PANIC_LINES = {
 
 def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
                      mem="1G", smp=2, before="", extra=None, doc=None,
-                     kernels=("patched", "baseline"), task=True):
-    """Load the kernel with a mkcapture initramfs as capture kernel with
-    @load, run @before, crash with @crash, and read the saved dump with
-    real clients; @extra(run, dmesg) checks more."""
-    @scenario(name, cmdline=cmdline, timeout=300, mem=mem, smp=smp,
-              kernels=kernels, during=time_capture,
+                     kernels=("patched", "baseline"), task=True,
+                     uefi=False, first=""):
+    """Run @first, load the kernel with a mkcapture initramfs as capture
+    kernel with @load, run @before, crash with @crash, and read the saved
+    dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
+    OVMF."""
+    @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
+              smp=smp, kernels=kernels, during=time_capture,
               disks=(("kexec.img", 64), ("vmcore.img", 1100)),
-              setup=capture_disk, guest="""
+              setup=with_uefi(capture_disk) if uefi else capture_disk,
+              guest="""
 boot1() {
+	%s
 	tar -xf /dev/vdb -C /tmp bzImage capture
 	%s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
 	%s
@@ -650,7 +676,7 @@ boot1() {
 boot2() {
 	:
 }
-""" % (load, CAPTURE_APPEND, before, crash))
+""" % (first, load, CAPTURE_APPEND, before, crash))
     def run_check(run):
         dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task)
         if extra:
@@ -754,6 +780,30 @@ capture_scenario("kdump-capture-bug", "kexec -p -s", "BUG", mem="512M",
                  cmdline="crashkernel=128M oops=panic")
 capture_scenario("kdump-capture-exception", "kexec -p", "EXCEPTION",
                  mem="512M", cmdline="crashkernel=128M oops=panic")
+def shrink_wrap_refused(run, dmesg):
+    """Refused with EINVAL, the region unchanged, and the capture kernel
+    loaded afterwards saved the dump (checked by check_capture())."""
+    for v in ("18446744073709551615", "18446744073709547521"):
+        run.expect(r"^E2E: result %s: .*Invalid argument$" % v)
+    run.expect(r"^E2E: result size=67108864$")
+
+
+capture_scenario(
+    "crashkernel-shrink-wrap", "kexec -p -s", "sysrq", mem="512M",
+    cmdline="crashkernel=64M", kernels=PATCHED, extra=shrink_wrap_refused,
+    first="""for v in 18446744073709551615 18446744073709547521; do
+		e2e_result $v: $(sh -c "echo $v > /sys/kernel/kexec_crash_size" 2>&1)
+	done
+	e2e_result size=$(cat /sys/kernel/kexec_crash_size)""",
+    doc="/sys/kernel/kexec_crash_size with the two values upstream's "
+    "roundup() wraps to 0 (freeing the whole reservation there): each is "
+    "refused with EINVAL, the reservation keeps its 64 MiB, and a capture "
+    "kernel loaded afterwards saves the dump of a sysrq-c.")
+capture_scenario(
+    "kdump-capture-uefi", "kexec -p -s", "PANIC", uefi=True,
+    doc="Under OVMF (UEFI): `kexec -p -s` loads the capture kernel with our "
+    "loader, LKDTM PANIC, the capture kernel boots and saves /proc/vmcore, "
+    "which readelf, makedumpfile and gdb read on the host.")
 
 
 def panicking_frame(run):

@@ -26,7 +26,12 @@ TARGET = r"^E2E: mce-target ([0-9a-f]+)$"
 # A page of the kernel's text: never all zeroes in a dump
 TARGET_OFFSET = 0x3000 + 0x40
 
+# The kernel's last boot messages (the TSC's calibration, the mouse) come
+# about 2 s after boot: a machine check that interrupts netconsole while
+# it sends one finds its lock held and sends nothing, by design.  Inject
+# after them.
 WAIT_FOR_IT = """
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 3 ]; do sleep 0.2; done
 	code=$(grep " : Kernel code" /proc/iomem | sed 's/^ *//; s/-.*//')
 	echo "E2E: mce-target $code"
 	sleep 120

@@ -441,10 +441,26 @@ def pstore_forged_zstd(run):
 FTRACE_ZONE = REGION + 0xff000	# RAMOOPS: the last 4 KiB, ftrace_size's
 
 
+def symbol_offset(run, name):
+    """@name's offset from _text in the kernel's vmlinux."""
+    vmlinux = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.dirname(run.kernel)))), "vmlinux")
+    out = subprocess.run(["nm", vmlinux], check=True, capture_output=True,
+                         text=True).stdout
+    syms = dict((f[2], int(f[0], 16)) for f in
+                (line.split() for line in out.splitlines()) if len(f) == 3)
+    return syms[name] - syms["_text"]
+
+
 def ftrace_zone(run):
-    """A valid ftrace ring zone (type 3) holding 16 bytes, as a kernel
-    with pstore's ftrace frontend would have left it."""
-    data = b"E2E ftrace kept!"
+    """A valid ftrace ring zone (type 3) holding two records, as this
+    kernel's function tracer leaves them: upstream's struct
+    pstore_ftrace_record, the addresses as offsets from _text, the CPU in
+    the low byte of the stamp; the later record first in the zone."""
+    ip = symbol_offset(run, "emergency_restart")
+    parent = symbol_offset(run, "kernel_init")
+    data = (struct.pack("<QQQ", ip, parent, (2 << 8) | 1) +
+            struct.pack("<QQQ", parent, ip, (1 << 8) | 0))
     hdr = struct.pack("<IBBBBIIQIII", 0x314e5a52, 3, 0, 0, 0, len(data),
                       len(data), 0, 0, 0, 0)
     hdr += struct.pack("<I", kcrc32(hdr + b"\0\0\0\0"))
@@ -458,13 +474,66 @@ def ftrace_zone(run):
 @scenario("pstore-ftrace-kept", cmdline=RAMOOPS, kernels=PATCHED,
           setup=ftrace_zone, guest="""
 boot1() {
-	# the header's size (a wiped zone's is 0), and the data
+	%s
+	%s
+	# the zone starts empty for this boot's records
 	e2e_result ftrace zone: size $(dd if=/dev/mem bs=1 skip=%d count=4 \\
-		2>/dev/null | od -An -tu4 | tr -d ' ') \\
-		$(dd if=/dev/mem bs=1 skip=%d count=16 2>/dev/null)
+		2>/dev/null | od -An -tu4 | tr -d ' ')
 }
-""" % (FTRACE_ZONE + 8, FTRACE_ZONE + 40))
+""" % (MOUNT, SAVE, FTRACE_ZONE + 8))
 def pstore_ftrace_kept(run):
-    """ramoops leaves a valid ftrace zone as it found it at boot (this
-    kernel writes none, another may read it), where it wiped it."""
-    run.expect(r"^E2E: result ftrace zone: size 16 E2E ftrace kept!$")
+    """The function traces a previous boot left in ramoops' ftrace zone
+    (forged by the host: two records, of two CPUs, out of order) are
+    shown as ftrace-ramoops-0, oldest first, named with this kernel's
+    symbols although KASLR put it elsewhere; the zone then starts
+    empty."""
+    ftrace = text(run, "ftrace-ramoops-0").splitlines()
+    want = [r"^CPU:0 ts:1 [0-9a-f]{16}  [0-9a-f]{16}  kernel_init <- "
+            r"emergency_restart\+0x0/",
+            r"^CPU:1 ts:2 [0-9a-f]{16}  [0-9a-f]{16}  emergency_restart <- "
+            r"kernel_init\+0x0/"]
+    if len(ftrace) != 2 or not all(re.match(w, line)
+                                   for w, line in zip(want, ftrace)):
+        raise CheckFailed("ftrace-ramoops-0: %r" % ftrace)
+    # empty: a ring of 4056 bytes of records of stamp 0
+    run.expect(r"^E2E: result ftrace zone: size 4056$")
+
+
+@scenario("pstore-ftrace", kernels=PATCHED, timeout=300,
+          cmdline=RAMOOPS + " ramoops.ftrace_size=0x20000 ramoops.flags=1",
+          guest="""
+boot1() {
+	echo 1 > /sys/kernel/debug/pstore/record_ftrace
+	e2e_result recording=$(cat /sys/kernel/debug/pstore/record_ftrace)
+	insmod /lib/modules/ftrace_reset.ko
+	e2e_result no-reset
+}
+boot2() { %s; %s; }
+""" % (MOUNT, SAVE))
+def pstore_ftrace(run):
+    """pstore's function tracer into ramoops, a zone per CPU
+    (ramoops.flags=1): a module resets the machine without a panic
+    (emergency_restart()), and after the reset ftrace-ramoops-0 holds the
+    last calls of both CPUs in order, the reset among the last of its
+    CPU's."""
+    run.expect(r"^E2E: result recording=1$")
+    run.expect_not(r"^E2E: result no-reset$")
+    run.expect(r"ramoops: using .*", run.boots[1])
+    ftrace = text(run, "ftrace-ramoops-0").splitlines()
+    lines = [re.match(r"^CPU:(\d+) ts:(\d+) \S+  \S+  (\S+) <- ", line)
+             for line in ftrace]
+    if not ftrace or not all(lines):
+        raise CheckFailed("ftrace-ramoops-0: %d lines, first %r"
+                          % (len(ftrace), ftrace[:2]))
+    stamps = [int(m.group(2)) for m in lines]
+    if stamps != sorted(stamps):
+        raise CheckFailed("ftrace-ramoops-0 is not in stamp order")
+    cpus = set(m.group(1) for m in lines)
+    if cpus != {"0", "1"}:
+        raise CheckFailed("ftrace-ramoops-0 has the calls of CPUs %s"
+                          % sorted(cpus))
+    reset = [i for i, m in enumerate(lines)
+             if m.group(3) == "emergency_restart"]
+    if not reset:
+        raise CheckFailed("no call of emergency_restart in %d lines"
+                          % len(ftrace))

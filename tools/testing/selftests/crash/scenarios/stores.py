@@ -157,3 +157,51 @@ def pstore_erst(run):
     run.expect_boots(3)
     expect_panic_in(run, "erst")
     expect_erased(run)
+
+
+# Fill the UEFI variable store: variables of 32 KiB, then of 1 KiB, until
+# the firmware takes no more (efivarfs: 4 bytes of attributes, then the
+# data, in one write)
+FILL_EFI = r"""
+	mkdir -p /sys/firmware/efi/efivars
+	mount -t efivarfs efivarfs /sys/firmware/efi/efivars
+	# a vendor GUID of the test's own (efivarfs keeps the global one's
+	# names to those the UEFI specification defines)
+	guid=5a1a7e1d-e2e0-4e2e-9e2e-e2e0e2e0e2e0
+	printf '\007\000\000\000' > /tmp/attr
+	for kib in 32 1; do
+		dd if=/dev/zero of=/tmp/data bs=1024 count=$kib 2>/dev/null
+		cat /tmp/attr /tmp/data > /tmp/var
+		i=0
+		while [ $i -lt 400 ] &&
+		      dd if=/tmp/var of=/sys/firmware/efi/efivars/E2Efill$kib-$i-$guid \
+			 bs=$((kib * 1024 + 4)) count=1 2>/dev/null; do
+			i=$((i + 1))
+		done
+		e2e_result filled $i of $kib KiB
+	done
+"""
+
+
+@scenario("pstore-efi-full", timeout=600, kernels=("patched",),
+          setup=stores(uefi=True), cmdline="panic=1 " + RAMOOPS,
+          guest=guest(FILL_EFI))
+def pstore_efi_full(run):
+    """A UEFI variable store with no room left when the panic comes:
+    efi-pstore's handler fails with one line for the whole record (not a
+    line per part) and ENOSPC in the receipt, and ramoops still has the
+    record after the reset."""
+    run.expect_boots(3)
+    run.expect(r"^E2E: result filled [1-9]\d* of 32 KiB$")
+    first = run.boots[0]
+    lines = re.findall(r"pstore: backend efi_pstore did not store the Panic "
+                       r"record: -28 \(it is full\)", first)
+    if len(lines) != 1:
+        raise CheckFailed("%d lines about the full store, not 1"
+                          % len(lines))
+    expect_receipt(run, first, [("pstore:ramoops", "persist", "ok"),
+                                ("pstore:efi_pstore", "persist",
+                                 "failed -28")])
+    expect_panic_in(run, "ramoops")
+    if dmesg_records(run, "efi_pstore"):
+        raise CheckFailed("efi_pstore kept a record in a full store")
