@@ -62,18 +62,18 @@ BUILD_DEBUG := $(OUT)/build/debug
 DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 # The scenarios the debug build runs in `make check`: each crash path of
 # the chain (panic, oops, a faulting, a hung and a racing handler, a
-# machine check) and where pstore, mtdoops and netconsole take locks or
-# race.  Under KASAN
+# machine check), where pstore, mtdoops and netconsole take locks or
+# race, and pstore's function tracer, which runs in every context.  Under KASAN
 # and TCG each takes one to five minutes; `make e2e-debug-all` adds the
 # ones whose paths these already run.
 DEBUG_CORE := chain-panic chain-oops chain-handler-oops \
 	chain-hung-dumper chain-oops-panic-race pstore-unlink pstore-races \
 	mtdoops-panic netconsole-panic netconsole-configfs \
-	netconsole-device-gone mce-panic
+	netconsole-device-gone mce-panic pstore-ftrace
 DEBUG_SCENARIOS ?= $(DEBUG_CORE)
 DEBUG_ALL := $(DEBUG_CORE) chain-handler-panics chain-budget \
 	pstore-panic pstore-oops mtdoops-oops netconsole-link-down \
-	mce-in-handler mce-kdump
+	mce-in-handler mce-kdump pstore-every-store
 CC_WRAP := $(if $(shell command -v ccache),ccache gcc,gcc)
 kmake = $(MAKE) -s -C $(1) O=$(2) CC="$(CC_WRAP)" -j$(JOBS)
 

@@ -22,9 +22,11 @@
  *
  * Records are read back when the filesystem is mounted, when a backend
  * registers, and after a crash record was written while the system runs
- * on.  pstore_backend_lock serializes registration, reading and pmsg
- * writes; crash time takes no lock of ours (each handler knows its
- * backend) and the list is RCU for the console and the chain.
+ * on.  pstore_backend_lock guards the list: registration, reading and
+ * pmsg writes take it.  Nothing at crash time walks the list: each crash
+ * handler and console knows its backend, and unregistering one returns
+ * only once the chain, the console and the function tracer can no longer
+ * be in it.
  */
 #include <linux/crash_defer.h>
 #include <linux/jiffies.h>
@@ -32,7 +34,6 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pstore.h>
-#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -355,18 +356,18 @@ static bool pstore_any_flag(unsigned int flag)
 	return false;
 }
 
-/* In crash order; the list is walked by consoles and at crash time. */
+/* In crash order, which is also the order the records are read in. */
 static void pstore_backend_add(struct pstore_backend *b)
 {
 	struct pstore_backend *pos;
 
 	list_for_each_entry(pos, &pstore_backends, node) {
 		if (pos->rank > b->rank) {
-			list_add_tail_rcu(&b->node, &pos->node);
+			list_add_tail(&b->node, &pos->node);
 			return;
 		}
 	}
-	list_add_tail_rcu(&b->node, &pstore_backends);
+	list_add_tail(&b->node, &pstore_backends);
 }
 
 /**
@@ -387,7 +388,8 @@ int pstore_register(struct pstore_info *psi)
 	bool first_pmsg;
 	int ret;
 
-	if (backend && strcmp(backend, psi->name)) {
+	/* pstore.backend= picks among stores, not among record-only ones */
+	if (backend && psi->flags && strcmp(backend, psi->name)) {
 		pr_warn("pstore: ignoring backend '%s': pstore.backend=%s\n",
 			psi->name, backend);
 		return -EPERM;
@@ -481,7 +483,7 @@ void pstore_unregister(struct pstore_info *psi)
 		pstore_ftrace_del(psi);
 	if (psi->flags & PSTORE_FLAGS_CONSOLE)
 		pstore_console_unregister(b);
-	list_del_rcu(&b->node);
+	list_del(&b->node);
 	/* pmsg writes hold pstore_backend_lock: none can be using @b now */
 	if ((psi->flags & PSTORE_FLAGS_PMSG) &&
 	    !pstore_any_flag(PSTORE_FLAGS_PMSG))
@@ -491,7 +493,6 @@ void pstore_unregister(struct pstore_info *psi)
 	if (list_empty(&pstore_backends))
 		del_timer_sync(&pstore_timer);	/* its work takes our lock */
 	mutex_unlock(&pstore_backend_lock);
-	synchronize_rcu();
 	kfree(b);
 	pstore_fs_remove_backend(psi);
 }

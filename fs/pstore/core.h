@@ -17,8 +17,7 @@
 
 /**
  * struct pstore_backend - a registered backend and its frontends' state
- * @node: on pstore_backends, in crash order; RCU, written under
- *	pstore_backend_lock
+ * @node: on pstore_backends, in crash order, under pstore_backend_lock
  * @psi: the backend
  * @rank: its place in the crash order (pstore.backends=), lower first
  * @dump: its dmesg record, a persist-stage handler ("pstore:<name>")
@@ -149,7 +148,8 @@ void pstore_ftrace_exit(void);
 void pstore_ftrace_add(struct pstore_info *psi);
 void pstore_ftrace_del(struct pstore_info *psi);
 int pstore_ftrace_decode(struct pstore_record *record);
-unsigned long pstore_ftrace_pack(unsigned long addr, unsigned long text);
+unsigned long pstore_ftrace_pack(unsigned long addr, unsigned long text,
+				 unsigned long size);
 unsigned long pstore_ftrace_unpack(unsigned long val, unsigned long text);
 unsigned long pstore_ftrace_pack_kernel(unsigned long addr);
 #else

@@ -16,11 +16,11 @@
  * keeps the newest records; the stamp is a global sequence, so records
  * of several CPUs read back in the order they were made.
  *
- * Addresses in the kernel's own text are kept as offsets from _text:
+ * Addresses in the kernel's own image are kept as offsets from _text:
  * with KASLR the next boot's kernel is elsewhere, and upstream's raw
  * addresses name the wrong functions there.  Offsets are told apart from
- * raw addresses (modules, which cannot be named after a reboot anyway) by
- * being below PSTORE_FTRACE_OFFSET_MAX.
+ * raw addresses (modules', which cannot be named after a reboot anyway)
+ * by being below PSTORE_FTRACE_OFFSET_MAX.
  *
  * A backend registers or goes only with recording off: the list of
  * ftrace backends is changed after unregister_ftrace_function() has
@@ -43,7 +43,7 @@
 #include "core.h"
 
 /* Offsets from _text are below this; kernel addresses never are */
-#define PSTORE_FTRACE_OFFSET_MAX	(1UL << 31)
+#define PSTORE_FTRACE_OFFSET_MAX	BIT(31)
 
 static struct pstore_info *pstore_ftrace_psi[PSTORE_MAX_BACKENDS];
 static unsigned int pstore_ftrace_nr;
@@ -80,13 +80,16 @@ MODULE_PARM_DESC(record_ftrace,
  * pstore_ftrace_pack() - an address as a record keeps it
  * @addr: a kernel address
  * @text: the kernel's _text
+ * @size: its image's size, from _text to _end
  *
- * Return: the offset from @text for an address in the kernel's text (and
- * the rest of its image), the address itself otherwise.
+ * Return: the offset from @text for an address in the kernel's image,
+ * the address itself otherwise (a module's: modules live just above the
+ * image, so an address near it is not the image's).
  */
-unsigned long pstore_ftrace_pack(unsigned long addr, unsigned long text)
+unsigned long pstore_ftrace_pack(unsigned long addr, unsigned long text,
+				 unsigned long size)
 {
-	return addr >= text && addr - text < PSTORE_FTRACE_OFFSET_MAX ?
+	return addr >= text && addr - text < min(size, PSTORE_FTRACE_OFFSET_MAX) ?
 	       addr - text : addr;
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_ftrace_pack);
@@ -107,7 +110,8 @@ EXPORT_SYMBOL_IF_KUNIT(pstore_ftrace_unpack);
 /* pstore_ftrace_pack() for this kernel */
 unsigned long pstore_ftrace_pack_kernel(unsigned long addr)
 {
-	return pstore_ftrace_pack(addr, (unsigned long)_text);
+	return pstore_ftrace_pack(addr, (unsigned long)_text,
+				  (unsigned long)_end - (unsigned long)_text);
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_ftrace_pack_kernel);
 
@@ -126,8 +130,8 @@ static void notrace pstore_ftrace_call(unsigned long ip,
 	if (bit < 0)
 		return;
 	local_irq_save(flags);
-	rec.ip = pstore_ftrace_pack(ip, (unsigned long)_text);
-	rec.parent_ip = pstore_ftrace_pack(parent_ip, (unsigned long)_text);
+	rec.ip = pstore_ftrace_pack_kernel(ip);
+	rec.parent_ip = pstore_ftrace_pack_kernel(parent_ip);
 	pstore_ftrace_write_timestamp(&rec,
 				      atomic64_inc_return(&pstore_ftrace_seq));
 	pstore_ftrace_encode_cpu(&rec, raw_smp_processor_id());

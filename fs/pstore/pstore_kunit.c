@@ -433,20 +433,26 @@ static void pstore_backend_order(struct kunit *test)
 static void pstore_ftrace_records(struct kunit *test)
 {
 	const unsigned long text = 0xffffffff81000000UL;
+	const unsigned long size = 0x2000000;	/* a 32 MiB image */
 	struct pstore_ftrace_record *rec;
 	struct pstore_record r = { .type = PSTORE_TYPE_FTRACE };
 	unsigned long here = (unsigned long)kvfree;	/* in the kernel's text */
 	const char *last;
 
 	/* the kernel's own: an offset; elsewhere (a module): as it is */
-	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text + 0x1234, text), 0x1234UL);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text + 0x1234, text, size),
+			0x1234UL);
 	KUNIT_EXPECT_EQ(test, pstore_ftrace_unpack(0x1234, text + 0x200000),
 			text + 0x201234);
-	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(0xffffffffc0001000UL, text),
-			0xffffffffc0001000UL);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(0xffffffffc0001000UL, text,
+						 size), 0xffffffffc0001000UL);
 	KUNIT_EXPECT_EQ(test, pstore_ftrace_unpack(0xffffffffc0001000UL, text),
 			0xffffffffc0001000UL);
-	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text - 1, text), text - 1);
+	/* just past the image, and just before it */
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text + size, text, size),
+			text + size);
+	KUNIT_EXPECT_EQ(test, pstore_ftrace_pack(text - 1, text, size),
+			text - 1);
 
 	/* three records of two CPUs out of order, and half of a fourth */
 	r.size = 3 * sizeof(*rec) + sizeof(*rec) / 2;
