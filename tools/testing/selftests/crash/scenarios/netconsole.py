@@ -385,7 +385,7 @@ boot1() {
 	e2e_result left: $(ls $D | wc -l)
 	# rmdir racing the device's removal
 	i=0
-	while [ $i -lt 150 ]; do
+	while [ $i -lt 300 ]; do
 		nc_dummy
 		nc_dummy_target r 7100
 		rmdir $D/r &
@@ -415,7 +415,7 @@ def netconsole_device_gone(run):
     run.expect(r"^E2E: result enabled: 0{11}$")
     run.expect_not(r"^E2E: result (rmdir \S+ failed|cannot enable)")
     run.expect(r"^E2E: result left: 0$")
-    run.expect(r"^E2E: result raced 150$")
+    run.expect(r"^E2E: result raced 300$")
     m = re.findall(r"^E2E: result deleted in (\d+) tenths$", run.log, re.M)
     if len(m) != 2 or int(m[1]) > 10:
         raise CheckFailed("after the race, nc0 deletion: %s tenths" % m)
