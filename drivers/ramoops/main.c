@@ -300,7 +300,10 @@ reset:
 /*
  * Keep the previous boot's function traces, every CPU's zone one after
  * the other (pstore orders the records by their stamps), then start the
- * zones empty.
+ * zones empty.  A zone claims its whole size from the start (its writes
+ * do not touch the header): zones that no call was written to are all
+ * zeroes and give no record, or every boot would show an empty one that
+ * rm could not remove.
  */
 static void ramoops_keep_old_ftrace(struct ramoops_context *cxt)
 {
@@ -319,6 +322,11 @@ static void ramoops_keep_old_ftrace(struct ramoops_context *cxt)
 		if (old && z->valid)
 			len += ramoops_zone_copy_out(z, old + len, z->hdr.size);
 		ramoops_zone_reset(z);
+	}
+	if (old && !memchr_inv(old, 0, len)) {
+		kvfree(old);
+		old = NULL;
+		len = 0;
 	}
 	cxt->old[t] = old;
 	cxt->old_size[t] = len;
