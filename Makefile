@@ -63,9 +63,9 @@ DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 # The scenarios the debug build runs in `make check`: each crash path of
 # the chain (panic, oops, a faulting, a hung and a racing handler, a
 # machine check), where pstore, mtdoops and netconsole take locks or
-# race, and pstore's function tracer, which runs in every context.  Under KASAN
-# and TCG each takes one to five minutes; `make e2e-debug-all` adds the
-# ones whose paths these already run.
+# race, and pstore's function tracer, which runs in every context.
+# Under KASAN and TCG each takes one to five minutes; `make
+# e2e-debug-all` adds the ones whose paths these already run.
 DEBUG_CORE := chain-panic chain-oops chain-handler-oops \
 	chain-hung-dumper chain-oops-panic-race pstore-unlink pstore-races \
 	mtdoops-panic netconsole-panic netconsole-configfs \
