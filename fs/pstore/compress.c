@@ -6,28 +6,34 @@
  * DOC: compressed records
  *
  * A compressed record starts with struct pstore_zhdr: a magic, the
- * algorithm and the uncompressed length, so any backend's records say how
- * to read them back, whatever pstore.compress says on the next boot.  A
- * compressed record without the header is taken for upstream's raw
- * deflate, as older kernels wrote to EFI variables.
+ * algorithm, the uncompressed length and flags, so any backend's records
+ * say how to read them back, whatever pstore.compress says on the next
+ * boot.  Its data is a list of segments (PSTORE_ZF_SEGMENTS), each a
+ * __le32 length and a piece of text compressed on its own, oldest text
+ * first: the writer compresses the newest log first and stops when the
+ * record is full, so it compresses only what it keeps (see dmesg.c).
+ * Without the flag the data is one compressed stream, as this series
+ * wrote before segments; a record without the header is taken for
+ * upstream's raw deflate, as older kernels wrote to EFI variables.
  *
- * Compression runs at crash time: its workspace is allocated when a
- * backend registers, never later, and shared by the backends (their
- * records are written one after the other, by the chain's CPU).  A
- * backend whose records need a larger workspace replaces it: the old one
- * is freed once no crash chain run can be using it (runs are RCU
+ * Compression runs at crash time: its workspace, for one segment, is
+ * allocated when a backend registers, never later, and shared by the
+ * backends (their records are written one after the other, by the chain's
+ * CPU); it is freed once no crash chain run can be using it (runs are RCU
  * readers).  Measured on kernel logs (see
  * Documentation/admin-guide/crash/pstore.rst), zstd at level 1 keeps
  * about 7 times the log in a record, against 6 for deflate and 3.6 for
- * lz4, and compresses a quarter megabyte in about a millisecond.
+ * lz4; segments of 32 KiB lose nothing against one stream.
  */
 #include <linux/lz4.h>
+#include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/pstore.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <linux/zlib.h>
 #include <linux/zstd.h>
@@ -56,14 +62,15 @@ static const char * const pstore_zalgo_names[PSTORE_ZALGO_MAX] = {
 
 static enum pstore_zalgo pstore_zalgo;
 
-/* The compressor's workspace, for inputs up to @max_in bytes. */
+/* The compressor's workspace, for one segment */
 struct pstore_zwork {
-	size_t max_in;
 	size_t size;
 	u8 mem[] __aligned(8);
 };
 
 static struct pstore_zwork __rcu *pstore_zwork;
+/* pstore.compress was looked at (and the workspace allocated) */
+static bool pstore_zready;
 
 bool pstore_compress_enabled(void)
 {
@@ -80,16 +87,21 @@ static enum pstore_zalgo pstore_zalgo_by_name(const char *name)
 	return PSTORE_ZALGO_MAX;
 }
 
-static size_t pstore_zwork_bytes(enum pstore_zalgo algo, size_t max_in)
+static size_t pstore_zwork_bytes(enum pstore_zalgo algo)
 {
 	zstd_compression_parameters cp;
+	size_t in, size = 0;
 
 	switch (algo) {
 	case PSTORE_ZALGO_DEFLATE:
 		return zlib_deflate_workspacesize(MAX_WBITS, DEF_MEM_LEVEL);
 	case PSTORE_ZALGO_ZSTD:
-		cp = zstd_get_cparams(PSTORE_ZSTD_LEVEL, max_in, 0);
-		return zstd_cctx_workspace_bound(&cp);
+		/* zstd's tables for a small input can be the larger ones */
+		for (in = SZ_1K; in <= PSTORE_SEG_TEXT; in *= 2) {
+			cp = zstd_get_cparams(PSTORE_ZSTD_LEVEL, in, 0);
+			size = max(size, zstd_cctx_workspace_bound(&cp));
+		}
+		return size;
 	case PSTORE_ZALGO_LZ4:
 		return LZ4_MEM_COMPRESS;
 	default:
@@ -97,71 +109,51 @@ static size_t pstore_zwork_bytes(enum pstore_zalgo algo, size_t max_in)
 	}
 }
 
-/* A workspace for @max_in bytes in place of the one there, if any. */
-static int pstore_zwork_replace(size_t max_in)
-{
-	size_t size = pstore_zwork_bytes(pstore_zalgo, max_in);
-	struct pstore_zwork *w = NULL, *old;
-
-	if (size) {
-		w = kvzalloc(struct_size(w, mem, size), GFP_KERNEL);
-		if (!w)
-			return -ENOMEM;
-		w->max_in = max_in;
-		w->size = size;
-	}
-	old = rcu_replace_pointer(pstore_zwork, w, true);
-	if (old) {
-		synchronize_rcu();
-		kvfree(old);
-	}
-	return 0;
-}
-
 /*
- * Choose the algorithm @name names and allocate its workspace for inputs
- * up to @max_in bytes.  An unknown name falls back to zstd.
+ * Choose the algorithm @name names and allocate its workspace.  An
+ * unknown name falls back to zstd; without a workspace, records are
+ * written plain (-ENOMEM).
  */
-int pstore_compress_setup(const char *name, size_t max_in)
+int pstore_compress_setup(const char *name)
 {
 	enum pstore_zalgo algo = pstore_zalgo_by_name(name);
+	struct pstore_zwork *w = NULL;
+	size_t size;
 
 	pstore_compress_exit();
+	pstore_zready = true;
 	if (algo == PSTORE_ZALGO_MAX) {
 		pr_err("pstore: compress=%s: unknown, using zstd\n", name);
 		algo = PSTORE_ZALGO_ZSTD;
 	}
+	size = pstore_zwork_bytes(algo);
+	if (size) {
+		w = kvzalloc(struct_size(w, mem, size), GFP_KERNEL);
+		if (!w)
+			return -ENOMEM;
+		w->size = size;
+	}
 	pstore_zalgo = algo;
-	/* without its workspace, records are written plain */
-	if (pstore_zwork_replace(max_in))
-		pstore_zalgo = PSTORE_ZALGO_NONE;
+	rcu_assign_pointer(pstore_zwork, w);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_compress_setup);
 
 /**
- * pstore_compress_init() - be ready to compress records of @max_in bytes
- * @max_in: the most text a record of the registering backend is made of
+ * pstore_compress_init() - be ready to compress crash records
  *
- * The first call chooses pstore.compress's algorithm; later ones grow the
- * workspace if @max_in needs more.  Called under pstore_backend_lock.
- *
- * Return: 0 (a workspace that cannot be had leaves records plain).
+ * The first call chooses pstore.compress's algorithm and allocates its
+ * workspace.  Called under pstore_backend_lock.
  */
-int pstore_compress_init(size_t max_in)
+void pstore_compress_init(void)
 {
-	struct pstore_zwork *w = rcu_dereference_protected(pstore_zwork, 1);
-
-	if (pstore_zalgo == PSTORE_ZALGO_NONE && !w) {
-		pstore_compress_setup(compress, max_in);
+	if (pstore_zready)
+		return;
+	if (pstore_compress_setup(compress))
+		pr_warn("pstore: no memory to compress crash records: they stay plain\n");
+	else
 		pr_info("pstore: compressing crash records with %s\n",
 			pstore_zalgo_names[pstore_zalgo]);
-	} else if (pstore_zalgo != PSTORE_ZALGO_NONE && w &&
-		   w->max_in < max_in && pstore_zwork_replace(max_in)) {
-		pr_warn("pstore: no memory to compress records of %zu bytes: records up to %zu bytes compressed\n",
-			max_in, w->max_in);
-	}
-	return 0;
 }
 
 void pstore_compress_exit(void)
@@ -169,6 +161,7 @@ void pstore_compress_exit(void)
 	struct pstore_zwork *old = rcu_replace_pointer(pstore_zwork, NULL, true);
 
 	pstore_zalgo = PSTORE_ZALGO_NONE;
+	pstore_zready = false;
 	if (old) {
 		synchronize_rcu();
 		kvfree(old);
@@ -218,40 +211,39 @@ static ssize_t pstore_lz4(struct pstore_zwork *w, const void *in,
 }
 
 /**
- * pstore_compress() - compress a record, with its header, into @out
+ * pstore_compress_seg() - compress one segment of a record into @out
  * @in: the text
- * @in_len: its length
- * @out: where the record goes
+ * @in_len: its length, at most PSTORE_SEG_TEXT
+ * @out: where the segment goes: its length, then the compressed text
  * @out_size: the room in @out
  *
- * Return: the record's size; -EFBIG if it does not fit; -EINVAL if the
- * compressor failed.
+ * Return: the segment's size; -EFBIG if it does not fit; -EINVAL if there
+ * is nothing to compress with or the compressor failed.
  */
-ssize_t pstore_compress(const void *in, size_t in_len, void *out,
-			size_t out_size)
+ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
+			    size_t out_size)
 {
-	struct pstore_zhdr *h = out;
-	size_t hs = sizeof(*h);
 	struct pstore_zwork *w;
 	ssize_t n;
 
-	if (out_size <= hs)
+	if (out_size <= sizeof(__le32))
 		return -EFBIG;
+	out_size -= sizeof(__le32);
 	rcu_read_lock();
 	w = rcu_dereference(pstore_zwork);
-	if (!w || in_len > w->max_in) {
+	if (!w || !in_len || in_len > PSTORE_SEG_TEXT) {
 		n = -EINVAL;
 		goto out;
 	}
 	switch (pstore_zalgo) {
 	case PSTORE_ZALGO_DEFLATE:
-		n = pstore_deflate(w, in, in_len, out + hs, out_size - hs);
+		n = pstore_deflate(w, in, in_len, out + 4, out_size);
 		break;
 	case PSTORE_ZALGO_ZSTD:
-		n = pstore_zstd(w, in, in_len, out + hs, out_size - hs);
+		n = pstore_zstd(w, in, in_len, out + 4, out_size);
 		break;
 	case PSTORE_ZALGO_LZ4:
-		n = pstore_lz4(w, in, in_len, out + hs, out_size - hs);
+		n = pstore_lz4(w, in, in_len, out + 4, out_size);
 		break;
 	default:
 		n = -EINVAL;
@@ -261,23 +253,35 @@ out:
 	rcu_read_unlock();
 	if (n < 0)
 		return n;
-	h->magic = cpu_to_le32(PSTORE_ZMAGIC);
-	h->algo = pstore_zalgo;
-	memset(h->reserved, 0, sizeof(h->reserved));
-	h->orig_len = cpu_to_le32(in_len);
-	return hs + n;
+	put_unaligned_le32(n, out);
+	return sizeof(__le32) + n;
 }
-EXPORT_SYMBOL_IF_KUNIT(pstore_compress);
+EXPORT_SYMBOL_IF_KUNIT(pstore_compress_seg);
 
-static int pstore_inflate(const void *in, size_t in_len, void *out,
-			  size_t out_size, size_t *out_len)
+/**
+ * pstore_zhdr_init() - the header of a record of segments
+ * @out: the record, segments from sizeof(struct pstore_zhdr) on
+ * @orig_len: the length of their text together
+ */
+void pstore_zhdr_init(void *out, size_t orig_len)
 {
-	struct z_stream_s s = { };
+	struct pstore_zhdr *h = out;
+
+	*h = (struct pstore_zhdr) {
+		.magic = cpu_to_le32(PSTORE_ZMAGIC),
+		.algo = pstore_zalgo,
+		.flags = PSTORE_ZF_SEGMENTS,
+		.orig_len = cpu_to_le32(orig_len),
+	};
+}
+EXPORT_SYMBOL_IF_KUNIT(pstore_zhdr_init);
+
+static int pstore_inflate(void *ws, const void *in, size_t in_len,
+			  void *out, size_t out_size, size_t *out_len)
+{
+	struct z_stream_s s = { .workspace = ws };
 	int ret;
 
-	s.workspace = kvzalloc(zlib_inflate_workspacesize(), GFP_KERNEL);
-	if (!s.workspace)
-		return -ENOMEM;
 	ret = zlib_inflateInit2(&s, -DEF_WBITS);
 	if (ret == Z_OK) {
 		s.next_in = in;
@@ -287,31 +291,24 @@ static int pstore_inflate(const void *in, size_t in_len, void *out,
 		ret = zlib_inflate(&s, Z_FINISH);
 		zlib_inflateEnd(&s);
 	}
-	kvfree(s.workspace);
 	*out_len = s.total_out;
 	return ret == Z_STREAM_END ? 0 : -EBADMSG;
 }
 
-static int pstore_unzstd(const void *in, size_t in_len, void *out,
+static int pstore_unzstd(void *ws, const void *in, size_t in_len, void *out,
 			 size_t out_size, size_t *out_len)
 {
-	size_t ws_size = zstd_dctx_workspace_bound();
-	void *ws = kvzalloc(ws_size, GFP_KERNEL);
-	zstd_dctx *dctx;
+	zstd_dctx *dctx = zstd_init_dctx(ws, zstd_dctx_workspace_bound());
 	size_t ret;
 
-	if (!ws)
-		return -ENOMEM;
-	dctx = zstd_init_dctx(ws, ws_size);
 	ret = dctx ? zstd_decompress_dctx(dctx, out, out_size, in, in_len) : 0;
-	kvfree(ws);
 	if (!dctx || zstd_is_error(ret))
 		return -EBADMSG;
 	*out_len = ret;
 	return 0;
 }
 
-static int pstore_unlz4(const void *in, size_t in_len, void *out,
+static int pstore_unlz4(void *ws, const void *in, size_t in_len, void *out,
 			size_t out_size, size_t *out_len)
 {
 	int ret = LZ4_decompress_safe(in, out, in_len, out_size);
@@ -320,6 +317,53 @@ static int pstore_unlz4(const void *in, size_t in_len, void *out,
 		return -EBADMSG;
 	*out_len = ret;
 	return 0;
+}
+
+/*
+ * Decompress @in, segments (@segs) or one stream, into @out.  Returns the
+ * text's length or a negative errno.
+ */
+static ssize_t pstore_unz(enum pstore_zalgo algo, bool segs, const char *in,
+			  size_t in_len, char *out, size_t out_size)
+{
+	int (*unz)(void *ws, const void *in, size_t in_len, void *out,
+		   size_t out_size, size_t *out_len) = pstore_inflate;
+	size_t ws_size = zlib_inflate_workspacesize();
+	size_t done = 0, zlen, n;
+	void *ws = NULL;
+	int ret = 0;
+
+	if (algo == PSTORE_ZALGO_ZSTD) {
+		unz = pstore_unzstd;
+		ws_size = zstd_dctx_workspace_bound();
+	} else if (algo == PSTORE_ZALGO_LZ4) {
+		unz = pstore_unlz4;
+		ws_size = 0;
+	}
+	if (ws_size) {
+		ws = kvzalloc(ws_size, GFP_KERNEL);
+		if (!ws)
+			return -ENOMEM;
+	}
+	while (in_len && !ret) {
+		n = 0;
+		zlen = in_len;
+		if (segs) {
+			zlen = in_len < 4 ? 0 : get_unaligned_le32(in);
+			if (!zlen || zlen > in_len - 4) {
+				ret = -EBADMSG;
+				break;
+			}
+			in += 4;
+			in_len -= 4;
+		}
+		ret = unz(ws, in, zlen, out + done, out_size - done, &n);
+		done += n;
+		in += zlen;
+		in_len -= zlen;
+	}
+	kvfree(ws);
+	return ret ?: done;
 }
 
 /**
@@ -339,11 +383,12 @@ int pstore_decompress_record(struct pstore_record *record)
 {
 	size_t notice = max_t(ssize_t, record->ecc_notice_size, 0);
 	const struct pstore_zhdr *h = (const void *)record->buf;
-	size_t hs = sizeof(*h), in_len, out_len = 0, out_size;
+	size_t hs = sizeof(*h), in_len, out_size;
 	enum pstore_zalgo algo = PSTORE_ZALGO_DEFLATE;
 	const char *in = record->buf;
+	bool segs = false;
+	ssize_t n;
 	char *out;
-	int ret;
 
 	if (!record->compressed)
 		return 0;
@@ -354,10 +399,12 @@ int pstore_decompress_record(struct pstore_record *record)
 	out_size = min_t(size_t, 8 * in_len + 4096, PSTORE_MAX_TEXT);
 	if (in_len > hs && le32_to_cpu(h->magic) == PSTORE_ZMAGIC) {
 		algo = h->algo;
+		segs = h->flags & PSTORE_ZF_SEGMENTS;
 		out_size = le32_to_cpu(h->orig_len);
 		in += hs;
 		in_len -= hs;
-		if (algo == PSTORE_ZALGO_NONE || algo >= PSTORE_ZALGO_MAX)
+		if (algo == PSTORE_ZALGO_NONE || algo >= PSTORE_ZALGO_MAX ||
+		    h->flags & ~PSTORE_ZF_SEGMENTS)
 			return -EBADMSG;
 		if (out_size > PSTORE_MAX_TEXT)
 			return -EFBIG;
@@ -365,26 +412,19 @@ int pstore_decompress_record(struct pstore_record *record)
 	out = kvzalloc(out_size + notice + 1, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	switch (algo) {
-	case PSTORE_ZALGO_ZSTD:
-		ret = pstore_unzstd(in, in_len, out, out_size, &out_len);
-		break;
-	case PSTORE_ZALGO_LZ4:
-		ret = pstore_unlz4(in, in_len, out, out_size, &out_len);
-		break;
-	default:
-		ret = pstore_inflate(in, in_len, out, out_size, &out_len);
-		break;
-	}
-	if (ret) {
+	n = pstore_unz(algo, segs, in, in_len, out, out_size);
+	/* a record of segments holds just what its header says */
+	if (n >= 0 && segs && n != out_size)
+		n = -EBADMSG;
+	if (n < 0) {
 		kvfree(out);
-		return ret;
+		return n;
 	}
 	/* the ECC notice follows the compressed data: keep it after the text */
-	memcpy(out + out_len, record->buf + record->size, notice);
+	memcpy(out + n, record->buf + record->size, notice);
 	kvfree(record->buf);
 	record->buf = out;
-	record->size = out_len;
+	record->size = n;
 	record->compressed = false;
 	return 0;
 }

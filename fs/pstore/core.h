@@ -7,6 +7,7 @@
 #ifndef _FS_PSTORE_CORE_H
 #define _FS_PSTORE_CORE_H
 
+#include <linux/bits.h>
 #include <linux/console.h>
 #include <linux/crash_chain.h>
 #include <linux/kmsg_dump.h>
@@ -23,10 +24,8 @@
  * @dump: its dmesg record, a persist-stage handler ("pstore:<name>")
  * @mce: a machine check's record, a capture-stage handler
  *	("pstore-mce:<name>")
- * @text: header and log to compress, @text_size bytes; NULL: plain records
- * @text_size: its size
- * @zbuf: the compressed record, @zbuf_size bytes (up to twice the buffer)
- * @zbuf_size: its size
+ * @text: the log of one segment, PSTORE_SEG_TEXT bytes; NULL: plain records
+ * @zbuf: that segment compressed, PSTORE_SEG_ROOM bytes
  * @oopscount: crash records written this boot, for their headers
  * @console: the console frontend, named after the backend
  */
@@ -37,9 +36,7 @@ struct pstore_backend {
 	struct crash_handler dump;
 	struct crash_handler mce;
 	char *text;
-	size_t text_size;
 	char *zbuf;
-	size_t zbuf_size;
 	int oopscount;
 	struct console console;
 };
@@ -87,10 +84,22 @@ void pstore_dmesg_unregister(struct pstore_backend *b);
  */
 #define PSTORE_MAX_TEXT		SZ_1M
 
+/*
+ * A record is written in segments, each compressed on its own, of at most
+ * PSTORE_SEG_TEXT bytes of text; PSTORE_SEG_ROOM holds any of them
+ * compressed, with its length, by any of the algorithms.
+ */
+#define PSTORE_SEG_TEXT		SZ_32K
+#define PSTORE_SEG_ROOM		(PSTORE_SEG_TEXT + PSTORE_SEG_TEXT / 8 + 64)
+
+/* PSTORE_ZF_SEGMENTS: the data is segments, each a __le32 length first */
+#define PSTORE_ZF_SEGMENTS	BIT(0)
+
 struct pstore_zhdr {
 	__le32 magic;
 	u8 algo;
-	u8 reserved[3];
+	u8 flags;
+	u8 reserved[2];
 	__le32 orig_len;
 } __packed;
 
@@ -103,22 +112,25 @@ enum pstore_zalgo {
 };
 
 #ifdef CONFIG_PSTORE_COMPRESS
-int pstore_compress_setup(const char *name, size_t max_in);
-int pstore_compress_init(size_t max_in);
+int pstore_compress_setup(const char *name);
+void pstore_compress_init(void);
 void pstore_compress_exit(void);
 bool pstore_compress_enabled(void);
-ssize_t pstore_compress(const void *in, size_t in_len, void *out,
-			size_t out_size);
+ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
+			    size_t out_size);
+void pstore_zhdr_init(void *out, size_t orig_len);
 int pstore_decompress_record(struct pstore_record *record);
 #else
-static inline int pstore_compress_init(size_t max_in) { return 0; }
+static inline void pstore_compress_init(void) { }
 static inline void pstore_compress_exit(void) { }
 static inline bool pstore_compress_enabled(void) { return false; }
-static inline ssize_t pstore_compress(const void *in, size_t in_len,
-				      void *out, size_t out_size)
+static inline ssize_t pstore_compress_seg(const void *in, size_t in_len,
+					  void *out, size_t out_size)
 {
 	return -EOPNOTSUPP;
 }
+
+static inline void pstore_zhdr_init(void *out, size_t orig_len) { }
 
 static inline int pstore_decompress_record(struct pstore_record *record)
 {

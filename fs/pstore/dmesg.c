@@ -8,12 +8,16 @@
  *
  * A record is a header line ("Panic#1 Part1") and the newest part of the
  * log.  Without compression that is as much of the log as the backend's
- * buffer holds.  With compression, pstore looks for the largest tail of
- * the log whose compressed form fits: it starts from PSTORE_MAX_RATIO
- * times the buffer, and shrinks the tail by what the last attempt
- * overshot until it fits (three attempts, then it falls back to plain
- * text).  Kernel logs compress about 7:1 with zstd, so a record keeps
- * several times the log a plain record of the same size would.
+ * buffer holds.  With compression the log is written in segments (see
+ * compress.c), newest first, each compressed on its own and placed from
+ * the end of the buffer backwards, sized by the ratio the segments so far
+ * reached; one that does not fit is retried smaller, at most
+ * PSTORE_FIT_MISSES times, and then the record is full.  So the work is
+ * reading and compressing what the record keeps, not more: kmsg_dump
+ * reads the log backwards from its newest record, and nothing is
+ * compressed twice but a segment that missed.  Kernel logs compress about
+ * 7:1 with zstd, so a record keeps several times the log a plain record of
+ * the same size would.
  *
  * Each backend has a handler of its own ("pstore:<name>"), so one that
  * fails, faults or runs past its budget costs only its own record.  This
@@ -27,6 +31,8 @@
  */
 #include <linux/crash_chain.h>
 #include <linux/kmsg_dump.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/pstore.h>
 #include <linux/sizes.h>
@@ -37,11 +43,15 @@
 
 #include "core.h"
 
-/* The most uncompressed log tried per compressed record, in buffers. */
-#define PSTORE_MAX_RATIO	8UL
-#define PSTORE_FIT_TRIES	4
+/* Segments that did not fit, retried smaller, before a record is full */
+#define PSTORE_FIT_MISSES	3
+/* No segment of less text than this */
+#define PSTORE_SEG_MIN		256
+/* Room for the header line's segment */
+#define PSTORE_HEAD_SEG		128
 
 unsigned long kmsg_bytes = CONFIG_PSTORE_DEFAULT_KMSG_BYTES;
+EXPORT_SYMBOL_IF_KUNIT(kmsg_bytes);
 /* 0444 as upstream: the mount option kmsg_bytes= changes it */
 module_param(kmsg_bytes, ulong, 0444);
 MODULE_PARM_DESC(kmsg_bytes,
@@ -53,41 +63,63 @@ MODULE_PARM_DESC(max_reason,
 		 "most severe reason to write for (1 panic, 2 oops, ...; default: the backend's)");
 
 /*
- * Compress the header in @b->text and the newest log that fits into
- * @buf.  Returns the record's size, 0 if it does not work out (then the
- * record is written plain), or -ENODATA when the log is all dumped.
+ * Fill @buf with a compressed record: the header line @head, then the
+ * newest log that fits.  Returns the record's size, 0 if not even one
+ * segment fits (the record is then written plain), or -ENODATA when the
+ * log is all dumped.
  */
 static ssize_t pstore_fill_compressed(struct pstore_backend *b,
-				      struct kmsg_dump_iter *iter, size_t hlen,
+				      struct kmsg_dump_iter *iter,
+				      const char *head, size_t hlen,
 				      char *buf, size_t size)
 {
-	struct kmsg_dump_iter start = *iter;
-	size_t want = b->text_size, len;
-	ssize_t zlen;
-	int i;
+	size_t hs = sizeof(struct pstore_zhdr), end = size, text = 0;
+	size_t want, room, len;
+	struct kmsg_dump_iter before;
+	u8 hseg[PSTORE_HEAD_SEG];
+	int misses = 0;
+	ssize_t hn, n;
 
-	for (i = 0; i < PSTORE_FIT_TRIES; i++) {
-		*iter = start;
-		if (!kmsg_dump_get_buffer(iter, true, b->text + hlen,
-					  want - hlen, &len) || !len)
-			return -ENODATA;
-		zlen = pstore_compress(b->text, hlen + len, b->zbuf,
-				       b->zbuf_size);
-		if (zlen > 0 && zlen <= size) {
-			memcpy(buf, b->zbuf, zlen);
-			return zlen;
+	hn = pstore_compress_seg(head, hlen, hseg, sizeof(hseg));
+	if (hn < 0 || hs + hn >= size)
+		return 0;
+	/* 4:1 for the first segment, then the ratio so far */
+	want = (size - hs - hn) * 4;
+	while (misses < PSTORE_FIT_MISSES) {
+		room = end - hs - hn;
+		want = min3(want, (size_t)PSTORE_SEG_TEXT,
+			    PSTORE_MAX_TEXT - hlen - text);
+		if (want < PSTORE_SEG_MIN)
+			break;
+		before = *iter;
+		if (!kmsg_dump_get_buffer(iter, true, b->text, want, &len) ||
+		    !len) {
+			if (!text)
+				return -ENODATA;
+			break;
 		}
-		if (zlen > 0)	/* shrink by the overshoot, and a bit more */
-			want = (hlen + len) * size / zlen * 15 / 16;
-		else if (zlen == -EFBIG)
-			want /= 2;
-		else
+		n = pstore_compress_seg(b->text, len, b->zbuf,
+					PSTORE_SEG_ROOM);
+		if (n > 0 && n <= room) {
+			end -= n;
+			memcpy(buf + end, b->zbuf, n);
+			text += len;
+			want = div64_u64((u64)(room - n) * text, size - end);
+			continue;
+		}
+		*iter = before;		/* these records go in a later part */
+		if (n < 0 && n != -EFBIG)
 			break;
-		if (want <= hlen)
-			break;
+		misses++;
+		/* smaller by the overshoot, and a bit more */
+		want = n > 0 ? div64_u64((u64)len * room, n) * 7 / 8 : len / 2;
 	}
-	*iter = start;
-	return 0;
+	if (!text)
+		return 0;
+	memcpy(buf + hs, hseg, hn);
+	memmove(buf + hs + hn, buf + end, size - end);
+	pstore_zhdr_init(buf, hlen + text);
+	return hs + hn + size - end;
 }
 
 /* Write the record parts of one crash; the backend's buffer is held. */
@@ -114,10 +146,12 @@ static int pstore_write_parts(struct pstore_backend *b, const char *why,
 		record.buf = psi->buf;
 
 		if (b->text) {
-			hlen = scnprintf(b->text, b->text_size, "%s#%d Part%u\n",
+			char head[48];
+
+			hlen = scnprintf(head, sizeof(head), "%s#%d Part%u\n",
 					 why, b->oopscount, part);
-			len = pstore_fill_compressed(b, &iter, hlen, psi->buf,
-						     psi->bufsize);
+			len = pstore_fill_compressed(b, &iter, head, hlen,
+						     psi->buf, psi->bufsize);
 			if (len == -ENODATA)
 				break;
 			record.compressed = len > 0;
@@ -238,13 +272,10 @@ int pstore_dmesg_register(struct pstore_backend *b)
 	struct pstore_info *psi = b->psi;
 	int ret;
 
-	b->text_size = clamp_t(size_t, psi->bufsize * PSTORE_MAX_RATIO,
-			       SZ_4K, PSTORE_MAX_TEXT);
-	b->zbuf_size = 2 * psi->bufsize + 64;
-	if (pstore_compress_init(b->text_size) == 0 &&
-	    pstore_compress_enabled()) {
-		b->text = vmalloc(b->text_size);
-		b->zbuf = vmalloc(b->zbuf_size);
+	pstore_compress_init();
+	if (pstore_compress_enabled()) {
+		b->text = vmalloc(PSTORE_SEG_TEXT);
+		b->zbuf = vmalloc(PSTORE_SEG_ROOM);
 		if (!b->text || !b->zbuf) {
 			pr_warn("pstore: no memory to compress %s's records: they stay plain\n",
 				psi->name);

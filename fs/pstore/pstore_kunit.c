@@ -10,6 +10,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <linux/zlib.h>
 
@@ -50,7 +51,8 @@ static void pstore_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, pstore_type_to_name(PSTORE_TYPE_MCE), "mce");
 }
 
-#define LOG_LEN 20000
+/* more than one segment */
+#define LOG_LEN (3 * PSTORE_SEG_TEXT + 1000)
 
 /* Something like a kernel log: compressible, not trivially. */
 static char *make_log(struct kunit *test, size_t len)
@@ -68,6 +70,26 @@ static char *make_log(struct kunit *test, size_t len)
 	return log;
 }
 
+/* A record of @in as the dmesg frontend writes one: segments of it. */
+static ssize_t zrecord(const char *in, size_t len, char *out, size_t out_size)
+{
+	size_t hs = sizeof(struct pstore_zhdr), done = 0, at = hs, seg;
+	ssize_t n;
+
+	while (done < len) {
+		seg = min_t(size_t, len - done, PSTORE_SEG_TEXT);
+		if (at >= out_size)
+			return -EFBIG;
+		n = pstore_compress_seg(in + done, seg, out + at, out_size - at);
+		if (n < 0)
+			return n;
+		at += n;
+		done += seg;
+	}
+	pstore_zhdr_init(out, len);
+	return at;
+}
+
 /* Compress @in as the dmesg frontend would and read it back. */
 static void round_trip(struct kunit *test, const char *algo, const char *in,
 		       size_t len)
@@ -77,10 +99,10 @@ static void round_trip(struct kunit *test, const char *algo, const char *in,
 	size_t out_size = len + 64;
 	ssize_t n;
 
-	KUNIT_ASSERT_EQ(test, pstore_compress_setup(algo, len), 0);
+	KUNIT_ASSERT_EQ(test, pstore_compress_setup(algo), 0);
 	r.buf = kvzalloc(out_size + sizeof(notice), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r.buf);
-	n = pstore_compress(in, len, r.buf, out_size);
+	n = zrecord(in, len, r.buf, out_size);
 	KUNIT_ASSERT_GT_MSG(test, n, 0, "%s", algo);
 	KUNIT_EXPECT_LT_MSG(test, n, (ssize_t)len / 3, "%s compresses", algo);
 	/* the backend appends its notice after the compressed bytes */
@@ -98,9 +120,30 @@ static void round_trip(struct kunit *test, const char *algo, const char *in,
 	pstore_compress_exit();
 }
 
+/* Every segment size the writer may choose compresses (a workspace fits). */
+static void seg_sizes(struct kunit *test, const char *algo, const char *log)
+{
+	static const size_t sizes[] = { 300, 1000, 5000, 13631, SZ_16K,
+					20000, PSTORE_SEG_TEXT };
+	char *out = kunit_kzalloc(test, PSTORE_SEG_ROOM, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_EQ(test, pstore_compress_setup(algo), 0);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		KUNIT_EXPECT_GT_MSG(test, pstore_compress_seg(log, sizes[i], out,
+							      PSTORE_SEG_ROOM),
+				    0, "%s, %zu bytes", algo, sizes[i]);
+	pstore_compress_exit();
+}
+
 static void pstore_compression_round_trips(struct kunit *test)
 {
 	char *log = make_log(test, LOG_LEN);
+
+	seg_sizes(test, "zstd", log);
+	seg_sizes(test, "deflate", log);
+	seg_sizes(test, "lz4", log);
 
 	round_trip(test, "zstd", log, LOG_LEN);
 	round_trip(test, "deflate", log, LOG_LEN);
@@ -119,13 +162,19 @@ static void pstore_incompressible(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, noise);
 	get_random_bytes(noise, 4096);
 	for (i = 0; i < ARRAY_SIZE(algos); i++) {
-		pstore_compress_setup(algos[i], 4096);
+		pstore_compress_setup(algos[i]);
 		/* does not fit in what it came from: written plain instead */
-		KUNIT_EXPECT_EQ_MSG(test, pstore_compress(noise, 4096, out, 4096),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    pstore_compress_seg(noise, 4096, out, 4096),
 				    (ssize_t)-EFBIG, "%s", algos[i]);
+		/* no segment of more text than the writer's buffer */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    pstore_compress_seg(noise, PSTORE_SEG_TEXT + 1,
+							out, 4096),
+				    (ssize_t)-EINVAL, "%s", algos[i]);
 		pstore_compress_exit();
 	}
-	KUNIT_EXPECT_EQ(test, pstore_compress(noise, 16, out, 4096),
+	KUNIT_EXPECT_EQ(test, pstore_compress_seg(noise, 16, out, 4096),
 			(ssize_t)-EINVAL);
 }
 
@@ -136,11 +185,11 @@ static struct pstore_record *compressed_record(struct kunit *test,
 	char *log = make_log(test, 4000);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	pstore_compress_setup(algo, 4000);
+	pstore_compress_setup(algo);
 	r->psi = &test_psi;
 	r->type = PSTORE_TYPE_DMESG;
 	r->buf = kvzalloc(4096, GFP_KERNEL);
-	r->size = pstore_compress(log, 4000, r->buf, 4096);
+	r->size = zrecord(log, 4000, r->buf, 4096);
 	r->compressed = true;
 	pstore_compress_exit();
 	KUNIT_ASSERT_GT(test, r->size, 0);
@@ -181,6 +230,64 @@ static void pstore_undecompressible(struct kunit *test)
 	kvfree(r->buf);
 }
 
+/* Check @r's decompression fails with @err and leaves it as it was. */
+static void expect_bad(struct kunit *test, struct pstore_record *r, int err,
+		       const char *what)
+{
+	ssize_t size = r->size;
+
+	KUNIT_EXPECT_EQ_MSG(test, pstore_decompress_record(r), err, "%s", what);
+	KUNIT_EXPECT_TRUE_MSG(test, r->compressed, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, r->size, size, "%s", what);
+}
+
+/*
+ * Segments whose lengths lie, or whose text is not what the header says,
+ * are refused; a record of one stream without segment lengths (what this
+ * series wrote before segments) still reads back.
+ */
+static void pstore_bad_segments(struct kunit *test)
+{
+	size_t hs = sizeof(struct pstore_zhdr);
+	struct pstore_record *r = compressed_record(test, "zstd");
+	struct pstore_zhdr *h = (struct pstore_zhdr *)r->buf;
+	u32 zlen = get_unaligned_le32(r->buf + hs);
+	u32 orig = le32_to_cpu(h->orig_len);
+	ssize_t size = r->size;
+
+	KUNIT_ASSERT_EQ(test, h->flags, PSTORE_ZF_SEGMENTS);
+	KUNIT_ASSERT_EQ(test, (ssize_t)(hs + 4 + zlen), size);
+	put_unaligned_le32(zlen + 1, r->buf + hs);
+	expect_bad(test, r, -EBADMSG, "a length past the end");
+	put_unaligned_le32(0, r->buf + hs);
+	expect_bad(test, r, -EBADMSG, "a length of 0");
+	put_unaligned_le32(zlen, r->buf + hs);
+
+	h->orig_len = cpu_to_le32(orig + 1);
+	expect_bad(test, r, -EBADMSG, "less text than the header says");
+	h->orig_len = cpu_to_le32(orig - 1);
+	expect_bad(test, r, -EBADMSG, "more text than the header says");
+	h->orig_len = cpu_to_le32(orig);
+
+	/* the start of a second segment's length, cut short */
+	memcpy(r->buf + size, "\x05\x00", 2);
+	r->size = size + 2;
+	expect_bad(test, r, -EBADMSG, "a cut length");
+	r->size = size;
+	h->flags |= BIT(3);
+	expect_bad(test, r, -EBADMSG, "an unknown flag");
+	h->flags = PSTORE_ZF_SEGMENTS;
+
+	/* one stream, no length: as before segments */
+	memmove(r->buf + hs, r->buf + hs + 4, zlen);
+	h->flags = 0;
+	r->size = hs + zlen;
+	KUNIT_ASSERT_EQ(test, pstore_decompress_record(r), 0);
+	KUNIT_EXPECT_EQ(test, r->size, (ssize_t)orig);
+	KUNIT_EXPECT_EQ(test, strncmp(r->buf, "<6>[", 4), 0);
+	kvfree(r->buf);
+}
+
 /*
  * A valid frame that expands past what this kernel writes in one record,
  * and says so (forged zones at mount): left compressed, nothing allocated
@@ -197,13 +304,13 @@ static void pstore_decompress_bound(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, zeros);
 	for (i = 0; i < ARRAY_SIZE(algos); i++) {
-		KUNIT_ASSERT_EQ(test, pstore_compress_setup(algos[i], big), 0);
+		KUNIT_ASSERT_EQ(test, pstore_compress_setup(algos[i]), 0);
 		r.buf = kvzalloc(room, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, r.buf);
 		h = (struct pstore_zhdr *)r.buf;
 
 		/* two bound's worth of zeros: refused, left as it was */
-		r.size = pstore_compress(zeros, big, r.buf, room);
+		r.size = zrecord(zeros, big, r.buf, room);
 		KUNIT_ASSERT_GT_MSG(test, r.size, 0, "%s", algos[i]);
 		r.compressed = true;
 		KUNIT_EXPECT_EQ_MSG(test, pstore_decompress_record(&r), -EFBIG,
@@ -216,7 +323,7 @@ static void pstore_decompress_bound(struct kunit *test)
 				    "%s 64 MiB", algos[i]);
 
 		/* exactly the bound: read back */
-		r.size = pstore_compress(zeros, PSTORE_MAX_TEXT, r.buf, room);
+		r.size = zrecord(zeros, PSTORE_MAX_TEXT, r.buf, room);
 		KUNIT_ASSERT_GT_MSG(test, r.size, 0, "%s", algos[i]);
 		KUNIT_ASSERT_EQ_MSG(test, pstore_decompress_record(&r), 0,
 				    "%s at the bound", algos[i]);
@@ -334,9 +441,106 @@ static void pstore_dmesg_record(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, " Part1\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "crash_chain:   capture  stop-cpus"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "filler line 399 of"));
-	if (sink.last.compressed)
+	if (sink.last.compressed) {
 		KUNIT_EXPECT_GT(test, r.size, 3 * (ssize_t)sink_psi.bufsize);
+		/* full: the segments' sizes leave little unused */
+		KUNIT_EXPECT_GE(test, sink.size, 3 * sink_psi.bufsize / 4);
+	}
 	kvfree(r.buf);
+}
+
+/* A backend that keeps the first parts of a crash. */
+static struct {
+	char *buf[3];
+	ssize_t size[3];
+	bool compressed[3];
+	int parts;
+} parts;
+
+static int parts_write(struct pstore_record *record)
+{
+	int i = record->part - 1;
+
+	if (i >= ARRAY_SIZE(parts.buf))
+		return -ENOSPC;
+	memcpy(parts.buf[i], record->buf, record->size);
+	parts.size[i] = record->size;
+	parts.compressed[i] = record->compressed;
+	parts.parts = max(parts.parts, i + 1);
+	return 0;
+}
+
+static struct pstore_info parts_psi = {
+	.name = "kunit-parts",
+	.flags = PSTORE_FLAGS_DMESG,
+	.max_reason = KMSG_DUMP_OOPS,
+	.read = sink_read,
+	.write = parts_write,
+};
+
+/* N of the first (or @last) "part line N" in @text, -1 if none */
+static int part_line(const char *text, bool last)
+{
+	const char *p = text, *hit = NULL;
+	int n = -1;
+
+	while ((p = strstr(p, "part line "))) {
+		hit = p++;
+		if (!last)
+			break;
+	}
+	if (!hit || sscanf(hit, "part line %d", &n) != 1)
+		return -1;
+	return n;
+}
+
+/*
+ * A crash's second part holds the log just before its first: the
+ * segments that did not fit in part 1 are not lost between the parts.
+ */
+static void pstore_parts_continue(struct kunit *test)
+{
+	unsigned long saved = kmsg_bytes;
+	struct pstore_record r;
+	int i, first[2], last[2];
+
+	parts_psi.bufsize = 2048;
+	parts_psi.buf = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parts_psi.buf);
+	memset(&parts, 0, sizeof(parts));
+	for (i = 0; i < ARRAY_SIZE(parts.buf); i++) {
+		parts.buf[i] = kunit_kzalloc(test, 2048, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, parts.buf[i]);
+	}
+	KUNIT_ASSERT_EQ(test, pstore_register(&parts_psi), 0);
+	for (i = 0; i < 1500; i++)
+		pr_info("pstore_kunit: part line %d of a long log\n", i);
+	kmsg_bytes = 2 * parts_psi.bufsize;
+	kmsg_dump_desc(KMSG_DUMP_OOPS, "kunit");
+	kmsg_bytes = saved;
+	pstore_unregister(&parts_psi);
+
+	KUNIT_ASSERT_GE(test, parts.parts, 2);
+	for (i = 0; i < 2; i++) {
+		r = (struct pstore_record) { .psi = &parts_psi,
+					     .type = PSTORE_TYPE_DMESG };
+		r.buf = kvmalloc(parts.size[i] + 1, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r.buf);
+		memcpy(r.buf, parts.buf[i], parts.size[i]);
+		r.size = parts.size[i];
+		r.compressed = parts.compressed[i];
+		KUNIT_ASSERT_EQ(test, pstore_decompress_record(&r), 0);
+		r.buf[r.size - 1] = '\0';
+		KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, i ? "Part2\n" :
+						   "Part1\n"));
+		first[i] = part_line(r.buf, false);
+		last[i] = part_line(r.buf, true);
+		kvfree(r.buf);
+	}
+	KUNIT_EXPECT_EQ(test, last[0], 1499);
+	KUNIT_EXPECT_GT(test, first[0], 0);
+	KUNIT_EXPECT_EQ(test, last[1], first[0] - 1);
+	KUNIT_EXPECT_LT(test, first[1], last[1]);
 }
 
 /* Backends of one name refuse each other; any others are all written. */
@@ -489,9 +693,11 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_compression_round_trips),
 	KUNIT_CASE(pstore_incompressible),
 	KUNIT_CASE(pstore_undecompressible),
+	KUNIT_CASE(pstore_bad_segments),
 	KUNIT_CASE(pstore_decompress_bound),
 	KUNIT_CASE(pstore_reads_upstream_deflate),
 	KUNIT_CASE(pstore_dmesg_record),
+	KUNIT_CASE(pstore_parts_continue),
 	KUNIT_CASE(pstore_every_backend),
 	KUNIT_CASE(pstore_backend_order),
 #ifdef CONFIG_PSTORE_FTRACE

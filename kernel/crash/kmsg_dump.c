@@ -63,39 +63,18 @@ bool kmsg_log_get_line(const struct kmsg_log *log, struct kmsg_dump_iter *iter,
 EXPORT_SYMBOL_IF_KUNIT(kmsg_log_get_line);
 
 /*
- * The first record of [@first, *@end) from which all the rest fit in
- * @room bytes; *@end is lowered to where the log really ends, *@newest set
- * to the last record's sequence number.  Returns *@end if not even the
- * newest record fits.
+ * kmsg_dump_get_buffer() walks back from the newest record, reading each
+ * once: to the front of @buf, then moved behind the ones already taken at
+ * its end, until one does not fit.  So the cost is what fits, not the
+ * whole log behind it.  A record that cannot be read (overwritten, or its
+ * text lost) is passed over.
  */
-static u64 kmsg_log_fit(const struct kmsg_log *log, u64 first, u64 *end,
-			bool syslog, size_t room, u64 *newest)
-{
-	size_t total = 0, l;
-	u64 seq, start;
-
-	for (seq = first; seq < *end; seq++) {
-		if (!log->read(&seq, syslog, NULL, 0, &l) || seq >= *end)
-			break;
-		total += l;
-		*newest = seq;
-	}
-	*end = min(seq, *end);
-
-	for (start = first; total > room && start < *end; start++) {
-		if (!log->read(&start, syslog, NULL, 0, &l))
-			break;
-		total -= l;
-	}
-	return min(start, *end);
-}
-
 bool kmsg_log_get_buffer(const struct kmsg_log *log,
 			 struct kmsg_dump_iter *iter, bool syslog, char *buf,
 			 size_t size, size_t *len_out)
 {
-	u64 first, start, end, newest, seq;
-	size_t len = 0, l;
+	u64 first, start, end, newest, seq, s;
+	size_t len = 0, pos, l;
 	bool ret = false;
 
 	if (!buf || !size)
@@ -110,10 +89,28 @@ bool kmsg_log_get_buffer(const struct kmsg_log *log,
 	if (first >= end)
 		goto out;
 
+	/* taken records are at [pos, size - 1), a NUL after them */
+	pos = size - 1;
+	start = end;
 	newest = end;
-	start = kmsg_log_fit(log, first, &end, syslog, size - 1, &newest);
+	for (seq = end; seq-- > first && pos > 1;) {
+		s = seq;
+		if (!log->read(&s, syslog, buf, pos, &l) || s != seq)
+			continue;
+		if (newest == end)
+			newest = seq;
+		/*
+		 * Cut short, or dropped (printk drops a line that does not
+		 * fit, and no record formats to nothing): it does not fit.
+		 */
+		if (!l || l + 1 >= pos)
+			break;
+		pos -= l;
+		memmove(buf + pos, buf, l);
+		start = seq;
+	}
 	if (start == end) {
-		if (newest == iter->next_seq)
+		if (newest == end)
 			goto out;	/* the records are all gone */
 		/*
 		 * Not even the newest record fits: hand out its beginning,
@@ -122,12 +119,9 @@ bool kmsg_log_get_buffer(const struct kmsg_log *log,
 		start = newest;
 		log->read(&start, syslog, buf, size, &len);
 	} else {
-		for (seq = start; seq < end; seq++) {
-			if (!log->read(&seq, syslog, buf + len, size - len, &l) ||
-			    seq >= end)
-				break;
-			len += l;
-		}
+		len = size - 1 - pos;
+		memmove(buf, buf + pos, len);
+		buf[len] = '\0';
 	}
 	iter->next_seq = start;
 	ret = true;

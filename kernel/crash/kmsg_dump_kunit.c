@@ -18,6 +18,8 @@ static struct {
 	u64 first_valid;	/* older records were overwritten */
 	u64 next;		/* one past the newest */
 	u64 clear;		/* syslog's clear point */
+	int reads;		/* calls of fake_read() */
+	bool drop;		/* as printk: a line that does not fit is dropped */
 } fake;
 
 static u64 fake_first_seq(void)
@@ -38,10 +40,13 @@ static bool fake_read(u64 *seq, bool syslog, char *buf, size_t size,
 	u64 s = max(*seq, fake.first_valid);
 	int n;
 
+	fake.reads++;
 	if (s >= fake.next)
 		return false;
 	n = snprintf(line, sizeof(line), "%s%s\n", syslog ? "<6>" : "",
 		     fake.text[s]);
+	if (buf && fake.drop && n > size - 1)
+		n = 0;
 	if (buf) {
 		n = min_t(size_t, n, size - 1);
 		memcpy(buf, line, n);
@@ -154,6 +159,50 @@ static void kmsg_get_buffer_newest_first(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "zero\none\ntwo\n");
 	KUNIT_EXPECT_FALSE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
 						     buf, sizeof(buf), &len));
+}
+
+/* What get_buffer costs is what fits, not the whole log behind it. */
+static void kmsg_get_buffer_reads_what_fits(struct kunit *test)
+{
+	struct kmsg_dump_iter iter;
+	char buf[16];
+	size_t len;
+
+	fill(16);
+	kmsg_log_rewind(&fake_log, &iter);
+	KUNIT_ASSERT_TRUE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
+						    buf, sizeof(buf), &len));
+	KUNIT_EXPECT_STREQ(test, buf, "fifteen\n");
+	/* the oldest, "fifteen" and "fourteen" going back, the copy */
+	KUNIT_EXPECT_LE(test, fake.reads, 4);
+}
+
+/*
+ * printk formats a line that does not fit into nothing: such a record is
+ * not taken, and the next call starts with it.
+ */
+static void kmsg_get_buffer_dropped_line(struct kunit *test)
+{
+	struct kmsg_dump_iter iter;
+	char buf[16];
+	size_t len;
+
+	fill(16);
+	fake.drop = true;
+	kmsg_log_rewind(&fake_log, &iter);
+	KUNIT_ASSERT_TRUE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
+						    buf, sizeof(buf), &len));
+	KUNIT_EXPECT_STREQ(test, buf, "fifteen\n");
+	KUNIT_ASSERT_TRUE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
+						    buf, sizeof(buf), &len));
+	KUNIT_EXPECT_STREQ(test, buf, "fourteen\n");
+	KUNIT_ASSERT_TRUE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
+						    buf, sizeof(buf), &len));
+	KUNIT_EXPECT_STREQ(test, buf, "thirteen\n");
+	KUNIT_ASSERT_TRUE(test, kmsg_log_get_buffer(&fake_log, &iter, false,
+						    buf, sizeof(buf), &len));
+	KUNIT_EXPECT_STREQ(test, buf, "twelve\n");
+	KUNIT_EXPECT_EQ(test, len, 7);
 }
 
 static void kmsg_record_longer_than_buffer(struct kunit *test)
@@ -300,6 +349,8 @@ static struct kunit_case kmsg_test_cases[] = {
 	KUNIT_CASE(kmsg_get_line_walks_forward),
 	KUNIT_CASE(kmsg_get_buffer_whole_log),
 	KUNIT_CASE(kmsg_get_buffer_newest_first),
+	KUNIT_CASE(kmsg_get_buffer_reads_what_fits),
+	KUNIT_CASE(kmsg_get_buffer_dropped_line),
 	KUNIT_CASE(kmsg_record_longer_than_buffer),
 	KUNIT_CASE(kmsg_wrapped_log),
 	KUNIT_CASE(kmsg_rewind_bounds_and_clear),
