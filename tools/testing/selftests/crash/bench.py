@@ -41,6 +41,13 @@ benchmarks in ARCH_BENCHES["arm64"] run.
             a trial failing on a load error, "Out of memory", a panic or a
             timeout; the sizes tried are listed under the table.  One
             round unless --rounds is given (a search is ten boots or so).
+  kdump-mem-high, kdump-mem-auto  MiB the first kernel loses to kdump:
+            the "Crash kernel" regions of /proc/iomem, low part included,
+            in a 6 GiB guest booted with crashkernel=256M,high or
+            crashkernel=auto; the capture kernel (the same kernel) is then
+            loaded with kexec -p -s, and whether that worked is listed
+            under the table.  Upstream has no crashkernel=auto: it
+            reserves nothing for it (ratio "-").
 """
 import argparse
 import io
@@ -454,6 +461,52 @@ def crashkernel_min(kernel, initrd, workdir):
     return CK_SIZES[hi], " ".join(tried)
 
 
+MEM_GUEST = """
+boot1() {
+	grep "Crash kernel" /proc/iomem | sed 's/^/E2E: region /'
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	if kexec -p -s /tmp/bzImage --initrd=/tmp/initrd \\
+		--append="console=ttyS0 maxcpus=1 reset_devices"; then
+		e2e_result capture loaded
+	else
+		e2e_result capture not loaded
+	fi
+}
+"""
+
+
+def crash_regions(text):
+    """Bytes of the "Crash kernel" regions an E2E: region line lists."""
+    return sum(int(b, 16) - int(a, 16) + 1 for a, b in re.findall(
+        r"^E2E: region\s+([0-9a-f]+)-([0-9a-f]+) : Crash kernel", text,
+        re.M))
+
+
+def _kdump_mem(kernel, initrd, workdir, arg):
+    os.makedirs(workdir, exist_ok=True)
+    ctl = os.path.join(workdir, "control.img")
+    e2e.make_control_disk(ctl, MEM_GUEST)
+    img = kexec_image(kernel, initrd, workdir)
+    g = Guest(kernel, initrd, CMDLINE + " crashkernel=" + arg, workdir,
+              mem="6G", disks=[ctl, img])
+    try:
+        g.start()
+        m = g.wait_for(r"^E2E: result capture (loaded|not loaded)", 240)
+    finally:
+        g.stop()
+    mib = crash_regions(g.text) / (1 << 20)
+    return mib, "crashkernel=%s: %d MiB reserved, capture kernel %s" % (
+        arg, mib, m.group(1))
+
+
+def kdump_mem_high(kernel, initrd, workdir):
+    return _kdump_mem(kernel, initrd, workdir, "256M,high")
+
+
+def kdump_mem_auto(kernel, initrd, workdir):
+    return _kdump_mem(kernel, initrd, workdir, "auto")
+
+
 BENCHES = [
     ("boot", "s", "QEMU start to first userspace line", boot_seconds),
     ("panic", "s", "sysrq-c to the next boot's first line", panic_seconds),
@@ -479,6 +532,10 @@ BENCHES = [
      vmcore_mmap_frac),
     ("crashkernel-min", "MiB", "smallest crashkernel= that saves the dump",
      crashkernel_min, 1),
+    ("kdump-mem-high", "MiB", "lost to kdump, crashkernel=256M,high, 6 GiB",
+     kdump_mem_high, 1),
+    ("kdump-mem-auto", "MiB", "lost to kdump, crashkernel=auto, 6 GiB",
+     kdump_mem_auto, 1),
 ]
 
 

@@ -123,5 +123,18 @@ class Table(unittest.TestCase):
         self.assertIn("  search upstream-0: 256:ok 128:ok", text)
 
 
+class CrashRegions(unittest.TestCase):
+    def test_sums_every_region(self):
+        text = ("E2E: region   1f000000-2effffff : Crash kernel\n"
+                "E2E: region 140000000-14fffffff : Crash kernel\n"
+                "E2E: region   00100000-001fffff : System RAM\n"
+                "E2E: result capture loaded\n")
+        self.assertEqual(bench.crash_regions(text), 512 << 20)
+
+    def test_none(self):
+        self.assertEqual(bench.crash_regions("E2E: result capture loaded"),
+                         0)
+
+
 if __name__ == "__main__":
     unittest.main()
