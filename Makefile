@@ -351,6 +351,7 @@ static: kernel
 test-harness:
 	@python3 -m unittest discover -s $(REPO)/build -p 'test_*.py'
 	@python3 -m unittest discover -s $(E2E_DIR) -p 'test_*.py'
+	@python3 -m unittest discover -s $(REPO)/tools/crash -p 'test_*.py'
 
 # Static checks first, then the KUnit suites on the debug build, the
 # scenarios last: the debug build's, then the normal build's.  The run

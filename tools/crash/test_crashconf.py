@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+"""crashconf.py: every key of crash.conf, every bad value, and what the
+capture kernel's command line keeps, drops and gains."""
+import os
+import sys
+import unittest
+import unittest.mock
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import crashconf  # noqa: E402
+from crashconf import ConfError, capture_cmdline, parse_conf  # noqa: E402
+
+
+class Conf(unittest.TestCase):
+    def test_every_key(self):
+        conf = parse_conf("""
+# dumps
+target = dev:/dev/vdb
+target = dir:/var/crash   # a second one
+target = net:10.0.2.2:9000
+target = ssh:crash@dumps.example:/srv/crash
+exclude = zero,cache,cache-private,user,free
+capture_args = console=ttyS0 "foo=a b"
+on_failure = shell
+""")
+        self.assertEqual(conf.targets, [
+            ("dev", "/dev/vdb"), ("dir", "/var/crash"),
+            ("net", "10.0.2.2:9000"),
+            ("ssh", "crash@dumps.example:/srv/crash")])
+        self.assertEqual(conf.exclude, 31)
+        self.assertEqual(conf.capture_args, 'console=ttyS0 "foo=a b"')
+        self.assertEqual(conf.on_failure, "shell")
+
+    def test_defaults(self):
+        conf = parse_conf("target = dev:/dev/sdb\n")
+        self.assertEqual((conf.exclude, conf.capture_args, conf.on_failure),
+                         (0, "", "reboot"))
+
+    def test_exclude_by_number_and_name(self):
+        for value, level in (("0", 0), ("31", 31), ("17", 17),
+                             ("free", 16), ("zero, user", 9)):
+            conf = parse_conf("target = dev:/dev/sdb\nexclude = %s\n" % value)
+            self.assertEqual(conf.exclude, level, value)
+
+    def bad(self, text, line, words):
+        with self.assertRaises(ConfError) as cm:
+            parse_conf(text, "/etc/crash.conf")
+        msg = str(cm.exception)
+        self.assertTrue(msg.startswith("/etc/crash.conf:%d: " % line)
+                        if line else msg.startswith("/etc/crash.conf: "), msg)
+        for w in words:
+            self.assertIn(w, msg)
+
+    def test_every_bad_value(self):
+        t = "target = dev:/dev/sdb\n"
+        self.bad("tagret = dev:/dev/sdb\n", 1, ["unknown key", "tagret"])
+        self.bad(t + "just words\n", 2, ["not key = value"])
+        self.bad(t + "= 3\n", 2, ["not key = value"])
+        self.bad(t + "exclude =\n", 2, ["exclude has no value"])
+        self.bad("target = usb:/x\n", 1, ["usb:/x", "dev:DEVICE"])
+        self.bad("target = /dev/sdb\n", 1, ["/dev/sdb", "dev:DEVICE"])
+        self.bad("target = dev:sdb\n", 1, ["not an absolute path"])
+        self.bad("target = dir:var/crash\n", 1, ["not an absolute path"])
+        self.bad("target = net:host\n", 1, ["not HOST:PORT"])
+        self.bad("target = net:host:http\n", 1, ["not HOST:PORT"])
+        self.bad("target = net:host:0\n", 1, ["not HOST:PORT"])
+        self.bad("target = net:host:65536\n", 1, ["not HOST:PORT"])
+        self.bad("target = net::9000\n", 1, ["not HOST:PORT"])
+        self.bad("target = ssh:host:/srv\n", 1, ["USER@HOST:/DIR"])
+        self.bad("target = ssh:u@host:srv\n", 1, ["USER@HOST:/DIR"])
+        self.bad(t + "exclude = 32\n", 2, ["0 to 31"])
+        self.bad(t + "exclude = -1\n", 2, ["'-1' is not one of"])
+        self.bad(t + "exclude = zero,slab\n", 2, ["'slab' is not one of"])
+        self.bad(t + "exclude = zero,\n", 2, ["'' is not one of"])
+        self.bad(t + "on_failure = halt\n", 2, ["'halt'", "reboot"])
+        self.bad(t + "exclude = 1\nexclude = 2\n", 3,
+                 ["exclude given again (first on line 2)"])
+        self.bad("# nothing\n", 0, ["no target"])
+        self.bad("", 0, ["no target"])
+
+
+class Cmdline(unittest.TestCase):
+    def test_dropped_with_reasons(self):
+        line, dropped = capture_cmdline(
+            "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet crashkernel=256M "
+            "hugepages=64 hugepagesz=2M default_hugepagesz=2M "
+            "hugetlb_cma=1G cma=64M memmap=1M$0x30000000 mem=8G "
+            "swiotlb=65536 log_buf_len=16M nr_cpus=8 maxcpus=4 "
+            "possible_cpus=8 isolcpus=2-3 nohz_full=2-3 rcu_nocbs=2-3 "
+            "irqaffinity=0 panic=0 crash_kexec_post_notifiers "
+            "resume=/dev/sda2 resume_offset=42 noresume init=/bin/sh "
+            "rdinit=/init initrd=/initrd.img slub_debug=FZ page_owner=on "
+            "ramoops.mem_address=0x30000000 ramoops.mem_size=0x100000 "
+            "console=ttyS0,115200")
+        self.assertEqual(line, "root=/dev/sda1 ro console=ttyS0,115200 "
+                         "reset_devices nr_cpus=1 irqpoll panic=10 cma=0")
+        words = [w for w, _ in dropped]
+        self.assertEqual(len(words), 31)
+        for w, why in dropped:
+            self.assertTrue(why, w)
+        self.assertIn("crashkernel=256M", words)
+        self.assertIn("ramoops.mem_size=0x100000", words)
+
+    def test_names_match_whole(self):
+        # a parameter that only starts like a dropped one is kept
+        line, dropped = capture_cmdline("memory_corruption_check=0 "
+                                        "panic_print=3 cmatest initrdmem=1 "
+                                        "ramoopsx=1 mem")
+        self.assertEqual(line.split()[:5], ["memory_corruption_check=0",
+                                            "panic_print=3", "cmatest",
+                                            "initrdmem=1", "ramoopsx=1"])
+        self.assertEqual(dropped, [("mem", crashconf.drop_reason("mem"))])
+
+    def test_quotes_and_init_args(self):
+        line, dropped = capture_cmdline(
+            'console=ttyS0 dyndbg="file foo.c +p" quiet -- single '
+            'systemd.unit=rescue.target')
+        self.assertTrue(line.startswith('console=ttyS0 dyndbg="file foo.c '
+                                        '+p" reset_devices'), line)
+        self.assertIn(("single", "for the running system's init"), dropped)
+        self.assertIn(("--", "for the running system's init"), dropped)
+        self.assertNotIn("rescue", line)
+
+    def test_added_once_and_capture_args_last(self):
+        line, _ = capture_cmdline("reset_devices irqpoll console=ttyS0",
+                                  'nr_cpus=2 "a=b c"')
+        self.assertEqual(line, 'reset_devices irqpoll console=ttyS0 '
+                         'nr_cpus=1 panic=10 cma=0 nr_cpus=2 "a=b c"')
+
+    def test_empty(self):
+        line, dropped = capture_cmdline("  \n")
+        self.assertEqual(line, "reset_devices nr_cpus=1 irqpoll panic=10 "
+                         "cma=0")
+        self.assertEqual(dropped, [])
+
+    def test_split_like_the_kernel(self):
+        self.assertEqual(crashconf.split_cmdline(' a  "b c" d="e f"g  '),
+                         ["a", '"b c"', 'd="e f"g'])
+        # an unterminated quote runs to the end
+        self.assertEqual(crashconf.split_cmdline('a "b c'), ["a", '"b c'])
+
+
+class Main(unittest.TestCase):
+    def test_check_names_the_line(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write("target = dev:/dev/vdb\non_failure = sometimes\n")
+            f.flush()
+            with unittest.mock.patch("sys.stderr") as err:
+                self.assertEqual(crashconf.main(["x", "check", f.name]), 1)
+            out = "".join(c.args[0] for c in err.write.call_args_list)
+            self.assertIn("%s:2: on_failure: 'sometimes'" % f.name, out)
+
+    def test_missing_file(self):
+        with unittest.mock.patch("sys.stderr") as err:
+            self.assertEqual(crashconf.main(["x", "check", "/nonexistent"]),
+                             1)
+        out = "".join(c.args[0] for c in err.write.call_args_list)
+        self.assertIn("/nonexistent", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
