@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+"""crasharchive.py: records leave pstore only once their copy is safe."""
+import os
+import sys
+import tempfile
+import unittest
+import unittest.mock
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import crasharchive  # noqa: E402
+from crasharchive import archive  # noqa: E402
+
+PANIC = ("Panic#1 Part1\n<0>[    1.9] Kernel panic - not syncing: "
+         "dumptest\n")
+
+
+class Archive(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.pstore = os.path.join(self.tmp.name, "pstore")
+        self.root = os.path.join(self.tmp.name, "crash")
+        os.mkdir(self.pstore)
+        self.records = {"dmesg-ramoops-0": PANIC,
+                        "console-ramoops-0": "console text\n",
+                        "mce-ramoops-0": "cpu 0 bank 1 status 0x1\n"}
+        for name, text in self.records.items():
+            with open(os.path.join(self.pstore, name), "w") as f:
+                f.write(text)
+        self.log = []
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_archive(self, dumps=()):
+        return archive(self.pstore, self.root, "20261205-163000", dumps,
+                       log=self.log.append)
+
+    def test_moved_with_a_report(self):
+        self.assertEqual(self.run_archive(), [])
+        dest = os.path.join(self.root, "20261205-163000")
+        for name, text in self.records.items():
+            with open(os.path.join(dest, name)) as f:
+                self.assertEqual(f.read(), text)
+        self.assertEqual(os.listdir(self.pstore), [])
+        with open(os.path.join(dest, "report.txt")) as f:
+            report = f.read()
+        self.assertIn("panic: Kernel panic - not syncing: dumptest", report)
+        self.assertIn("machine checks:", report)
+        self.assertIn("3 record(s) archived", self.log[-1])
+
+    def test_a_failed_copy_stays(self):
+        real = crasharchive.copy_safely
+
+        def failing(src, dst):
+            if src.endswith("dmesg-ramoops-0"):
+                raise OSError(28, "No space left on device", dst)
+            real(src, dst)
+
+        with unittest.mock.patch.object(crasharchive, "copy_safely",
+                                        failing):
+            self.assertEqual(self.run_archive(), ["dmesg-ramoops-0"])
+        self.assertEqual(os.listdir(self.pstore), ["dmesg-ramoops-0"])
+        self.assertTrue(any("dmesg-ramoops-0: No space left on device: it "
+                            "stays in pstore" in l for l in self.log))
+        self.assertIn("1 left in pstore", self.log[-1])
+
+    def test_no_directory_no_erasing(self):
+        with open(self.root, "w") as f:	# a file where the directory goes
+            f.write("x")
+        self.assertEqual(sorted(self.run_archive()), sorted(self.records))
+        self.assertEqual(sorted(os.listdir(self.pstore)),
+                         sorted(self.records))
+        self.assertIn("every record stays in pstore", self.log[-1])
+
+    def test_a_copy_that_reads_back_wrong(self):
+        src = os.path.join(self.pstore, "dmesg-ramoops-0")
+        dst = os.path.join(self.tmp.name, "copy")
+        real_open = open
+
+        def short_write(path, mode="r", *a, **kw):
+            f = real_open(path, mode, *a, **kw)
+            if path == dst and "w" in mode:
+                real_write = f.write
+                f.write = lambda data: real_write(data[:-1])
+            return f
+
+        with unittest.mock.patch("builtins.open", short_write):
+            with self.assertRaises(OSError):
+                crasharchive.copy_safely(src, dst)
+        self.assertFalse(os.path.exists(dst))
+
+    def test_erase_failure_is_said(self):
+        with unittest.mock.patch.object(crasharchive.os, "unlink",
+                                        side_effect=OSError(1, "EPERM")):
+            self.assertEqual(self.run_archive(), [])
+        self.assertTrue(any("archived, but not erased" in l
+                            for l in self.log))
+
+    def test_nothing_to_do(self):
+        for name in self.records:
+            os.unlink(os.path.join(self.pstore, name))
+        self.assertEqual(self.run_archive(), [])
+        self.assertFalse(os.path.exists(self.root))
+        self.assertEqual(self.log, [])
+
+    def test_dumps_are_copied_not_moved(self):
+        for name in self.records:
+            os.unlink(os.path.join(self.pstore, name))
+        dmesg = os.path.join(self.tmp.name, "vmcore-dmesg.txt")
+        with open(dmesg, "w") as f:
+            f.write("<0>[ 1.0] Kernel panic - not syncing: from the dump\n")
+        self.assertEqual(self.run_archive([dmesg]), [])
+        dest = os.path.join(self.root, "20261205-163000")
+        self.assertTrue(os.path.exists(dmesg))
+        with open(os.path.join(dest, "report.txt")) as f:
+            self.assertIn("from the dump", f.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
