@@ -68,6 +68,25 @@ class Checks(unittest.TestCase):
             REGISTRY["boot"].check(Run("patched", "/tmp", LOG))
 
 
+class Rerun(unittest.TestCase):
+    def test_only_the_named_failure_is_run_again(self):
+        sc = REGISTRY["pstore-ftrace"]
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "serial.log")
+            with open(log, "w") as f:
+                f.write(LOG + "[    2.460044] Oops: int3: 0000 [#1] SMP\n")
+            self.assertEqual(e2e.rerun_reason(sc, d),
+                             "[    2.460044] Oops: int3: 0000 [#1] SMP")
+            with open(log, "w") as f:
+                f.write(LOG + "[    2.4] Oops: general protection fault\n")
+            self.assertIsNone(e2e.rerun_reason(sc, d))
+            # a scenario without rerun_on is never run again
+            with open(log, "w") as f:
+                f.write(LOG + "[    2.460044] Oops: int3: 0000 [#1] SMP\n")
+            self.assertIsNone(e2e.rerun_reason(REGISTRY["chain-panic"], d))
+        self.assertIsNone(e2e.rerun_reason(sc, "/nonexistent"))
+
+
 if __name__ == "__main__":
     unittest.main()
 

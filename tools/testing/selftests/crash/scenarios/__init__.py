@@ -38,6 +38,9 @@ class Scenario:
     setup: Optional[Callable] = None    # (run) before QEMU starts
     during: Optional[Callable] = None   # (run, guest) while QEMU runs
     teardown: Optional[Callable] = None  # (run) after QEMU stopped
+    # A failure that is not this project's (QEMU's TCG): a failed run whose
+    # console matches this is run once more, and its line says so
+    rerun_on: str = ""
 
 
 REGISTRY = {}

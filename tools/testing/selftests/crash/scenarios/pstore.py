@@ -499,8 +499,17 @@ def pstore_ftrace_kept(run):
     run.expect(r"^E2E: result ftrace zone: size 4056$")
 
 
+# Turning the function tracer on patches every traced call site with
+# text_poke_bp(); under QEMU's TCG a CPU now and then runs into an int3
+# the patching already took back, and oopses there: upstream's kernel in
+# 3 of 10 boots, ours in 1 of 17, the oops in code being patched, not in
+# pstore.  Such a run is run once more.
+TCG_POKE_RACE = r"^\[[ \d.]+\] Oops: int3: .*"
+
+
 @scenario("pstore-ftrace", kernels=PATCHED, timeout=300,
           cmdline=RAMOOPS + " ramoops.ftrace_size=0x20000 ramoops.flags=1",
+          rerun_on=TCG_POKE_RACE,
           guest="""
 boot1() {
 	echo 1 > /sys/kernel/debug/pstore/record_ftrace
