@@ -291,10 +291,11 @@ def main():
             first = os.path.join(args.out, sc.name + ".first")
             shutil.rmtree(first, ignore_errors=True)
             os.rename(os.path.join(args.out, sc.name), first)
+            first_msg = msg
             ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd,
                                          args.out, args.debug_reports)
-            msg = "%s; run again after \"%s\" (in %s)" % (
-                msg or "", why, first)
+            msg = "%s; run again after \"%s\" (first run: %s, in %s)" % (
+                msg or "", why, first_msg, first)
         if ok:
             passed += 1
             line = "PASS %-24s %5.1fs" % (sc.name, secs)
