@@ -10,14 +10,15 @@
  * log.  Without compression that is as much of the log as the backend's
  * buffer holds.  With compression the log is written in segments (see
  * compress.c), newest first, each compressed on its own and placed from
- * the end of the buffer backwards, sized by the ratio the segments so far
- * reached; one that does not fit is retried smaller, at most
- * PSTORE_FIT_MISSES times, and then the record is full.  So the work is
- * reading and compressing what the record keeps, not more: kmsg_dump
- * reads the log backwards from its newest record, and nothing is
- * compressed twice but a segment that missed.  Kernel logs compress about
- * 7:1 with zstd, so a record keeps several times the log a plain record of
- * the same size would.
+ * the end of the buffer backwards, each sized by the ratio the one before
+ * reached (a log is not uniform: a flood of one repeated line compresses
+ * 30:1, the boot log 4:1, so the ratio of all so far misleads); one that
+ * does not fit is retried smaller, and after PSTORE_FIT_MISSES misses in a
+ * row the record is full.  So the work is reading and compressing what
+ * the record keeps, not more: kmsg_dump reads the log backwards from its
+ * newest record, and nothing is compressed twice but a segment that
+ * missed.  Kernel logs compress about 7:1 with zstd, so a record keeps
+ * several times the log a plain record of the same size would.
  *
  * Each backend has a handler of its own ("pstore:<name>"), so one that
  * fails, faults or runs past its budget costs only its own record.  This
@@ -43,8 +44,10 @@
 
 #include "core.h"
 
-/* Segments that did not fit, retried smaller, before a record is full */
+/* Segments in a row that did not fit, retried smaller: the record is full */
 #define PSTORE_FIT_MISSES	3
+/* Compressions for one record part, at most */
+#define PSTORE_MAX_SEGS		64
 /* No segment of less text than this */
 #define PSTORE_SEG_MIN		256
 /* Room for the header line's segment */
@@ -77,15 +80,16 @@ static ssize_t pstore_fill_compressed(struct pstore_backend *b,
 	size_t want, room, len;
 	struct kmsg_dump_iter before;
 	u8 hseg[PSTORE_HEAD_SEG];
-	int misses = 0;
+	int misses = 0, segs;
 	ssize_t hn, n;
 
 	hn = pstore_compress_seg(head, hlen, hseg, sizeof(hseg));
 	if (hn < 0 || hs + hn >= size)
 		return 0;
-	/* 4:1 for the first segment, then the ratio so far */
+	/* 4:1 for the first segment, then the ratio of the one before */
 	want = (size - hs - hn) * 4;
-	while (misses < PSTORE_FIT_MISSES) {
+	for (segs = 0; misses < PSTORE_FIT_MISSES && segs < PSTORE_MAX_SEGS;
+	     segs++) {
 		room = end - hs - hn;
 		want = min3(want, (size_t)PSTORE_SEG_TEXT,
 			    PSTORE_MAX_TEXT - hlen - text);
@@ -104,7 +108,9 @@ static ssize_t pstore_fill_compressed(struct pstore_backend *b,
 			end -= n;
 			memcpy(buf + end, b->zbuf, n);
 			text += len;
-			want = div64_u64((u64)(room - n) * text, size - end);
+			misses = 0;
+			/* the log nearby compresses like this one, roughly */
+			want = div64_u64((u64)(room - n) * len, n) * 15 / 16;
 			continue;
 		}
 		*iter = before;		/* these records go in a later part */

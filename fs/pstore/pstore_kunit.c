@@ -441,6 +441,8 @@ static void pstore_dmesg_record(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, " Part1\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "crash_chain:   capture  stop-cpus"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "filler line 399 of"));
+	kunit_info(test, "a %zd byte record keeps %zd bytes of log\n",
+		   sink.size, r.size);
 	if (sink.last.compressed) {
 		KUNIT_EXPECT_GT(test, r.size, 3 * (ssize_t)sink_psi.bufsize);
 		/* full: the segments' sizes leave little unused */
