@@ -9,7 +9,9 @@
  * Everything but enabled and the userdata values is refused while the
  * target is enabled.  mkdir of "cmdlineN" takes over the Nth target of
  * netconsole=.  userdata/<key>/value adds " key=value" lines to the
- * extended format.
+ * extended format; userdata/cpu_nr_enabled, taskname_enabled,
+ * release_enabled and msgid_enabled add the kernel's lines after them
+ * (format.c), and may change while the target is enabled.
  */
 #include <linux/configfs.h>
 #include <linux/etherdevice.h>
@@ -412,6 +414,65 @@ static void nc_userdata_drop(struct config_group *group,
 	mutex_unlock(&nc_config_mutex);
 }
 
+/*
+ * userdata/{cpu_nr,taskname,release,msgid}_enabled: the sysdata lines,
+ * which may change while the target sends.
+ */
+static struct nc_target *sysdata_target(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct nc_target,
+			    userdata_group);
+}
+
+static ssize_t nc_sysdata_show(struct config_item *item, char *buf,
+			       unsigned int field)
+{
+	return sysfs_emit(buf, "%d\n",
+			  !!(READ_ONCE(sysdata_target(item)->sysdata) & field));
+}
+
+static ssize_t nc_sysdata_store(struct config_item *item, const char *buf,
+				size_t count, unsigned int field)
+{
+	struct nc_target *t = sysdata_target(item);
+	unsigned long flags;
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&nc_lock, flags);
+	if (on)
+		t->sysdata |= field;
+	else
+		t->sysdata &= ~field;
+	spin_unlock_irqrestore(&nc_lock, flags);
+	return count;
+}
+
+/* userdata/<name>_enabled for NC_SYSDATA_<bit> */
+#define NC_SYSDATA_ATTR(name, bit)					\
+static ssize_t name##_enabled_show(struct config_item *item, char *buf)	\
+{									\
+	return nc_sysdata_show(item, buf, NC_SYSDATA_##bit);		\
+}									\
+static ssize_t name##_enabled_store(struct config_item *item,		\
+				    const char *buf, size_t count)	\
+{									\
+	return nc_sysdata_store(item, buf, count, NC_SYSDATA_##bit);	\
+}									\
+CONFIGFS_ATTR(, name##_enabled)
+
+NC_SYSDATA_ATTR(cpu_nr, CPU);
+NC_SYSDATA_ATTR(taskname, TASKNAME);
+NC_SYSDATA_ATTR(release, RELEASE);
+NC_SYSDATA_ATTR(msgid, MSGID);
+
+static struct configfs_attribute *nc_sysdata_attrs[] = {
+	&attr_cpu_nr_enabled, &attr_taskname_enabled, &attr_release_enabled,
+	&attr_msgid_enabled, NULL,
+};
+
 static struct configfs_group_operations nc_userdata_ops = {
 	.make_item = nc_userdata_make,
 	.drop_item = nc_userdata_drop,
@@ -419,6 +480,7 @@ static struct configfs_group_operations nc_userdata_ops = {
 
 static const struct config_item_type nc_userdata_type = {
 	.ct_group_ops = &nc_userdata_ops,
+	.ct_attrs = nc_sysdata_attrs,
 	.ct_owner = THIS_MODULE,
 };
 

@@ -6,7 +6,10 @@
  *
  * Extended: printk's "level,seq,usec,flags;text\n" and its dictionary
  * lines, after the release ("6.12.117,") if asked, followed by the
- * target's userdata lines (" key=value\n").  A message that does not fit
+ * target's userdata lines (" key=value\n") and then its sysdata, the
+ * lines the kernel fills in per message when the target asks for them
+ * (" cpu=1\n taskname=sh\n release=6.12.117\n msgid=42\n", in that
+ * order, as upstream's later kernels send them).  A message that does not fit
  * in one datagram is sent in fragments that repeat its header with
  * ",ncfrag=OFFSET/TOTAL" added; OFFSET and TOTAL count the bytes after
  * the ';' (text, dictionary, userdata), so a receiver can put them back
@@ -43,27 +46,35 @@ int nc_send_plain(const char *msg, size_t len, nc_send_t send, void *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(nc_send_plain);
 
-/* Byte @i of the text after the header, then of the userdata. */
+/* Bytes [@off, @off + @n) of the body, the userdata and the sysdata in a row */
 static void nc_copy_body(char *dst, const char *body, size_t blen,
 			 const struct nc_extras *x, size_t off, size_t n)
 {
-	if (off < blen) {
-		size_t k = min(n, blen - off);
+	const struct { const char *p; size_t len; } part[] = {
+		{ body, blen },
+		{ x->userdata, x->userdata_len },
+		{ x->sysdata, x->sysdata_len },
+	};
+	size_t i, k;
 
-		memcpy(dst, body + off, k);
+	for (i = 0; i < ARRAY_SIZE(part) && n; i++) {
+		if (off >= part[i].len) {
+			off -= part[i].len;
+			continue;
+		}
+		k = min(n, part[i].len - off);
+		memcpy(dst, part[i].p + off, k);
 		dst += k;
-		off += k;
 		n -= k;
+		off = 0;
 	}
-	if (n)
-		memcpy(dst, x->userdata + (off - blen), n);
 }
 
 /**
  * nc_send_extended() - send an extended-format message
  * @msg: printk's extended record: header, ';', text and dictionary
  * @len: its length
- * @x: release prefix and userdata to add
+ * @x: release prefix, userdata and sysdata to add
  * @scratch: NC_MAX_PAYLOAD bytes to build datagrams in
  * @send: where each datagram goes
  * @ctx: for @send
@@ -75,11 +86,12 @@ int nc_send_extended(const char *msg, size_t len,
 		     nc_send_t send, void *ctx)
 {
 	size_t rlen = x->release ? strlen(x->release) + 1 : 0;
+	size_t tail = x->userdata_len + x->sysdata_len;
 	size_t hlen, blen, total, off, n, take;
 	const char *semi;
 	int sent = 0;
 
-	if (rlen + len + x->userdata_len <= NC_MAX_PAYLOAD) {
+	if (rlen + len + tail <= NC_MAX_PAYLOAD) {
 		n = 0;
 		if (rlen) {
 			memcpy(scratch, x->release, rlen - 1);
@@ -88,9 +100,8 @@ int nc_send_extended(const char *msg, size_t len,
 		}
 		memcpy(scratch + n, msg, len);
 		n += len;
-		if (x->userdata_len)
-			memcpy(scratch + n, x->userdata, x->userdata_len);
-		send(ctx, scratch, n + x->userdata_len);
+		nc_copy_body(scratch + n, NULL, 0, x, 0, tail);
+		send(ctx, scratch, n + tail);
 		return 1;
 	}
 
@@ -99,7 +110,7 @@ int nc_send_extended(const char *msg, size_t len,
 		return nc_send_plain(msg, len, send, ctx);
 	hlen = semi - msg;
 	blen = len - hlen - 1;
-	total = blen + x->userdata_len;
+	total = blen + tail;
 	for (off = 0; off < total; off += take) {
 		n = scnprintf(scratch, NC_MAX_PAYLOAD, "%s%s%.*s,ncfrag=%zu/%zu;",
 			      x->release ?: "", x->release ? "," : "",
@@ -136,3 +147,30 @@ size_t nc_userdata_append(char *buf, size_t used, size_t size,
 				value);
 }
 EXPORT_SYMBOL_IF_KUNIT(nc_userdata_append);
+
+/**
+ * nc_sysdata_format() - the sysdata lines of one message
+ * @buf: where they go
+ * @size: its size, NC_SYSDATA_MAX is enough
+ * @fields: NC_SYSDATA_* the target asked for
+ * @s: their values
+ *
+ * Return: the lines' length.
+ */
+size_t nc_sysdata_format(char *buf, size_t size, unsigned int fields,
+			 const struct nc_sysdata *s)
+{
+	size_t n = 0;
+
+	if (fields & NC_SYSDATA_CPU)
+		n += scnprintf(buf + n, size - n, " cpu=%u\n", s->cpu);
+	if (fields & NC_SYSDATA_TASKNAME)
+		n += scnprintf(buf + n, size - n, " taskname=%.*s\n",
+			       TASK_COMM_LEN - 1, s->comm);
+	if (fields & NC_SYSDATA_RELEASE)
+		n += scnprintf(buf + n, size - n, " release=%s\n", s->release);
+	if (fields & NC_SYSDATA_MSGID)
+		n += scnprintf(buf + n, size - n, " msgid=%u\n", s->msgid);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(nc_sysdata_format);

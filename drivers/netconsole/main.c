@@ -81,6 +81,7 @@ DEFINE_SPINLOCK(nc_lock);		/* nc_targets, targets' state, nc_buf */
 DEFINE_MUTEX(nc_config_mutex);		/* configuration changes */
 
 static char nc_buf[NC_MAX_PAYLOAD];	/* datagrams are built here, nc_lock held */
+static char nc_sysbuf[NC_SYSDATA_MAX];	/* and a message's sysdata, the same */
 static atomic_long_t nc_busy;		/* messages not sent: nc_lock busy in a crash */
 static bool nc_consoles_up;		/* after init: enabling registers netcon_ext */
 
@@ -156,16 +157,34 @@ static void nc_write(struct console *con, const char *msg, unsigned int len)
 	nc_each_target(nc_visit_plain, &m, false);
 }
 
+/*
+ * A message's msgid counts every message the enabled target was to send,
+ * those its device was down for too, so a gap at the receiver is a loss.
+ */
 static void nc_visit_ext(struct nc_target *t, struct nc_msg *m)
 {
 	struct nc_extras x = {
 		.release = t->release ? init_utsname()->release : NULL,
 		.userdata = t->userdata,
 		.userdata_len = t->userdata_len,
+		.sysdata = nc_sysbuf,
 	};
+	struct nc_sysdata sd;
 
+	if (t->enabled && t->extended)
+		t->msgid++;
 	if (!nc_sending(t, true))
 		return;
+	if (t->sysdata) {
+		sd = (struct nc_sysdata){
+			.cpu = raw_smp_processor_id(),
+			.comm = current->comm,
+			.release = init_utsname()->release,
+			.msgid = t->msgid,
+		};
+		x.sysdata_len = nc_sysdata_format(nc_sysbuf, sizeof(nc_sysbuf),
+						  t->sysdata, &sd);
+	}
 	nc_send_extended(m->text, m->len, &x, nc_buf, nc_udp, t);
 	t->messages++;
 }

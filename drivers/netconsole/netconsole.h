@@ -17,7 +17,9 @@
 #include <linux/stringify.h>
 #include <linux/netdevice.h>
 #include <linux/netpoll.h>
+#include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/utsname.h>
 
 #define NC_MAX_PAYLOAD		1000	/* bytes of UDP payload per datagram */
 #define NC_USERDATA_NAME_MAX	53
@@ -57,6 +59,24 @@ struct nc_extras {
 	const char *release;		/* prefix, or NULL */
 	const char *userdata;		/* " key=value\n" lines, or NULL */
 	size_t userdata_len;
+	const char *sysdata;		/* nc_sysdata_format()'s lines */
+	size_t sysdata_len;
+};
+
+/* What the kernel adds to a target's messages, switched on in userdata/ */
+#define NC_SYSDATA_CPU		BIT(0)	/* cpu_nr_enabled */
+#define NC_SYSDATA_TASKNAME	BIT(1)	/* taskname_enabled */
+#define NC_SYSDATA_RELEASE	BIT(2)	/* release_enabled */
+#define NC_SYSDATA_MSGID	BIT(3)	/* msgid_enabled */
+/* All four at their longest: two u32s, a task's name and a release */
+#define NC_SYSDATA_MAX		(sizeof(" cpu=\n taskname=\n release=\n msgid=\n") + \
+				 2 * 10 + TASK_COMM_LEN - 1 + __NEW_UTS_LEN)
+
+struct nc_sysdata {
+	unsigned int cpu;
+	const char *comm;
+	const char *release;
+	u32 msgid;
 };
 
 int nc_send_plain(const char *msg, size_t len, nc_send_t send, void *ctx);
@@ -65,6 +85,8 @@ int nc_send_extended(const char *msg, size_t len,
 		     nc_send_t send, void *ctx);
 size_t nc_userdata_append(char *buf, size_t used, size_t size,
 			  const char *key, const char *value);
+size_t nc_sysdata_format(char *buf, size_t size, unsigned int fields,
+			 const struct nc_sysdata *s);
 
 /* A destination, from netconsole= or configfs. */
 struct nc_target {
@@ -76,6 +98,8 @@ struct nc_target {
 	struct netpoll np;
 	char userdata[NC_USERDATA_MAX];
 	size_t userdata_len;
+	unsigned int sysdata;		/* NC_SYSDATA_*, under nc_lock */
+	u32 msgid;			/* the last message's, under nc_lock */
 	/* statistics, under nc_lock */
 	unsigned long messages;
 	unsigned long datagrams;

@@ -328,6 +328,91 @@ static void nc_userdata_refused(struct kunit *test)
 	}
 }
 
+/* The kernel's lines: only those asked for, in upstream's order. */
+static void nc_sysdata_lines(struct kunit *test)
+{
+	static const char longest[] =
+		"6.12.117-a-release-name-of-the-longest-length-uts-allows-0123456";
+	struct nc_sysdata sd = { .cpu = 3, .comm = "kworker/1:2H", .release =
+				 "6.12.117", .msgid = 7 };
+	char buf[NC_SYSDATA_MAX];
+	size_t n;
+
+	KUNIT_EXPECT_EQ(test, nc_sysdata_format(buf, sizeof(buf), 0, &sd), 0U);
+	n = nc_sysdata_format(buf, sizeof(buf), NC_SYSDATA_MSGID |
+			      NC_SYSDATA_CPU, &sd);
+	KUNIT_EXPECT_EQ(test, n, strlen(buf));
+	KUNIT_EXPECT_STREQ(test, buf, " cpu=3\n msgid=7\n");
+	nc_sysdata_format(buf, sizeof(buf), NC_SYSDATA_TASKNAME |
+			  NC_SYSDATA_RELEASE, &sd);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   " taskname=kworker/1:2H\n release=6.12.117\n");
+
+	/* every field at its longest fits NC_SYSDATA_MAX, nothing cut */
+	KUNIT_ASSERT_EQ(test, strlen(longest), (size_t)__NEW_UTS_LEN);
+	sd = (struct nc_sysdata){ .cpu = U32_MAX, .comm = "0123456789abcdef",
+				  .release = longest, .msgid = U32_MAX };
+	n = nc_sysdata_format(buf, sizeof(buf), NC_SYSDATA_CPU |
+			      NC_SYSDATA_TASKNAME | NC_SYSDATA_RELEASE |
+			      NC_SYSDATA_MSGID, &sd);
+	KUNIT_EXPECT_EQ(test, n, sizeof(buf) - 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " msgid=4294967295\n"));
+	/* a name is at most TASK_COMM_LEN - 1 characters */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " taskname=0123456789abcde\n"));
+}
+
+/* Sysdata follows the userdata, in one datagram and across fragments. */
+static void nc_extended_sysdata(struct kunit *test)
+{
+	struct capture *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	char *scratch = kunit_kzalloc(test, NC_MAX_PAYLOAD, GFP_KERNEL);
+	char *whole = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	static const char ud[] = " k=v\n", sd[] = " cpu=1\n msgid=9\n";
+	struct nc_extras x = { .userdata = ud, .userdata_len = sizeof(ud) - 1,
+			       .sysdata = sd, .sysdata_len = sizeof(sd) - 1 };
+	size_t len, body, got;
+	char *msg = ext_msg(test, 10, &len);
+	int i, n;
+
+	KUNIT_EXPECT_EQ(test, nc_send_extended(msg, len, &x, scratch,
+					       capture_send, c), 1);
+	KUNIT_EXPECT_STREQ(test, c->d[0],
+			   "6,42,1000,-;abcdefghij k=v\n cpu=1\n msgid=9\n");
+
+	/* without userdata, the sysdata alone */
+	c->n = 0;
+	x.userdata_len = 0;
+	nc_send_extended(msg, len, &x, scratch, capture_send, c);
+	KUNIT_EXPECT_STREQ(test, c->d[0],
+			   "6,42,1000,-;abcdefghij cpu=1\n msgid=9\n");
+
+	/*
+	 * Fragments: the second cut is at byte 1946 after the ';', so these
+	 * bodies put it after, inside and before the userdata and sysdata
+	 * (21 bytes).
+	 */
+	x.userdata_len = sizeof(ud) - 1;
+	for (body = 1920; body < 1950; body++) {
+		c->n = 0;
+		got = 0;
+		msg = ext_msg(test, body, &len);
+		n = nc_send_extended(msg, len, &x, scratch, capture_send, c);
+		/* 1946 bytes go in two */
+		KUNIT_ASSERT_EQ(test, n, body + 21 > 1946 ? 3 : 2);
+		for (i = 0; i < n; i++) {
+			char *semi = strchr(c->d[i], ';') + 1;
+
+			memcpy(whole + got, semi, c->len[i] - (semi - c->d[i]));
+			got += c->len[i] - (semi - c->d[i]);
+		}
+		KUNIT_ASSERT_EQ(test, got, body + sizeof(ud) - 1 + sizeof(sd) - 1);
+		KUNIT_EXPECT_EQ(test, memcmp(whole, msg + 12, body), 0);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(whole + body,
+						 " k=v\n cpu=1\n msgid=9\n",
+						 got - body), 0, "body %zu", body);
+	}
+}
+
 static struct kunit_case nc_test_cases[] = {
 	KUNIT_CASE(nc_targets_parse),
 	KUNIT_CASE(nc_target_fields),
@@ -337,6 +422,8 @@ static struct kunit_case nc_test_cases[] = {
 	KUNIT_CASE(nc_extended_fragments),
 	KUNIT_CASE(nc_userdata_lines),
 	KUNIT_CASE(nc_userdata_refused),
+	KUNIT_CASE(nc_sysdata_lines),
+	KUNIT_CASE(nc_extended_sysdata),
 	{}
 };
 

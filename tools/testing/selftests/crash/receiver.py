@@ -147,3 +147,25 @@ def gaps(messages):
         return []
     have = set(seqs)
     return [s for s in range(seqs[0], seqs[-1] + 1) if s not in have]
+
+
+def fields(body):
+    """The " key=value" lines after an extended message's text (its
+    dictionary, userdata and sysdata) as a dict, the last of a key winning."""
+    out = {}
+    for line in body.decode(errors="replace").split("\n")[1:]:
+        key, sep, value = line[1:].partition("=")
+        if line.startswith(" ") and sep:
+            out[key] = value
+    return out
+
+
+def msgid_gaps(messages):
+    """msgids missing between the first and the last message that has one
+    (netconsole's per-target message counter, counting every message)."""
+    ids = sorted(int(f["msgid"]) for f in (fields(b) for _, b in messages)
+                 if "msgid" in f)
+    if not ids:
+        return []
+    have = set(ids)
+    return [i for i in range(ids[0], ids[-1] + 1) if i not in have]

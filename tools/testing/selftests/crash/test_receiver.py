@@ -47,6 +47,20 @@ class Reassemble(unittest.TestCase):
 
 
 class Socket(unittest.TestCase):
+    def test_fields(self):
+        body = b"text\n DEVICE=+pci:0\n k=v\n cpu=1\n msgid=7\n"
+        self.assertEqual(receiver.fields(body), {
+            "DEVICE": "+pci:0", "k": "v", "cpu": "1", "msgid": "7"})
+        # the text's own '=' is not a field, nor a line without a space
+        self.assertEqual(receiver.fields(b"a=b\nc=d\n x=\n"), {"x": ""})
+
+    def test_msgid_gaps(self):
+        msgs = [(b"6,%d,0,-" % i, b"m\n msgid=%d\n" % i)
+                for i in (4, 5, 7, 9)] + [(b"6,1,0,-", b"no id\n")]
+        self.assertEqual(receiver.msgid_gaps(msgs), [6, 8])
+        self.assertEqual(receiver.msgid_gaps(msgs[:2]), [])
+        self.assertEqual(receiver.msgid_gaps([]), [])
+
     def test_keeps_what_is_queued_at_stop(self):
         rx = receiver.UdpReceiver()
         tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

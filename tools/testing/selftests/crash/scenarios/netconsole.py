@@ -255,6 +255,67 @@ def netconsole_configfs(run):
         raise CheckFailed("a message sent while the target was disabled")
 
 
+SYSDATA = ("cpu_nr", "taskname", "release", "msgid")
+
+
+@scenario("netconsole-sysdata", net=True, kernels=PATCHED,
+          setup=receivers(("ext",), "panic=1 printk.devkmsg=on "
+                          "e2e_nc_port=%(ext)d"),
+          teardown=stop_receivers, guest=CONFIGFS + """
+boot1() {
+	nc_target e2e
+	echo 1 > $d/enabled
+	echo "E2E-NC none" > /dev/kmsg
+	for f in %s; do echo 1 > $d/userdata/${f}_enabled; done
+	e2e_result sysdata $(cat $d/userdata/*_enabled)
+	i=0
+	while [ $i -lt 100 ]; do
+		echo "E2E-NC all $i" > /dev/kmsg
+		i=$((i + 1))
+	done
+	echo 0 > $d/userdata/taskname_enabled
+	echo "E2E-NC no-taskname" > /dev/kmsg
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % " ".join(SYSDATA))
+def netconsole_sysdata(run):
+    """The fields upstream's later kernels add to an extended target's
+    messages, switched on while the target sends (userdata/cpu_nr_enabled,
+    taskname_enabled, release_enabled, msgid_enabled): absent before, all
+    four on every message after, in order, with msgids that leave no gap
+    up to the panic; one switched off again is gone from the next
+    message."""
+    run.expect(r"^E2E: result sysdata 1 1 1 1$")
+    release = re.search(r"Linux version (\S+)", run.log).group(1)
+    msgs = extended(run, "ext")
+    keys = ("cpu", "taskname", "release", "msgid")
+    none = body_with(msgs, "E2E-NC none\n")
+    if len(none) != 1 or set(keys) & set(receiver.fields(none[0].encode())):
+        raise CheckFailed("sysdata before it was switched on: %r" % none)
+    every = body_with(msgs, "E2E-NC all ")
+    if len(every) != 100:
+        raise CheckFailed("%d of 100 messages" % len(every))
+    for b in every:
+        f = receiver.fields(b.encode())
+        tail = b.split("\n")[-5:-1]
+        if [t.split("=")[0].strip() for t in tail] != list(keys) or \
+                not f["cpu"].isdigit() or not f["taskname"] or \
+                f["release"] != release:
+            raise CheckFailed("sysdata of %r" % b)
+    last = body_with(msgs, "E2E-NC no-taskname\n")
+    if len(last) != 1 or "taskname" in receiver.fields(last[0].encode()) \
+            or "msgid" not in receiver.fields(last[0].encode()):
+        raise CheckFailed("after taskname_enabled=0: %r" % last)
+    panic = body_with(msgs, "Kernel panic - not syncing: dumptest")
+    if not panic or "msgid" not in receiver.fields(panic[0].encode()):
+        raise CheckFailed("the panic message has no msgid: %r" % panic[:1])
+    missing = receiver.msgid_gaps(msgs)
+    if missing:
+        raise CheckFailed("%d msgids missing, first %s"
+                          % (len(missing), missing[:5]))
+
+
 @scenario("netconsole-link-down", net=True,
           setup=receivers(("ext",), "panic=1 netconsole=%s;%s" % (
               target("+", 6666, "ext"),
