@@ -1125,3 +1125,55 @@ def kexec_ima_e820(run):
         raise CheckFailed("the third kernel's extended map has %d entries"
                           % n)
     run.expect(r"^E2E: result third: ima=2$", third, "the third kernel")
+
+
+@scenario("kexec-sysfs", cmdline="crashkernel=64M", kernels=PATCHED,
+          timeout=240, disks=(("kexec.img", 64),), setup=kexec_disk,
+          guest="""
+# both NEW OLD: /sys/kernel/kexec/NEW and /sys/kernel/OLD
+both() { echo "$(cat /sys/kernel/kexec/$1)/$(cat /sys/kernel/$2)"; }
+state() {
+	e2e_result $1 loaded=$(both loaded kexec_loaded) \\
+		crash=$(both crash_loaded kexec_crash_loaded) \\
+		size=$(both crash_size kexec_crash_size) \\
+		hdr=$(both crash_elfcorehdr_size crash_elfcorehdr_size)
+}
+boot1() {
+	e2e_result files $(ls /sys/kernel/kexec | tr '\\n' ' ')
+	state before
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s"
+	kexec -l -s /tmp/bzImage --initrd=/tmp/initrd --append="%s"
+	state loaded
+	echo 33554432 > /sys/kernel/kexec/crash_size 2>/dev/null ||
+		e2e_result shrink-refused-while-loaded
+	kexec -p -u
+	kexec -u
+	echo 33554432 > /sys/kernel/kexec/crash_size
+	state shrunk
+	echo 67108864 > /sys/kernel/kexec/crash_size 2>/dev/null ||
+		e2e_result grow-refused
+	echo junk > /sys/kernel/kexec/crash_size 2>/dev/null ||
+		e2e_result junk-refused
+}
+""" % (CAPTURE_APPEND, CAPTURE_APPEND))
+def kexec_sysfs(run):
+    """/sys/kernel/kexec/ (upstream's newer home of kexec's sysfs files)
+    agrees with the old files before a load, with a kernel and a capture
+    kernel loaded, and after shrinking the reservation through its
+    crash_size, which refuses to shrink under a loaded capture kernel,
+    to grow, and a value that is not a number."""
+    run.expect(r"^E2E: result files crash_elfcorehdr_size crash_loaded "
+               r"crash_size loaded$")
+    size = 64 * M
+    run.expect(r"^E2E: result before loaded=0/0 crash=0/0 size=%d/%d "
+               r"hdr=(\d+)/\1$" % (size, size))
+    m = run.expect(r"^E2E: result loaded loaded=1/1 crash=1/1 size=%d/%d "
+                   r"hdr=(\d+)/\1$" % (size, size))
+    if int(m.group(1)) == 0:
+        raise CheckFailed("no elfcorehdr size with a capture kernel loaded")
+    run.expect(r"^E2E: result shrink-refused-while-loaded$")
+    run.expect(r"^E2E: result shrunk loaded=0/0 crash=0/0 size=%d/%d "
+               r"hdr=\d+/\d+$" % (32 * M, 32 * M))
+    run.expect(r"^E2E: result grow-refused$")
+    run.expect(r"^E2E: result junk-refused$")
