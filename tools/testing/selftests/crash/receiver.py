@@ -6,13 +6,16 @@ reassembles fragmented messages and checks sequence numbers.
 QEMU's user-mode network delivers what the guest sends to 10.0.2.2 to the
 host's 127.0.0.1.
 """
+import errno
 import multiprocessing
 import os
 import re
 import socket
 import struct
+import subprocess
 import tempfile
 import threading
+import time
 
 FRAG = re.compile(rb"^(?P<head>[^;]*?),ncfrag=(?P<off>\d+)/(?P<total>\d+);")
 
@@ -69,6 +72,117 @@ class UdpReceiver:
 
     def text(self):
         return b"".join(self.stop()).decode(errors="replace")
+
+
+# Each datagram one line: the sender, a space, the datagram JSON-escaped
+# (its newlines as \\n), so a multi-line message stays one line and
+# nothing of it is lost or rewritten.
+RSYSLOG_CONF = """\
+global(workDirectory="%(dir)s" maxMessageSize="64k"
+       parser.escapeControlCharactersOnReceive="off"
+       parser.dropTrailingLFOnReception="off")
+module(load="imudp")
+template(name="netconsole" type="string"
+         string="%%fromhost-ip%% %%rawmsg:::json%%\\n")
+ruleset(name="netconsole") {
+	action(type="omfile" file="%(log)s" template="netconsole")
+}
+input(type="imudp" address="127.0.0.1" port="%(port)d"
+      ruleset="netconsole")
+"""
+JSON_ESCAPE = re.compile(rb"\\(u[0-9a-fA-F]{4}|.)")
+JSON_CHARS = {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"b": b"\b",
+              b"f": b"\f"}
+
+
+def json_unescape(data):
+    """The bytes rsyslog's json property option escaped into @data."""
+    def one(m):
+        e = m.group(1)
+        if e.startswith(b"u"):
+            return bytes([int(e[1:], 16) & 0xff])
+        return JSON_CHARS.get(e, e)
+    return JSON_ESCAPE.sub(one, data)
+
+
+def rsyslog_lines(text):
+    """[(sender, datagram)] from the file RSYSLOG_CONF writes."""
+    out = []
+    for line in text.split(b"\n"):
+        sender, sep, data = line.partition(b" ")
+        if sep:
+            out.append((sender.decode(), json_unescape(data)))
+    return out
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RsyslogReceiver:
+    """Debian's rsyslogd, as a fleet's log host runs it, taking netconsole
+    on 127.0.0.1:port with its UDP input and writing it to a file in
+    @workdir (RSYSLOG_CONF); stop() reads the datagrams back from that
+    file, so a check sees what the syslog daemon kept."""
+
+    def __init__(self, workdir, port=0):
+        self.dir = os.path.join(workdir, "rsyslog")
+        os.makedirs(self.dir, exist_ok=True)
+        self.log = os.path.join(self.dir, "netconsole.log")
+        self.port = port or free_udp_port()
+        conf = os.path.join(self.dir, "rsyslog.conf")
+        with open(conf, "w") as f:
+            f.write(RSYSLOG_CONF % {"dir": self.dir, "log": self.log,
+                                    "port": self.port})
+        self.datagrams = self.senders = None
+        self._out = open(os.path.join(self.dir, "rsyslogd.out"), "wb")
+        self._proc = subprocess.Popen(
+            ["rsyslogd", "-n", "-f", conf, "-i",
+             os.path.join(self.dir, "rsyslogd.pid")],
+            stdout=self._out, stderr=subprocess.STDOUT)
+        self._wait_bound()
+
+    def _wait_bound(self, timeout=20):
+        """Until rsyslogd has bound the port (ours to bind no more)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self._proc.poll() is not None:
+                break
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                try:
+                    s.bind(("127.0.0.1", self.port))
+                except OSError as e:
+                    if e.errno == errno.EADDRINUSE:
+                        return
+                    raise
+            time.sleep(0.05)
+        self.stop()
+        with open(self._out.name, "rb") as f:
+            raise RuntimeError("rsyslogd did not start: %s"
+                               % f.read().decode(errors="replace")[-500:])
+
+    def stop(self):
+        """Stop rsyslogd (it writes what it has first); the datagrams."""
+        if self.datagrams is not None:
+            return self.datagrams
+        time.sleep(0.5)		# what is in flight reaches the file
+        self._proc.terminate()
+        try:
+            self._proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._out.close()
+        try:
+            with open(self.log, "rb") as f:
+                lines = rsyslog_lines(f.read())
+        except FileNotFoundError:
+            lines = []
+        self.senders = sorted(set(s for s, _ in lines))
+        self.datagrams = [d for _, d in lines]
+        return self.datagrams
 
 
 class TcpReceiver:

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of receiver.py: the host's reading of netconsole datagrams."""
+import shutil
 import socket
+import tempfile
 import time
 import unittest
 
@@ -89,3 +91,30 @@ class Tcp(unittest.TestCase):
             self.assertEqual(rx.stop(5), len(data))
             with open(path, "rb") as f:
                 self.assertEqual(f.read(), data)
+
+
+class Rsyslog(unittest.TestCase):
+    def test_lines(self):
+        text = (b'127.0.0.1 6,1,2,-;a \\"b\\" c\\\\d\\n k=v\\n\n'
+                b'10.0.0.7 x\\u0001\xff\\ty\n\n')
+        self.assertEqual(receiver.rsyslog_lines(text), [
+            ("127.0.0.1", b'6,1,2,-;a "b" c\\d\n k=v\n'),
+            ("10.0.0.7", b"x\x01\xff\ty")])
+
+    @unittest.skipUnless(shutil.which("rsyslogd"), "no rsyslogd (make deps)")
+    def test_datagrams_through_rsyslogd(self):
+        sent = [b"6,1,1000,-;one\n", b'6,2,1001,-;"quoted" \\ back\n k=v\n',
+                b"6,3,1002,-;bytes \x01\x7f\xc3\xa9\n",
+                b"plain text without a newline"]
+        sent += fragments(b"6,4,1003,-", b"x" * 2500 + b"\n msgid=9\n", 900)
+        with tempfile.TemporaryDirectory() as d:
+            rx = receiver.RsyslogReceiver(d)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as tx:
+                for s in sent:
+                    tx.sendto(s, ("127.0.0.1", rx.port))
+            got = rx.stop()
+        self.assertEqual(got, sent)
+        self.assertEqual(rx.senders, ["127.0.0.1"])
+        msgs = receiver.reassemble(got)
+        self.assertEqual(msgs[-1], (b"6,4,1003,-",
+                                    b"x" * 2500 + b"\n msgid=9\n"))

@@ -316,6 +316,67 @@ def netconsole_sysdata(run):
                           % (len(missing), missing[:5]))
 
 
+def rsyslog(run):
+    """Setup: Debian's rsyslogd as the receiver "ext", and a netconsole=
+    extended target to it."""
+    rx = receiver.RsyslogReceiver(run.workdir)
+    run.data["rx"] = {"ext": rx}
+    run.data["cmdline"] = ALL + "panic=1 printk.devkmsg=on netconsole=" + \
+        target("+", 6666, "ext") % {"ext": rx.port}
+
+
+@scenario("netconsole-rsyslog", net=True, setup=rsyslog,
+          teardown=stop_receivers, guest="""
+boot1() {
+	echo "E2E-NC before" > /dev/kmsg
+	u=/sys/kernel/config/netconsole/cmdline0
+	if mkdir $u 2>/dev/null && [ -e $u/userdata/msgid_enabled ]; then
+		for f in %s; do echo 1 > $u/userdata/${f}_enabled; done
+		e2e_result sysdata on
+	fi
+	i=0
+	while [ $i -lt 50 ]; do
+		echo "E2E-NC marker $i" > /dev/kmsg
+		i=$((i + 1))
+	done
+	echo "%s" > /dev/kmsg
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % (" ".join(SYSDATA), LONG))
+def netconsole_rsyslog(run):
+    """netconsole into the syslog daemon a fleet already runs: Debian's
+    rsyslogd with its UDP input on 127.0.0.1 keeps, in its file, every
+    message from the boot log to the panic with no gap in the sequence
+    numbers, the long message whole from its fragments; on our kernel,
+    with cmdline0 adopted in configfs and the kernel's lines switched on,
+    every message after that has them, msgids without a gap, and the one
+    before has none."""
+    msgs = extended(run, "ext")
+    if run.data["rx"]["ext"].senders != ["127.0.0.1"]:
+        raise CheckFailed("senders: %s" % run.data["rx"]["ext"].senders)
+    for what in ("Linux version ", "E2E-NC marker 0\n", "E2E-NC marker 49\n",
+                 "Kernel panic - not syncing: dumptest"):
+        if not body_with(msgs, what):
+            raise CheckFailed("rsyslog kept no %r" % what)
+    if [b.split("\n")[0] for b in body_with(msgs, LONG[:20])] != [LONG]:
+        raise CheckFailed("the long message is not whole")
+    if run.kind != "patched":
+        return
+    run.expect(r"^E2E: result sysdata on$")
+    keys = {"cpu", "taskname", "release", "msgid"}
+    if keys & set(receiver.fields(body_with(msgs, "E2E-NC before")[0]
+                                  .encode())):
+        raise CheckFailed("sysdata before it was switched on")
+    for b in body_with(msgs, "E2E-NC marker ") + \
+            body_with(msgs, "Kernel panic - not syncing"):
+        if not keys <= set(receiver.fields(b.encode())):
+            raise CheckFailed("no sysdata in %r" % b)
+    missing = receiver.msgid_gaps(msgs)
+    if missing:
+        raise CheckFailed("msgids missing: %s" % missing[:5])
+
+
 @scenario("netconsole-link-down", net=True,
           setup=receivers(("ext",), "panic=1 netconsole=%s;%s" % (
               target("+", 6666, "ext"),
