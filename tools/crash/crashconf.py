@@ -5,6 +5,10 @@
     crashconf.py check [CONF]            check CONF (default /etc/crash.conf)
     crashconf.py cmdline CONF [CMDLINE]  the capture kernel's command line,
                                          from CMDLINE (default /proc/cmdline)
+    crashconf.py get CONF KEY            KEY's value, one line per target
+    crashconf.py estimate KERNEL INITRD [RESERVED]
+                                         the crashkernel= they need, and
+                                         whether RESERVED bytes are enough
 
 /etc/crash.conf is one "key = value" per line; "#" starts a comment.  The
 keys (Documentation/admin-guide/crash/crashctl.rst has the whole manual):
@@ -18,6 +22,12 @@ keys (Documentation/admin-guide/crash/crashctl.rst has the whole manual):
         more arguments for the capture kernel's command line (last word)
   on_failure = reboot | shell | poweroff
         what the capture kernel does when no target took the dump
+  kernel = PATH
+        the capture kernel (default /boot/vmlinuz-RELEASE, the running
+        one's)
+  initrd = PATH
+        where setup writes the capture initramfs (default
+        /var/lib/crash/capture.img)
 
 A mistake is an error naming the file and line, and nothing is loaded.
 
@@ -32,6 +42,8 @@ import sys
 EXCLUDE_BITS = {"zero": 1, "cache": 2, "cache-private": 4, "user": 8,
                 "free": 16}
 ON_FAILURE = ("reboot", "shell", "poweroff")
+KEYS = ("target", "exclude", "capture_args", "on_failure", "kernel",
+        "initrd")
 TARGET_KINDS = ("dev", "dir", "net", "ssh")
 
 # Parameters the capture kernel does not get: (name, reason).  A name
@@ -101,6 +113,8 @@ class Conf:
         self.exclude = 0		# makedumpfile's dump level
         self.capture_args = ""
         self.on_failure = "reboot"
+        self.kernel = ""		# "": the running kernel's image
+        self.initrd = "/var/lib/crash/capture.img"
 
 
 def parse_target(value):
@@ -170,9 +184,12 @@ def parse_conf(text, path="crash.conf"):
                     raise ValueError("'%s' is not %s" %
                                      (value, ", ".join(ON_FAILURE)))
                 conf.on_failure = value
+            elif key in ("kernel", "initrd"):
+                if not value.startswith("/") or " " in value:
+                    raise ValueError("'%s' is not an absolute path" % value)
+                setattr(conf, key, value)
             else:
-                raise ValueError("unknown key (target, exclude, "
-                                 "capture_args, on_failure)")
+                raise ValueError("unknown key (%s)" % ", ".join(KEYS))
         except ValueError as e:
             raise ConfError("%s: %s: %s" % (where, key, e)) from None
     if not conf.targets:
@@ -229,8 +246,93 @@ def capture_cmdline(cmdline, capture_args=""):
     return " ".join(kept + added + split_cmdline(capture_args)), dropped
 
 
+MIB = 1 << 20
+# What a capture kernel needs besides its image and initramfs: slab, page
+# tables, per-CPU areas, the devices' buffers, the dump's copy through the
+# page cache.  Calibrated with make bench's crashkernel-min (x86-64, the
+# QEMU config, mkcapture's initramfs: 32 MiB saves the dump, 28 does not).
+RUNTIME = 8 * MIB
+STEP = 4 * MIB		# the bench's search step, and the reservation's
+
+
+def image_footprint(head):
+    """Bytes a kernel image needs to run, from its first 4 KiB @head:
+    x86's bzImage header (init_size), arm64's Image header (image_size),
+    or None for an image this does not know."""
+    import struct
+    if len(head) >= 0x264 and head[0x202:0x206] == b"HdrS":
+        return struct.unpack_from("<I", head, 0x260)[0]
+    if len(head) >= 0x40 and head[0x38:0x3c] == b"ARM\x64":
+        return struct.unpack_from("<Q", head, 0x10)[0]
+    return None
+
+
+def gzip_unpacked(data):
+    """The unpacked size of the gzip stream @data (its last 4 bytes, mod
+    4 GiB), or None if it is not gzip."""
+    if data[:2] != b"\x1f\x8b" or len(data) < 18:
+        return None
+    return int.from_bytes(data[-4:], "little")
+
+
+def estimate(footprint, initrd, unpacked):
+    """[(what, bytes)] a capture kernel needs, the last ("crashkernel=")
+    their sum with the struct pages of the reservation (1/64 of it),
+    rounded up to STEP."""
+    parts = [("kernel image (its init_size)", footprint),
+             ("initramfs, as loaded", initrd),
+             ("initramfs, unpacked", unpacked),
+             ("kernel at run time", RUNTIME)]
+    total = sum(b for _, b in parts)
+    total += total // 63		# struct pages of the whole
+    parts.append(("crashkernel=", -(-total // STEP) * STEP))
+    return parts
+
+
+def cmd_estimate(kernel, initrd, reserved=None):
+    try:
+        with open(kernel, "rb") as f:
+            head = f.read(4096)
+        if head[:2] == b"\x1f\x8b":		# arm64's Image.gz
+            import gzip
+            with gzip.open(kernel) as f:
+                head = f.read(4096)
+        with open(initrd, "rb") as f:
+            rd = f.read()
+    except OSError as e:
+        print("crashctl: %s: %s" % (e.filename, e.strerror), file=sys.stderr)
+        return 1
+    footprint = image_footprint(head)
+    if footprint is None:
+        print("crashctl: %s: not a bzImage or arm64 Image" % kernel,
+              file=sys.stderr)
+        return 1
+    unpacked = gzip_unpacked(rd)
+    if unpacked is None:
+        print("crashctl: %s: not a gzip'ed initramfs" % initrd,
+              file=sys.stderr)
+        return 1
+    parts = estimate(footprint, len(rd), unpacked)
+    for what, b in parts[:-1]:
+        print("  %-30s %6.1f MiB" % (what, b / MIB))
+    need = parts[-1][1]
+    print("crashkernel=%dM" % (need // MIB))
+    if reserved is None:
+        return 0
+    if reserved >= need:
+        print("reserved %d MiB: enough" % (reserved // MIB))
+        return 0
+    print("reserved %d MiB: too little; boot with crashkernel=%dM" %
+          (reserved // MIB, need // MIB))
+    return 3
+
+
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("check", "cmdline"):
+    if len(argv) >= 4 and argv[1] == "estimate":
+        return cmd_estimate(argv[2], argv[3],
+                            int(argv[4]) if len(argv) > 4 else None)
+    if len(argv) < 2 or argv[1] not in ("check", "cmdline", "get") or \
+            (argv[1] == "get" and len(argv) != 4):
         sys.stderr.write(__doc__)
         return 2
     path = argv[2] if len(argv) > 2 else "/etc/crash.conf"
@@ -243,6 +345,17 @@ def main(argv):
     except ConfError as e:
         print("crashctl: %s" % e, file=sys.stderr)
         return 1
+    if argv[1] == "get":
+        key = argv[3]
+        if key not in KEYS:
+            print("crashctl: no key %s" % key, file=sys.stderr)
+            return 2
+        if key == "target":
+            for kind, where in conf.targets:
+                print("%s:%s" % (kind, where))
+        else:
+            print(getattr(conf, key))
+        return 0
     if argv[1] == "cmdline":
         if len(argv) > 3:
             cmdline = argv[3]

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """crashconf.py: every key of crash.conf, every bad value, and what the
 capture kernel's command line keeps, drops and gains."""
+import gzip
+import io
 import os
+import struct
 import sys
+import tempfile
 import unittest
 import unittest.mock
 
@@ -78,6 +82,18 @@ on_failure = shell
                  ["exclude given again (first on line 2)"])
         self.bad("# nothing\n", 0, ["no target"])
         self.bad("", 0, ["no target"])
+        self.bad(t + "kernel = vmlinuz\n", 2, ["kernel", "absolute path"])
+        self.bad(t + "initrd = /a b\n", 2, ["initrd", "absolute path"])
+        self.bad(t + "kernel = /a\nkernel = /b\n", 3, ["given again"])
+
+    def test_kernel_and_initrd(self):
+        conf = parse_conf("target = dev:/dev/sdb\n")
+        self.assertEqual((conf.kernel, conf.initrd),
+                         ("", "/var/lib/crash/capture.img"))
+        conf = parse_conf("target = dev:/dev/sdb\nkernel = /boot/vmlinuz-x\n"
+                          "initrd = /boot/capture.img\n")
+        self.assertEqual((conf.kernel, conf.initrd),
+                         ("/boot/vmlinuz-x", "/boot/capture.img"))
 
 
 class Cmdline(unittest.TestCase):
@@ -158,6 +174,104 @@ class Main(unittest.TestCase):
                              1)
         out = "".join(c.args[0] for c in err.write.call_args_list)
         self.assertIn("/nonexistent", out)
+
+
+    def run_main(self, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with unittest.mock.patch("sys.stdout", out), \
+                unittest.mock.patch("sys.stderr", err):
+            rc = crashconf.main(["x"] + list(args))
+        return rc, out.getvalue(), err.getvalue()
+
+    def test_get(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write("target = dev:/dev/vdb\ntarget = net:h:1\nexclude = 3\n")
+            f.flush()
+            self.assertEqual(self.run_main("get", f.name, "target"),
+                             (0, "dev:/dev/vdb\nnet:h:1\n", ""))
+            self.assertEqual(self.run_main("get", f.name, "exclude")[1], "3\n")
+            self.assertEqual(self.run_main("get", f.name, "initrd")[1],
+                             "/var/lib/crash/capture.img\n")
+            self.assertEqual(self.run_main("get", f.name, "nokey")[0], 2)
+
+
+def bzimage(init_size):
+    head = bytearray(4096)
+    head[0x202:0x206] = b"HdrS"
+    struct.pack_into("<I", head, 0x260, init_size)
+    return bytes(head)
+
+
+def arm64_image(image_size):
+    head = bytearray(4096)
+    head[0x38:0x3c] = b"ARM\x64"
+    struct.pack_into("<Q", head, 0x10, image_size)
+    return bytes(head)
+
+
+class Estimate(unittest.TestCase):
+    M = 1 << 20
+
+    def test_footprint(self):
+        self.assertEqual(crashconf.image_footprint(bzimage(20 * self.M)),
+                         20 * self.M)
+        self.assertEqual(crashconf.image_footprint(arm64_image(30 * self.M)),
+                         30 * self.M)
+        self.assertIsNone(crashconf.image_footprint(b"\x7fELF" + bytes(4092)))
+        self.assertIsNone(crashconf.image_footprint(b"HdrS"))
+        self.assertIsNone(crashconf.image_footprint(b""))
+
+    def test_gzip_unpacked(self):
+        data = gzip.compress(b"x" * 123456)
+        self.assertEqual(crashconf.gzip_unpacked(data), 123456)
+        self.assertIsNone(crashconf.gzip_unpacked(b"070701" + bytes(100)))
+        self.assertIsNone(crashconf.gzip_unpacked(b"\x1f\x8b"))
+
+    def test_sum_and_rounding(self):
+        M = self.M
+        # the bench's case: 19.5 MiB image, 1 MiB and 1.9 MiB initramfs
+        parts = crashconf.estimate(int(19.5 * M), M, int(1.9 * M))
+        self.assertEqual(parts[-1], ("crashkernel=", 32 * M))
+        self.assertEqual(sum(b for _, b in parts[:-1]),
+                         int(19.5 * M) + M + int(1.9 * M) + crashconf.RUNTIME)
+        # a step exactly is not rounded further; a byte over is
+        exact = 36 * M * 63 // 64 - crashconf.RUNTIME
+        self.assertEqual(crashconf.estimate(exact, 0, 0)[-1][1], 36 * M)
+        self.assertEqual(crashconf.estimate(exact + 1, 0, 0)[-1][1], 40 * M)
+
+    def test_command(self):
+        M = self.M
+        with tempfile.TemporaryDirectory() as d:
+            k, rd = os.path.join(d, "bzImage"), os.path.join(d, "rd")
+            with open(k, "wb") as f:
+                f.write(bzimage(int(19.5 * M)))
+            with open(rd, "wb") as f:
+                f.write(gzip.compress(os.urandom(M // 2)))
+            rc, out, err = Main.run_main(None, "estimate", k, rd)
+            self.assertEqual((rc, err), (0, ""))
+            self.assertIn("crashkernel=32M\n", out)
+            rc, out, _ = Main.run_main(None, "estimate", k, rd, str(64 * M))
+            self.assertEqual(rc, 0)
+            self.assertIn("reserved 64 MiB: enough", out)
+            rc, out, _ = Main.run_main(None, "estimate", k, rd, str(16 * M))
+            self.assertEqual(rc, 3)
+            self.assertIn("reserved 16 MiB: too little; boot with "
+                          "crashkernel=32M", out)
+            # an arm64 Image.gz is read through gzip
+            with gzip.open(k, "wb") as f:
+                f.write(arm64_image(40 * M))
+            self.assertIn("crashkernel=52M\n",
+                          Main.run_main(None, "estimate", k, rd)[1])
+            # neither image nor initramfs of a known kind
+            with open(k, "wb") as f:
+                f.write(b"junk")
+            rc, _, err = Main.run_main(None, "estimate", k, rd)
+            self.assertEqual(rc, 1)
+            self.assertIn("not a bzImage or arm64 Image", err)
+            rc, _, err = Main.run_main(None, "estimate", rd, k)
+            self.assertEqual(rc, 1)
+            rc, _, err = Main.run_main(None, "estimate", k, "/nonexistent")
+            self.assertIn("/nonexistent", err)
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
         guest.start()
         if sc.during:
             sc.during(run, guest)
-        guest.wait_for(r"^E2E: done", sc.timeout)
+        guest.wait_for(sc.until, sc.timeout)
         if guest.wait_exit(POWEROFF_GRACE) is None:
             raise GuestError("guest said done but did not power off "
                              "within %ds" % POWEROFF_GRACE)

@@ -44,7 +44,16 @@ class TestMkcapture(unittest.TestCase):
                           (("-o", "/tmp/x", "-t", "net:10.0.2.2:9"),
                            "need -n"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-b",
-                            "/nonexistent"), "no busybox")):
+                            "/nonexistent"), "no busybox"),
+                          (("-o", "/tmp/x"), "no -t TARGET"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-t",
+                            "ssh:a@b:/c"), "TARGET must"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
+                            "32"), "0 to 31"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
+                            "x"), "0 to 31"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-F",
+                            "halt"), "-F must be")):
             p = mkcapture(*args)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertIn(why, p.stderr, args)
@@ -57,10 +66,24 @@ class TestMkcapture(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             members = cpio_members(out)
             init = members["init"].decode()
-            self.assertIn("target='dev:/dev/vdc'", init)
+            self.assertIn("targets='dev:/dev/vdc'", init)
             self.assertIn("filter=''", init)
+            self.assertIn("failure='reboot'", init)
             self.assertIn("bin/busybox", members)
             self.assertNotIn("bin/makedumpfile", members)
+
+    @unittest.skipUnless(os.path.exists("/bin/busybox"), "busybox-static")
+    def test_targets_in_order_and_failure(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "capture.img")
+            p = mkcapture("-o", out, "-t", "net:10.0.0.1:9", "-t",
+                          "dev:/dev/vdc", "-n", "10.0.0.2/24", "-F", "shell",
+                          "-d", "0")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            init = cpio_members(out)["init"].decode()
+            self.assertIn("targets='net:10.0.0.1:9 dev:/dev/vdc'", init)
+            self.assertIn("failure='shell'", init)
+            self.assertIn("filter=''", init)
 
 
 if __name__ == "__main__":

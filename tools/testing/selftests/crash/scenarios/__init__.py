@@ -38,6 +38,7 @@ class Scenario:
     setup: Optional[Callable] = None    # (run) before QEMU starts
     during: Optional[Callable] = None   # (run, guest) while QEMU runs
     teardown: Optional[Callable] = None  # (run) after QEMU stopped
+    until: str = r"^E2E: done"  # the console line that ends the run
     # A failure that is not this project's (QEMU's TCG): a failed run whose
     # console matches this is run once more, and its line says so
     rerun_on: str = ""

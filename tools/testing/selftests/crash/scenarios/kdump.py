@@ -5,6 +5,7 @@ describe."""
 import io
 import os
 import re
+import socket
 import struct
 import subprocess
 import sys
@@ -606,12 +607,25 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
 MKCAPTURE = os.path.join(REPO, "tools", "crash", "mkcapture")
 
 
-def capture_disk(run):
+def closed_port():
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def capture_disk(run, targets=("dev:/dev/vdc",), args=()):
     """The kernel and a capture initramfs from tools/crash/mkcapture that
-    saves /proc/vmcore to the third disk."""
+    saves /proc/vmcore to the third disk (or to @targets, in order; a
+    target "net:CLOSED" is a host port nothing listens on)."""
     capture = os.path.join(run.workdir, "capture.img")
-    subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"],
-                   check=True, capture_output=True)
+    cmd = [MKCAPTURE, "-o", capture] + list(args)
+    for t in targets:
+        cmd += ["-t", t.replace("net:CLOSED", "net:10.0.2.2:%d"
+                                % closed_port())]
+    if any(t.startswith("net:") for t in targets):
+        cmd += ["-n", "10.0.2.15/24,10.0.2.2"]
+    subprocess.run(cmd, check=True, capture_output=True)
     write_kexec_disk(run, capture, "capture")
 
 
@@ -656,15 +670,18 @@ PANIC_LINES = {
 def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
                      mem="1G", smp=2, before="", extra=None, doc=None,
                      kernels=("patched", "baseline"), task=True,
-                     uefi=False, first=""):
+                     uefi=False, first="", targets=("dev:/dev/vdc",)):
     """Run @first, load the kernel with a mkcapture initramfs as capture
     kernel with @load, run @before, crash with @crash, and read the saved
     dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
-    OVMF."""
+    OVMF.  @targets: mkcapture's, the disk last."""
+    def setup(run):
+        capture_disk(run, targets)
     @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
               smp=smp, kernels=kernels, during=time_capture,
+              net=any(t.startswith("net:") for t in targets),
               disks=(("kexec.img", 64), ("vmcore.img", 1100)),
-              setup=with_uefi(capture_disk) if uefi else capture_disk,
+              setup=with_uefi(setup) if uefi else setup,
               guest="""
 boot1() {
 	%s
@@ -776,6 +793,45 @@ def check_capture(run, panic_line, cpus=2, task=True):
 
 capture_scenario("kdump-capture", "kexec -p -s", "PANIC")
 capture_scenario("kdump-capture-sysrq", "kexec -p", "sysrq", mem="512M")
+
+
+def capture_fallback(run, dmesg):
+    run.expect(r"mkcapture: failed: writing to net:10\.0\.2\.2:\d+$")
+    run.expect(r"mkcapture: failed: no block device /dev/vdz$")
+    run.expect_not(r"no target took the dump")
+
+
+capture_scenario(
+    "kdump-capture-fallback", "kexec -p -s", "PANIC", mem="512M",
+    targets=("net:CLOSED", "dev:/dev/vdz", "dev:/dev/vdc"),
+    extra=capture_fallback, doc="A capture initramfs with three targets: "
+    "a TCP port nobody listens on, a disk that is not there and the "
+    "disk; the first two fail with a line each and the dump is saved "
+    "whole to the third, read on the host as kdump-capture's is.")
+
+
+@scenario("kdump-capture-no-target", cmdline="crashkernel=128M",
+          timeout=240, net=True, disks=(("kexec.img", 64),),
+          until=r"reboot: Power down",
+          setup=lambda run: capture_disk(run, ("net:CLOSED",),
+                                         ("-F", "poweroff")),
+          guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage capture
+	kexec -p -s /tmp/bzImage --initrd=/tmp/capture --append="%s" || exit
+	e2e_crash PANIC
+}
+""" % CAPTURE_APPEND)
+def kdump_capture_no_target(run):
+    """No target takes the dump (mkcapture -F poweroff, one TCP target
+    nobody listens on): the capture kernel says so and powers the machine
+    off instead of rebooting into the first kernel."""
+    run.expect_in_order(r"mkcapture: failed: writing to net:",
+                        r"mkcapture: no target took the dump; poweroff",
+                        r"reboot: Power down")
+    if len(run.boots) != 2:
+        raise CheckFailed("%d kernels booted, not 2: no power-off"
+                          % len(run.boots))
 capture_scenario("kdump-capture-bug", "kexec -p -s", "BUG", mem="512M",
                  cmdline="crashkernel=128M oops=panic")
 capture_scenario("kdump-capture-exception", "kexec -p", "EXCEPTION",
