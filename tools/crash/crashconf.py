@@ -6,6 +6,7 @@
     crashconf.py cmdline CONF [CMDLINE]  the capture kernel's command line,
                                          from CMDLINE (default /proc/cmdline)
     crashconf.py get CONF KEY            KEY's value, one line per target
+    crashconf.py reach HOST:PORT         whether a TCP connection opens
     crashconf.py estimate KERNEL INITRD [RESERVED]
                                          the crashkernel= they need, and
                                          whether RESERVED bytes are enough
@@ -327,7 +328,24 @@ def cmd_estimate(kernel, initrd, reserved=None):
     return 3
 
 
+def reach(hostport, timeout=3):
+    """None if a TCP connection to HOST:PORT opens, else why not."""
+    import socket
+    host, _, port = hostport.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout):
+            return None
+    except (OSError, ValueError) as e:
+        return "%s does not answer: %s" % (hostport,
+                                           getattr(e, "strerror", None) or e)
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "reach":
+        why = reach(argv[2])
+        if why:
+            print(why)
+        return 1 if why else 0
     if len(argv) >= 4 and argv[1] == "estimate":
         return cmd_estimate(argv[2], argv[3],
                             int(argv[4]) if len(argv) > 4 else None)

@@ -157,6 +157,21 @@ class Cmdline(unittest.TestCase):
         self.assertEqual(crashconf.split_cmdline('a "b c'), ["a", '"b c'])
 
 
+class Documented(unittest.TestCase):
+    def test_every_dropped_and_added_parameter(self):
+        doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                           "..", "Documentation", "admin-guide", "crash",
+                           "crashctl.rst")
+        with open(doc) as f:
+            text = f.read()
+        for name, why in crashconf.DROP + crashconf.ADD:
+            name = name + "*" if name.endswith(".") else name
+            self.assertIn("``%s``" % name, text)
+            self.assertIn(" ".join(why.split()[:4]), " ".join(text.split()))
+        for key in crashconf.KEYS:
+            self.assertIn("``%s``" % key, text)
+
+
 class Main(unittest.TestCase):
     def test_check_names_the_line(self):
         import tempfile

@@ -1,0 +1,291 @@
+# SPDX-License-Identifier: GPL-2.0
+"""crashctl on a made-up machine (CRASHCTL_ROOT): what setup loads and
+refuses, status, estimate, test, report, archive and unload.  kexec is a
+stand-in that logs its arguments; mkcapture and the Python parts are the
+real ones."""
+import os
+import shutil
+import socket
+import stat
+import struct
+import subprocess
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CRASHCTL = os.path.join(HERE, "crashctl")
+M = 1 << 20
+
+# kexec: log the arguments; refuse -s when KEXEC_NO_FILE is set
+FAKE_KEXEC = """#!/bin/sh
+echo "$*" >> "$KEXEC_LOG"
+case " $* " in *" -s "*) [ -z "$KEXEC_NO_FILE" ] || exit 1 ;; esac
+exit 0
+"""
+
+PANIC_RECORD = """Panic#1 Part1
+<4>[    1.938409] Oops: invalid opcode: 0000 [#1] SMP
+<0>[    1.969222] Kernel panic - not syncing: Fatal exception
+<0>[    1.970000] crash_chain: receipt so far:
+<0>[    1.970100] crash_chain:   capture  stop-cpus     ok     1748 us
+"""
+
+
+def bzimage(init_size):
+    head = bytearray(8192)
+    head[0x202:0x206] = b"HdrS"
+    struct.pack_into("<I", head, 0x260, init_size)
+    return bytes(head)
+
+
+@unittest.skipUnless(os.path.exists("/bin/busybox"), "busybox-static")
+class Crashctl(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.root = r = self.tmp.name
+        for d in ("etc", "proc", "sys/kernel/kexec", "sys/fs/pstore",
+                  "boot", "bin", "dev"):
+            os.makedirs(os.path.join(r, d))
+        self.write("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda1 "
+                   "crashkernel=64M hugepages=16 console=ttyS0 quiet\n")
+        self.write("proc/iomem", "00100000-3ffdffff : System RAM\n"
+                   "  3b000000-3effffff : Crash kernel\n")
+        self.write("sys/kernel/kexec/crash_size", "%d\n" % (64 * M))
+        self.write("sys/kernel/kexec/crash_loaded", "0\n")
+        self.write("proc/sysrq-trigger", "")
+        with open(os.path.join(r, "boot/vmlinuz"), "wb") as f:
+            f.write(bzimage(int(19.5 * M)))
+        self.write("bin/kexec", FAKE_KEXEC)
+        os.chmod(os.path.join(r, "bin/kexec"), 0o755)
+        # a block device for dev: targets (loop0's numbers; never opened)
+        os.mknod(os.path.join(r, "dev/vdb"), stat.S_IFBLK | 0o600,
+                 os.makedev(7, 0))
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+
+    def tearDown(self):
+        self.listener.close()
+        self.tmp.cleanup()
+
+    def write(self, path, text):
+        with open(os.path.join(self.root, path), "w") as f:
+            f.write(text)
+
+    def read(self, path):
+        try:
+            with open(os.path.join(self.root, path)) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def conf(self, text):
+        self.write("etc/crash.conf", "kernel = /boot/vmlinuz\n" + text)
+
+    def crashctl(self, *args, stdin="", **env):
+        e = dict(os.environ, CRASHCTL_ROOT=self.root,
+                 KEXEC_LOG=os.path.join(self.root, "kexec.log"),
+                 PATH=os.path.join(self.root, "bin") + ":" +
+                 os.environ["PATH"])
+        e.update(env)
+        return subprocess.run([CRASHCTL] + list(args), capture_output=True,
+                              text=True, env=e, input=stdin, timeout=60)
+
+    def test_setup_loads_with_the_composed_command_line(self):
+        self.conf("target = net:127.0.0.1:%d\ntarget = dev:/dev/vdb\n"
+                  "on_failure = poweroff\ncapture_args = e2e=1\n" % self.port)
+        p = self.crashctl("setup")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("loaded (kexec_file_load)", p.stdout)
+        self.assertIn("crashctl: dropped crashkernel=64M:", p.stderr)
+        calls = self.read("kexec.log").splitlines()
+        self.assertEqual(len(calls), 1)
+        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
+        self.assertEqual(calls[0], "-p -s %s/boot/vmlinuz --initrd=%s "
+                         "--append=root=/dev/vda1 console=ttyS0 "
+                         "reset_devices nr_cpus=1 irqpoll panic=10 cma=0 "
+                         "e2e=1" % (self.root, initrd))
+        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
+                              "2>/dev/null" % initrd, shell=True,
+                              capture_output=True, text=True).stdout
+        self.assertIn("targets='net:127.0.0.1:%d dev:/dev/vdb'" % self.port,
+                      init)
+        self.assertIn("failure='poweroff'", init)
+        self.assertIn("net='127.0.0.1/8'", init)
+
+    def test_setup_falls_back_to_kexec_load(self):
+        self.conf("target = dev:/dev/vdb\n")
+        p = self.crashctl("setup", KEXEC_NO_FILE="1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("kexec_file_load refused the capture kernel; loading "
+                      "it with kexec_load", p.stderr)
+        self.assertIn("loaded (kexec_load)", p.stdout)
+        calls = self.read("kexec.log").splitlines()
+        self.assertEqual([c.split()[:2] for c in calls],
+                         [["-p", "-s"], ["-p", self.root + "/boot/vmlinuz"]])
+
+    def refused(self, conf, why, **env):
+        if conf is not None:
+            self.conf(conf)
+        p = self.crashctl("setup", **env)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn(why, p.stderr)
+        self.assertEqual(self.read("kexec.log"), "", "something was loaded")
+
+    def test_setup_refuses(self):
+        self.refused("target = dev:/dev/vdb\non_failure = halt\n",
+                     "crash.conf:3: on_failure: 'halt'")
+        self.refused("target = dev:/dev/nothere\n",
+                     "target dev:/dev/nothere: no block device "
+                     "/dev/nothere; nothing loaded")
+        self.listener.close()
+        self.refused("target = net:127.0.0.1:%d\n" % self.port,
+                     "target net:127.0.0.1:%d: 127.0.0.1:%d does not answer"
+                     % (self.port, self.port))
+        self.refused("target = dir:/var/crash\n",
+                     "mkcapture cannot save to dir: targets yet")
+        self.write("etc/crash.conf", "target = dev:/dev/vdb\n"
+                   "kernel = /boot/none\n")
+        self.refused(None, "no capture kernel at %s/boot/none" % self.root)
+        self.write("sys/kernel/kexec/crash_size", "0\n")
+        self.refused("target = dev:/dev/vdb\n",
+                     "no memory is reserved for a capture kernel")
+        self.write("sys/kernel/kexec/crash_size", "%d\n" % (16 * M))
+        self.refused("target = dev:/dev/vdb\n", "reserved 16 MiB: too "
+                     "little; boot with crashkernel=32M; nothing loaded")
+        os.unlink(os.path.join(self.root, "etc/crash.conf"))
+        self.refused(None, "crash.conf: No such file")
+
+    def test_status(self):
+        self.conf("target = dev:/dev/vdb\ntarget = dev:/dev/gone\n")
+        self.write("sys/kernel/kexec/crash_loaded", "1\n")
+        self.write("sys/fs/pstore/dmesg-ramoops-0", PANIC_RECORD)
+        p = self.crashctl("status")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for line in ("reserved: 64 MiB", "  3b000000-3effffff : Crash kernel",
+                     "capture kernel: loaded", "target dev:/dev/vdb: ok",
+                     "target dev:/dev/gone: no block device /dev/gone",
+                     "pstore: 1 record(s) in", "crash chain receipt:",
+                     "  capture  stop-cpus     ok     1748 us"):
+            self.assertIn(line, p.stdout)
+        self.assertNotIn("captured by", p.stdout)
+
+    def test_estimate(self):
+        self.conf("target = dev:/dev/vdb\n")
+        p = self.crashctl("estimate")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("crashctl setup builds it", p.stderr)
+        self.assertEqual(self.crashctl("setup").returncode, 0)
+        p = self.crashctl("estimate")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("crashkernel=32M", p.stdout)
+        self.assertIn("reserved 64 MiB: enough", p.stdout)
+        self.write("sys/kernel/kexec/crash_size", "%d\n" % (28 * M))
+        self.assertEqual(self.crashctl("estimate").returncode, 3)
+
+    def test_test_asks_first(self):
+        p = self.crashctl("test", stdin="no\n")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(self.read("proc/sysrq-trigger"), "")
+        p = self.crashctl("test", stdin="crash\n")
+        self.assertEqual(self.read("proc/sysrq-trigger"), "c\n")
+        self.assertIn("no capture kernel is loaded", p.stderr)
+        self.write("proc/sysrq-trigger", "")
+        self.crashctl("test", "--yes")
+        self.assertEqual(self.read("proc/sysrq-trigger"), "c\n")
+
+    def test_report_archive_unload(self):
+        p = self.crashctl("report")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no crash recorded", p.stderr)
+        self.write("sys/fs/pstore/dmesg-ramoops-0", PANIC_RECORD)
+        p = self.crashctl("report")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Kernel panic - not syncing: Fatal exception", p.stdout)
+        p = self.crashctl("archive")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(os.listdir(os.path.join(self.root,
+                                                 "sys/fs/pstore")), [])
+        # from the archive once pstore is empty
+        p = self.crashctl("report")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Kernel panic - not syncing: Fatal exception", p.stdout)
+        self.assertIn("archived in: %s/var/lib/crash/" % self.root, p.stdout)
+        p = self.crashctl("unload")
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(self.read("kexec.log"), "-p -u\n")
+
+    def test_usage(self):
+        self.assertEqual(self.crashctl("frobnicate").returncode, 2)
+        self.assertEqual(self.crashctl().returncode, 2)
+        p = self.crashctl("-h")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("crashctl - set up, check, test", p.stdout)
+
+
+class Install(unittest.TestCase):
+    def test_install_and_the_init_script(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([os.path.join(HERE, "install"), d],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for f in ("usr/lib/crashctl/crashctl",
+                      "usr/lib/crashctl/crashconf.py",
+                      "usr/lib/crashctl/mkcapture",
+                      "lib/systemd/system/crashctl.service",
+                      "etc/init.d/crashctl", "etc/crash.conf"):
+                self.assertTrue(os.path.exists(os.path.join(d, f)), f)
+            self.assertNotIn("test_", " ".join(os.listdir(
+                os.path.join(d, "usr/lib/crashctl"))))
+            # through the link, crashctl finds its Python parts
+            sbin = os.path.join(d, "usr/sbin/crashctl")
+            p = subprocess.run([sbin, "-c", os.path.join(d, "etc/crash.conf"),
+                                "status"], capture_output=True, text=True,
+                               env=dict(os.environ, CRASHCTL_ROOT=d))
+            self.assertIn("target dev:/dev/sdb: no block device", p.stdout)
+            if shutil.which("systemd-analyze"):
+                unit = os.path.join(d, "crashctl.service")
+                with open(os.path.join(d, "lib/systemd/system/"
+                                       "crashctl.service")) as f:
+                    text = f.read().replace("/usr/sbin/crashctl", sbin)
+                with open(unit, "w") as f:
+                    f.write(text)
+                p = subprocess.run(["systemd-analyze", "verify", "--man=no",
+                                    unit], capture_output=True, text=True)
+                self.assertEqual((p.returncode, p.stderr), (0, ""))
+            # a second install keeps the user's configuration
+            with open(os.path.join(d, "etc/crash.conf"), "w") as f:
+                f.write("target = dev:/dev/vdb\n")
+            subprocess.run([os.path.join(HERE, "install"), d], check=True,
+                           capture_output=True)
+            with open(os.path.join(d, "etc/crash.conf")) as f:
+                self.assertEqual(f.read(), "target = dev:/dev/vdb\n")
+
+    def test_init_script_order(self):
+        with tempfile.TemporaryDirectory() as d:
+            fake = os.path.join(d, "crashctl")
+            with open(fake, "w") as f:
+                f.write('#!/bin/sh\necho "$*" >> %s/log\n' % d)
+            os.chmod(fake, 0o755)
+            init = os.path.join(HERE, "crashctl.init")
+            env = dict(os.environ, CRASHCTL=fake, CRASHCTL_ROOT=d)
+            log = os.path.join(d, "log")
+            # no configuration: start does nothing
+            subprocess.run([init, "start"], env=env, check=True)
+            self.assertFalse(os.path.exists(log))
+            os.makedirs(os.path.join(d, "etc"))
+            with open(os.path.join(d, "etc/crash.conf"), "w") as f:
+                f.write("target = dev:/dev/vdb\n")
+            for arg in ("start", "stop", "status"):
+                subprocess.run([init, arg], env=env, check=True)
+            with open(log) as f:
+                self.assertEqual(f.read().split(), ["archive", "setup",
+                                                    "unload", "status"])
+            self.assertEqual(subprocess.run([init, "bogus"], env=env,
+                                            capture_output=True).returncode,
+                             2)
+
+
+if __name__ == "__main__":
+    unittest.main()
