@@ -335,7 +335,7 @@ def reach(hostport, timeout=3):
     try:
         with socket.create_connection((host, int(port)), timeout):
             return None
-    except (OSError, ValueError) as e:
+    except Exception as e:	# noqa: B902 (a reason, whatever it is)
         return "%s does not answer: %s" % (hostport,
                                            getattr(e, "strerror", None) or e)
 

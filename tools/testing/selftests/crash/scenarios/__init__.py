@@ -103,4 +103,4 @@ class Run:
             raise CheckFailed("expected %d boot(s), saw %d" % (n, got))
 
 
-from . import arm64, boot, chain, kdump, mce, mtdoops, netconsole, pstore, stores, vmcore  # noqa: E402,F401  (registers the scenarios)
+from . import arm64, boot, chain, crashctl, kdump, mce, mtdoops, netconsole, pstore, stores, vmcore  # noqa: E402,F401  (registers the scenarios)

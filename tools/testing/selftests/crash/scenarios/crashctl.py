@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0
+"""crashctl in a guest: installed with tools/crash/install, with Debian's
+python3 from the host, run as a user would, through a crash and the next
+boot's service."""
+import io
+import os
+import re
+import subprocess
+import tarfile
+
+from . import CheckFailed, scenario
+from .kdump import REPO, closed_port, elf_notes
+from .pstore import RAMOOPS
+
+PATCHED = ("patched",)
+PYTHON = "/usr/bin/python3"	# Debian's (make deps), not a PATH's pyenv
+CRASH_TOOLS = os.path.join(REPO, "tools", "crash")
+# What crashctl's Python parts import, lazily ones too (argparse's
+# messages go through gettext, which imports locale)
+IMPORTS = ("crashconf", "crashreport", "crasharchive", "argparse", "gzip",
+           "locale", "socket", "encodings.idna", "struct", "tempfile",
+           "time", "re")
+
+
+def python_files():
+    """The files Debian's python3 needs to run crashctl's parts: the
+    interpreter, its libraries and those of its extension modules, and
+    each stdlib module they import."""
+    code = ("import sys; sys.path.insert(0, %r); import %s; "
+            "print('\\n'.join(m.__file__ for m in list(sys.modules.values())"
+            " if getattr(m, '__file__', None) and "
+            "m.__file__.startswith(sys.base_prefix + '/lib/')))"
+            % (CRASH_TOOLS, ", ".join(IMPORTS)))
+    mods = subprocess.run([PYTHON, "-c", code], check=True,
+                          capture_output=True, text=True).stdout.split()
+    exe = os.path.realpath(PYTHON)
+    files = {exe} | set(mods)
+    for obj in [exe] + [m for m in mods if m.endswith(".so")]:
+        ldd = subprocess.run(["ldd", obj], capture_output=True,
+                             text=True).stdout
+        files |= set(re.findall(r"(/\S+) \(0x", ldd))
+    return sorted(files), exe
+
+
+def tools_disk(run):
+    """crashctl.img: a tar to unpack at the guest's /: python3, crashctl
+    installed by tools/crash/install, the kernel as /boot/vmlinuz."""
+    files, exe = python_files()
+    stage = os.path.join(run.workdir, "stage")
+    subprocess.run([os.path.join(CRASH_TOOLS, "install"), stage],
+                   check=True, capture_output=True)
+    os.unlink(os.path.join(stage, "etc", "crash.conf"))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        # the files, not links: a library's link (the loader's is
+        # absolute) would replace the guest's own copy with a dangling one
+        for f in files:
+            t.add(os.path.realpath(f), f.lstrip("/"))
+        link = tarfile.TarInfo("usr/bin/python3")
+        link.type, link.linkname = tarfile.SYMTYPE, os.path.basename(exe)
+        t.addfile(link)
+        t.add(stage, ".", recursive=True)
+        t.add(run.kernel, "boot/vmlinuz")
+    with open(os.path.join(run.workdir, "crashctl.img"), "r+b") as f:
+        f.write(buf.getvalue())
+    run.data["cmdline"] = "e2e_closed=%d" % closed_port()
+
+
+CONF = "target = dev:/dev/vdc\\non_failure = poweroff\\nkernel = /boot/vmlinuz\\n"
+INSTALL = """
+	tar -xf /dev/vdb -C /
+	export PATH=$PATH:/usr/sbin:/usr/bin
+	printf '%s' > /etc/crash.conf
+""" % CONF
+
+
+@scenario("crashctl", kernels=PATCHED, timeout=400, net=True,
+          cmdline="crashkernel=128M log_buf_len=1M " + RAMOOPS,
+          disks=(("crashctl.img", 64), ("vmcore.img", 1100)),
+          setup=tools_disk, guest="""
+boot1() {
+	tar -xf /dev/vdb -C /
+	export PATH=$PATH:/usr/sbin:/usr/bin
+	e2e_result python $(python3 -c 'print(6 * 7)')
+	closed=$(sed -n 's/.*e2e_closed=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
+	printf 'target = net:10.0.2.2:%%s\nkernel = /boot/vmlinuz\n' \
+		"$closed" > /etc/crash.conf
+	crashctl setup
+	e2e_result refused status=$? loaded=$(cat /sys/kernel/kexec/crash_loaded)
+	printf '%(conf)s' > /etc/crash.conf
+	/etc/init.d/crashctl start
+	e2e_result setup status=$? loaded=$(cat /sys/kernel/kexec/crash_loaded)
+	crashctl status | sed 's/^/E2E: status /'
+	crashctl estimate | sed 's/^/E2E: estimate /'
+	# the capture gets exactly what estimate says it needs
+	need=$(crashctl estimate | sed -n 's/^crashkernel=\\([0-9]*\\)M$/\\1/p')
+	crashctl unload
+	echo $((need << 20)) > /sys/kernel/kexec/crash_size
+	crashctl setup > /dev/null
+	e2e_result shrunk to $(($(cat /sys/kernel/kexec/crash_size) >> 20)) \\
+		loaded=$(cat /sys/kernel/kexec/crash_loaded)
+	crashctl test --yes
+}
+boot2() {
+	%(install)s
+	mount -t pstore pstore /sys/fs/pstore
+	e2e_result records $(ls /sys/fs/pstore 2>/dev/null | wc -l)
+	/etc/init.d/crashctl start > /tmp/service.txt 2>&1
+	e2e_result service status=$? left=$(ls /sys/fs/pstore | wc -l)
+	sed 's/^/E2E: service /' /tmp/service.txt
+	crashctl report > /tmp/report.txt
+	e2e_result report status=$?
+	cp /var/lib/crash/*/report.txt /tmp/archived-report.txt
+	ls /var/lib/crash/* | sed 's/^/E2E: archived /'
+	cd /tmp && e2e_output report.txt archived-report.txt
+}
+""" % {"conf": CONF, "install": INSTALL})
+def crashctl(run):
+    """crashctl as a user runs it, on Debian's python3: setup refuses a
+    target nobody answers and loads nothing; the init script's start
+    loads the capture kernel with a command line that lost crashkernel=,
+    log_buf_len= and ramoops.* and gained reset_devices and the rest;
+    status and estimate describe it; the reservation shrunk to exactly
+    the estimate still saves the whole dump after `crashctl test --yes`;
+    the next boot's service moves the pstore records into
+    /var/lib/crash/ with a report, and `crashctl report` names the panic
+    and the receipt."""
+    run.expect(r"^E2E: result python 42$")
+    # "Network is unreachable": the guest's eth0 has no address
+    run.expect(r"crashctl: target net:10\.0\.2\.2:\d+: 10\.0\.2\.2:\d+ does "
+               r"not answer: \w.*; nothing loaded")
+    run.expect(r"^E2E: result refused status=1 loaded=0$")
+    run.expect(r"^E2E: result setup status=0 loaded=1$")
+    run.expect(r"crashctl: dropped crashkernel=128M: ")
+    run.expect(r"crashctl: dropped log_buf_len=1M: ")
+    line = run.expect(r"crashctl: its command line: (.*)$").group(1)
+    words = line.split()
+    for w in ("reset_devices", "nr_cpus=1", "irqpoll", "panic=10", "cma=0"):
+        if w not in words:
+            raise CheckFailed("no %s in %r" % (w, line))
+    bad = [w for w in words if w.split("=")[0] in ("crashkernel",
+                                                    "log_buf_len") or
+           w.startswith("ramoops.") or w.startswith("memmap=")]
+    if bad:
+        raise CheckFailed("the capture command line kept %s" % bad)
+    run.expect(r"crashctl: capture kernel /boot/vmlinuz loaded "
+               r"\(kexec_file_load\) with /var/lib/crash/capture\.img")
+    for line in (r"reserved: 128 MiB", r"capture kernel: loaded",
+                 r"target dev:/dev/vdc: ok"):
+        run.expect(r"^E2E: status %s$" % line)
+    need = int(run.expect(r"^E2E: estimate crashkernel=(\d+)M$").group(1))
+    run.expect(r"^E2E: estimate reserved 128 MiB: enough$")
+    run.expect(r"^E2E: result shrunk to %d loaded=1$" % need)
+    run.expect_in_order(r"sysrq: Trigger a crash",
+                        r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+                        r"dev:/dev/vdc", r"E2E: boot 2")
+    with open(os.path.join(run.workdir, "vmcore.img"), "rb") as f:
+        notes = [n for n, _, _ in elf_notes(f.read(1 << 16))]
+    if "VMCOREINFO" not in notes:
+        raise CheckFailed("the dump has no VMCOREINFO: %s" % notes)
+    os.unlink(os.path.join(run.workdir, "vmcore.img"))
+    records = int(run.expect(r"^E2E: result records (\d+)$").group(1))
+    if records == 0:
+        raise CheckFailed("pstore held no record of the crash")
+    run.expect(r"^E2E: result service status=0 left=0$")
+    run.expect(r"^E2E: service crasharchive: %d record\(s\) archived in "
+               r"/var/lib/crash/\d{8}-\d{6}$" % records)
+    run.expect(r"^E2E: result report status=0$")
+    run.expect(r"^E2E: archived report\.txt$")
+    for name in ("report.txt", "archived-report.txt"):
+        text = run.outputs.get(name, b"").decode(errors="replace")
+        for want in ("Kernel panic - not syncing: sysrq triggered crash",
+                     "crash chain receipt:", "captured by:"):
+            if want not in text:
+                raise CheckFailed("%s: no %r in %r" % (name, want,
+                                                       text[:300]))
