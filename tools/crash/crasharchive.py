@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """crasharchive.py: move the previous boot's crash records out of pstore.
 
-    crasharchive.py [-p PSTORE] [-d DIR] [-t TIME] [DUMP...]
+    crasharchive.py [-p PSTORE] [-d DIR] [-t TIME] [-D DEVICE]... [DUMP...]
 
 Copies every record of the pstore filesystem (PSTORE, default
 /sys/fs/pstore) and every DUMP file into DIR/TIME/ (default
 /var/lib/crash/ and the current UTC time, 20261205-163000), writes the
 crash's report there (report.txt, from crashreport.py), and only then
 erases from pstore each record whose copy is complete: written, flushed
-to the disk and read back equal.  A record whose copy fails stays where
+to the disk and read back equal.  A DEVICE is a dump target of the
+capture kernel (mkcapture's dev:): a dump on it (an ELF core file, or
+makedumpfile's flattened format, which makedumpfile -R turns into a
+kdump-compressed file) is saved as vmcore with its log as dmesg.txt
+(makedumpfile --dump-dmesg), and only then is the dump's first block
+zeroed, so that the next boot does not take it again.  A record whose copy fails stays where
 it was, and the run says so, so the next boot tries again; nothing is
 erased before its copy is safe.  With nothing to archive it does
 nothing.  DUMP files are copied, never removed.
@@ -21,6 +26,8 @@ test_crasharchive.py.
 """
 import argparse
 import os
+import struct
+import subprocess
 import sys
 import time
 
@@ -50,16 +57,139 @@ def copy_safely(src, dst):
         raise
 
 
-def archive(pstore, root, stamp, dumps=(), log=print):
-    """Archive @pstore's records and @dumps into @root/@stamp; returns
-    the records left in pstore (their copy failed)."""
+ET_CORE = 4
+CHUNK = 1 << 20
+# Bytes of program headers read at most: 1 MiB holds 18,000 of them
+MAX_PHDRS = 1 << 20
+
+
+def dump_kind(head):
+    """"elf", "flat" or None: what the device starting with @head holds."""
+    if head[:4] == b"\x7fELF" and len(head) >= 64 and head[4] == 2 and \
+            struct.unpack_from("<H", head, 16)[0] == ET_CORE:
+        return "elf"
+    if head.startswith(b"makedumpfile"):
+        return "flat"
+    return None
+
+
+def elf_size(f):
+    """Bytes of the ELF64 core file @f (open, at any offset): the end of
+    its furthest segment or of its program headers."""
+    f.seek(0)
+    head = f.read(64)
+    phoff, = struct.unpack_from("<Q", head, 32)
+    phentsize, phnum = struct.unpack_from("<HH", head, 54)
+    if phentsize < 56 or phentsize * phnum > MAX_PHDRS:
+        raise ValueError("program headers of %d x %d bytes" %
+                         (phnum, phentsize))
+    f.seek(phoff)
+    phdrs = f.read(phentsize * phnum)
+    end = phoff + len(phdrs)
+    for i in range(len(phdrs) // phentsize):
+        off, _, _, filesz = struct.unpack_from("<QQQQ", phdrs,
+                                               i * phentsize + 8)
+        end = max(end, off + filesz)
+    return end
+
+
+def copy_elf(dev, dst, log):
+    """Copy the ELF core file at the start of @dev to @dst, flushed and
+    read back equal; OSError or ValueError if not."""
+    with open(dev, "rb") as f, open(dst, "wb") as out:
+        size = elf_size(f)
+        f.seek(0)
+        left = size
+        while left:
+            data = f.read(min(CHUNK, left))
+            if not data:
+                raise ValueError("the dump ends %d bytes early (is the "
+                                 "target smaller than the dump?)" % left)
+            out.write(data)
+            left -= len(data)
+        out.flush()
+        os.fsync(out.fileno())
+    with open(dev, "rb") as a, open(dst, "rb") as b:
+        left = size
+        while left:
+            n = min(CHUNK, left)
+            if a.read(n) != b.read(n):
+                raise ValueError("the copy does not read back equal")
+            left -= n
+    log("crasharchive: %s: an ELF dump of %d bytes" % (dev, size))
+
+
+def save_dump(dev, kind, dest, log):
+    """Save the dump of @kind on @dev into @dest as vmcore (and its log as
+    dmesg.txt); then zero the dump's first block.  Whether it was saved."""
+    vmcore = os.path.join(dest, "vmcore")
+    try:
+        if kind == "elf":
+            copy_elf(dev, vmcore, log)
+        else:
+            with open(dev, "rb") as f:
+                p = subprocess.run(["makedumpfile", "-R", vmcore], stdin=f,
+                                   capture_output=True, text=True)
+            if p.returncode:
+                raise ValueError("makedumpfile -R: %s" %
+                                 p.stderr.strip()[-200:])
+            log("crasharchive: %s: a filtered dump, %d bytes as vmcore" %
+                (dev, os.path.getsize(vmcore)))
+    except (OSError, ValueError) as e:
+        log("crasharchive: %s: the dump stays there: %s" %
+            (dev, getattr(e, "strerror", None) or e))
+        try:
+            os.unlink(vmcore)
+        except OSError:
+            pass
+        return False
+    try:
+        p = subprocess.run(["makedumpfile", "--dump-dmesg", vmcore,
+                            os.path.join(dest, "dmesg.txt")],
+                           capture_output=True, text=True)
+        if p.returncode:
+            log("crasharchive: no log from the dump: %s" %
+                p.stderr.strip()[-200:])
+    except OSError:
+        log("crasharchive: no makedumpfile: no log from the dump")
+    try:
+        with open(dev, "r+b") as f:
+            f.write(bytes(4096))
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        log("crasharchive: %s: archived, but not cleared: %s" %
+            (dev, e.strerror))
+    return True
+
+
+def device_dumps(devices, log):
+    """[(device, kind)] of @devices that hold a dump."""
+    found = []
+    for dev in devices:
+        try:
+            with open(dev, "rb") as f:
+                kind = dump_kind(f.read(4096))
+        except OSError as e:
+            log("crasharchive: %s: %s" % (dev, e.strerror))
+            continue
+        if kind:
+            found.append((dev, kind))
+    return found
+
+
+def archive(pstore, root, stamp, dumps=(), log=print, devices=()):
+    """Archive @pstore's records, the dumps on @devices and the files
+    @dumps into @root/@stamp; returns the records left in pstore (their
+    copy failed)."""
     try:
         records = sorted(n for n in os.listdir(pstore)
                          if os.path.isfile(os.path.join(pstore, n)))
     except OSError as e:
         log("crasharchive: %s: %s" % (pstore, e.strerror))
         records = []
-    if not records and not dumps:
+    on_devices = device_dumps(devices, log)
+    if not records and not dumps and not on_devices:
         return []
     dest = os.path.join(root, stamp)
     try:
@@ -81,6 +211,13 @@ def archive(pstore, root, stamp, dumps=(), log=print):
                 (name, e.strerror))
             left.append(name)
     dmesg = None
+    for dev, kind in on_devices:
+        save_dump(dev, kind, dest, log)
+    try:
+        with open(os.path.join(dest, "dmesg.txt"), errors="replace") as f:
+            dmesg = f.read()
+    except OSError:
+        pass
     for path in dumps:
         try:
             copy_safely(path, os.path.join(dest, os.path.basename(path)))
@@ -114,10 +251,12 @@ def main(argv):
     ap.add_argument("-d", dest="root", default="/var/lib/crash")
     ap.add_argument("-t", dest="stamp",
                     default=time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
+    ap.add_argument("-D", dest="devices", action="append", default=[],
+                    metavar="DEVICE")
     ap.add_argument("dumps", nargs="*", metavar="DUMP")
     args = ap.parse_args(argv[1:])
-    return 1 if archive(args.pstore, args.root, args.stamp,
-                        args.dumps) else 0
+    return 1 if archive(args.pstore, args.root, args.stamp, args.dumps,
+                        devices=args.devices) else 0
 
 
 if __name__ == "__main__":

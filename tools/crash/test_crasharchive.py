@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """crasharchive.py: records leave pstore only once their copy is safe."""
 import os
+import struct
 import sys
 import tempfile
 import unittest
@@ -115,6 +116,95 @@ class Archive(unittest.TestCase):
         self.assertTrue(os.path.exists(dmesg))
         with open(os.path.join(dest, "report.txt")) as f:
             self.assertIn("from the dump", f.read())
+
+
+def elf_core(loads, phnum=None, phentsize=56):
+    """An ELF64 core file: a PT_NOTE and a PT_LOAD per (offset, size) of
+    @loads, each filled with its own byte."""
+    n = len(loads) + 1
+    hdr = bytearray(64)
+    hdr[:5] = b"\x7fELF\x02"
+    struct.pack_into("<HHIQQQIHHHHHH", hdr, 16, 4, 62, 1, 0, 64, 0, 0, 64,
+                     phentsize, phnum if phnum is not None else n, 0, 0, 0)
+    phdrs = struct.pack("<IIQQQQQQ", 4, 0, 64 + 56 * n, 0, 0, 16, 16, 0)
+    for off, size in loads:
+        phdrs += struct.pack("<IIQQQQQQ", 1, 7, off, 0, 0, size, size, 0)
+    data = bytearray(hdr + phdrs + bytes(16))
+    for i, (off, size) in enumerate(loads):
+        data[len(data):off] = bytes(max(0, off - len(data)))
+        data[off:off + size] = bytes([i + 1]) * size
+    return bytes(data)
+
+
+class Devices(unittest.TestCase):
+    """Dumps on a capture target's device (a file here)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.pstore = os.path.join(self.tmp.name, "pstore")
+        os.mkdir(self.pstore)
+        self.root = os.path.join(self.tmp.name, "crash")
+        self.dev = os.path.join(self.tmp.name, "vdc")
+        self.log = []
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_archive(self, device_bytes):
+        with open(self.dev, "wb") as f:
+            f.write(device_bytes)
+        archive(self.pstore, self.root, "T", log=self.log.append,
+                devices=[self.dev])
+        return os.path.join(self.root, "T")
+
+    def test_elf_dump_saved_then_cleared(self):
+        core = elf_core([(4096, 8192), (16384, 100)])
+        dest = self.run_archive(core + b"\xaa" * 5000)	# old data after it
+        with open(os.path.join(dest, "vmcore"), "rb") as f:
+            self.assertEqual(f.read(), core)
+        with open(self.dev, "rb") as f:
+            dev = f.read()
+        self.assertEqual(dev[:4096], bytes(4096))
+        self.assertEqual(dev[4096:], (core + b"\xaa" * 5000)[4096:])
+        self.assertTrue(any("an ELF dump of %d bytes" % len(core) in l
+                            for l in self.log), self.log)
+        # cleared: the next boot finds nothing
+        self.log.clear()
+        archive(self.pstore, self.root, "T2", log=self.log.append,
+                devices=[self.dev])
+        self.assertFalse(os.path.exists(os.path.join(self.root, "T2")))
+
+    def test_bad_dumps_stay(self):
+        cases = [
+            # cut short: the target was smaller than the dump
+            (elf_core([(4096, 8192)])[:8000], "ends 4288 bytes early"),
+            # program headers that would have it read 4 MiB of them
+            (elf_core([(4096, 10)], phnum=65535, phentsize=64),
+             "program headers of 65535 x 64 bytes"),
+            (elf_core([(4096, 10)], phentsize=8), "x 8 bytes"),
+        ]
+        for data, why in cases:
+            self.log.clear()
+            dest = self.run_archive(data)
+            self.assertFalse(os.path.exists(os.path.join(dest, "vmcore")))
+            self.assertTrue(any("the dump stays there" in l and why in l
+                                for l in self.log), (why, self.log))
+            with open(self.dev, "rb") as f:
+                self.assertEqual(f.read(), data, why)
+
+    def test_no_dump(self):
+        for data in (b"", bytes(8192), b"\x7fELF\x02" + bytes(100),
+                     b"hsqs" + bytes(100)):
+            self.run_archive(data)
+            self.assertFalse(os.path.exists(self.root), data[:8])
+
+    def test_kinds(self):
+        self.assertEqual(crasharchive.dump_kind(elf_core([])), "elf")
+        self.assertEqual(crasharchive.dump_kind(b"makedumpfile\0" +
+                                                bytes(100)), "flat")
+        exe = bytearray(elf_core([]))
+        exe[16] = 2		# ET_EXEC
+        self.assertIsNone(crasharchive.dump_kind(bytes(exe)))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import socket
 import stat
 import struct
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -207,7 +208,9 @@ class Crashctl(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(os.listdir(os.path.join(self.root,
                                                  "sys/fs/pstore")), [])
-        # from the archive once pstore is empty
+        # from the archive once pstore is empty; a disk's lost+found is
+        # not an archive
+        os.makedirs(os.path.join(self.root, "var/lib/crash/lost+found"))
         p = self.crashctl("report")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("Kernel panic - not syncing: Fatal exception", p.stdout)
@@ -215,6 +218,24 @@ class Crashctl(unittest.TestCase):
         p = self.crashctl("unload")
         self.assertEqual(p.returncode, 0)
         self.assertEqual(self.read("kexec.log"), "-p -u\n")
+
+    def test_archive_takes_the_dump_of_a_dev_target(self):
+        sys.path.insert(0, HERE)
+        from test_crasharchive import elf_core
+        core = elf_core([(4096, 4096)])
+        self.write("sys/fs/pstore/dmesg-ramoops-0", PANIC_RECORD)
+        with open(os.path.join(self.root, "dev/dump"), "wb") as f:
+            f.write(core)
+        self.conf("target = dev:/dev/dump\n")
+        p = self.crashctl("archive")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("an ELF dump of %d bytes" % len(core), p.stdout)
+        dest = os.path.join(self.root, "var/lib/crash")
+        stamp = [d for d in os.listdir(dest) if d[0].isdigit()][0]
+        with open(os.path.join(dest, stamp, "vmcore"), "rb") as f:
+            self.assertEqual(f.read(), core)
+        with open(os.path.join(self.root, "dev/dump"), "rb") as f:
+            self.assertEqual(f.read(4096), bytes(4096))
 
     def test_usage(self):
         self.assertEqual(self.crashctl("frobnicate").returncode, 2)

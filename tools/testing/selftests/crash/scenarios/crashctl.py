@@ -9,11 +9,12 @@ import subprocess
 import tarfile
 
 from . import CheckFailed, scenario
-from .kdump import REPO, closed_port, elf_notes
+from .kdump import REPO, closed_port
 from .pstore import RAMOOPS
 
 PATCHED = ("patched",)
 PYTHON = "/usr/bin/python3"	# Debian's (make deps), not a PATH's pyenv
+MAKEDUMPFILE = "/usr/bin/makedumpfile"
 CRASH_TOOLS = os.path.join(REPO, "tools", "crash")
 # What crashctl's Python parts import, lazily ones too (argparse's
 # messages go through gettext, which imports locale)
@@ -25,7 +26,8 @@ IMPORTS = ("crashconf", "crashreport", "crasharchive", "argparse", "gzip",
 def python_files():
     """The files Debian's python3 needs to run crashctl's parts: the
     interpreter, its libraries and those of its extension modules, and
-    each stdlib module they import."""
+    each stdlib module they import; and makedumpfile with its libraries,
+    for exclude=."""
     code = ("import sys; sys.path.insert(0, %r); import %s; "
             "print('\\n'.join(m.__file__ for m in list(sys.modules.values())"
             " if getattr(m, '__file__', None) and "
@@ -34,8 +36,8 @@ def python_files():
     mods = subprocess.run([PYTHON, "-c", code], check=True,
                           capture_output=True, text=True).stdout.split()
     exe = os.path.realpath(PYTHON)
-    files = {exe} | set(mods)
-    for obj in [exe] + [m for m in mods if m.endswith(".so")]:
+    files = {exe, MAKEDUMPFILE} | set(mods)
+    for obj in [exe, MAKEDUMPFILE] + [m for m in mods if m.endswith(".so")]:
         ldd = subprocess.run(["ldd", obj], capture_output=True,
                              text=True).stdout
         files |= set(re.findall(r"(/\S+) \(0x", ldd))
@@ -64,23 +66,45 @@ def tools_disk(run):
     with open(os.path.join(run.workdir, "crashctl.img"), "r+b") as f:
         f.write(buf.getvalue())
     run.data["cmdline"] = "e2e_closed=%d" % closed_port()
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-L", "crash",
+                    os.path.join(run.workdir, "crash.img")], check=True)
 
 
-CONF = "target = dev:/dev/vdc\\non_failure = poweroff\\nkernel = /boot/vmlinuz\\n"
+def ext2_file(run, path):
+    """The file @path of the guest's /var/lib/crash disk, read on the host
+    with debugfs; None if it is not there."""
+    out = os.path.join(run.workdir, "from-disk")
+    if os.path.exists(out):
+        os.unlink(out)
+    subprocess.run(["debugfs", "-R", "dump %s %s" % (path, out),
+                    os.path.join(run.workdir, "crash.img")],
+                   capture_output=True)
+    if not os.path.exists(out) or (os.path.getsize(out) == 0 and
+                                   not path.endswith(".txt")):
+        return None
+    with open(out, "rb") as f:
+        return f.read()
+
+
+CONF = ("target = dev:/dev/vdc\\nexclude = 31\\non_failure = poweroff\\n"
+        "kernel = /boot/vmlinuz\\n")
 INSTALL = """
 	tar -xf /dev/vdb -C /
 	export PATH=$PATH:/usr/sbin:/usr/bin
+	mkdir -p /var/lib/crash && mount -t ext2 /dev/vdd /var/lib/crash
 	printf '%s' > /etc/crash.conf
 """ % CONF
 
 
 @scenario("crashctl", kernels=PATCHED, timeout=400, net=True,
           cmdline="crashkernel=128M log_buf_len=1M " + RAMOOPS,
-          disks=(("crashctl.img", 64), ("vmcore.img", 1100)),
+          disks=(("crashctl.img", 64), ("vmcore.img", 64),
+                 ("crash.img", 64)),
           setup=tools_disk, guest="""
 boot1() {
 	tar -xf /dev/vdb -C /
 	export PATH=$PATH:/usr/sbin:/usr/bin
+	mkdir -p /var/lib/crash && mount -t ext2 /dev/vdd /var/lib/crash
 	e2e_result python $(python3 -c 'print(6 * 7)')
 	closed=$(sed -n 's/.*e2e_closed=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
 	printf 'target = net:10.0.2.2:%%s\nkernel = /boot/vmlinuz\n' \
@@ -110,9 +134,10 @@ boot2() {
 	sed 's/^/E2E: service /' /tmp/service.txt
 	crashctl report > /tmp/report.txt
 	e2e_result report status=$?
-	cp /var/lib/crash/*/report.txt /tmp/archived-report.txt
-	ls /var/lib/crash/* | sed 's/^/E2E: archived /'
-	cd /tmp && e2e_output report.txt archived-report.txt
+	ls /var/lib/crash/2* | sed 's/^/E2E: archived /'
+	e2e_result dump header $(head -c 8 /dev/vdc | tr '\\0' 0)
+	umount /var/lib/crash
+	cd /tmp && e2e_output report.txt
 }
 """ % {"conf": CONF, "install": INSTALL})
 def crashctl(run):
@@ -154,21 +179,34 @@ def crashctl(run):
     run.expect_in_order(r"sysrq: Trigger a crash",
                         r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
                         r"dev:/dev/vdc", r"E2E: boot 2")
-    with open(os.path.join(run.workdir, "vmcore.img"), "rb") as f:
-        notes = [n for n, _, _ in elf_notes(f.read(1 << 16))]
-    if "VMCOREINFO" not in notes:
-        raise CheckFailed("the dump has no VMCOREINFO: %s" % notes)
-    os.unlink(os.path.join(run.workdir, "vmcore.img"))
     records = int(run.expect(r"^E2E: result records (\d+)$").group(1))
     if records == 0:
         raise CheckFailed("pstore held no record of the crash")
     run.expect(r"^E2E: result service status=0 left=0$")
-    run.expect(r"^E2E: service crasharchive: %d record\(s\) archived in "
-               r"/var/lib/crash/\d{8}-\d{6}$" % records)
+    run.expect(r"^E2E: service crasharchive: /dev/vdc: a filtered dump, "
+               r"\d+ bytes as vmcore$")
+    stamp = run.expect(r"^E2E: service crasharchive: %d record\(s\) "
+                       r"archived in /var/lib/crash/(\d{8}-\d{6})$"
+                       % records).group(1)
     run.expect(r"^E2E: result report status=0$")
-    run.expect(r"^E2E: archived report\.txt$")
-    for name in ("report.txt", "archived-report.txt"):
-        text = run.outputs.get(name, b"").decode(errors="replace")
+    for name in ("report.txt", "dmesg.txt", "vmcore", "dmesg-ramoops-0"):
+        run.expect(r"^E2E: archived %s$" % name)
+    # the dump was cleared once archived
+    run.expect(r"^E2E: result dump header 00000000$")
+    # read on the host, from the disk the guest archived to
+    vmcore = ext2_file(run, "/%s/vmcore" % stamp)
+    if not vmcore or not vmcore.startswith(b"KDUMP   "):
+        raise CheckFailed("no kdump-compressed vmcore on the disk: %r"
+                          % (vmcore or b"")[:16])
+    dmesg = (ext2_file(run, "/%s/dmesg.txt" % stamp) or b"").decode(
+        errors="replace")
+    if "sysrq: Trigger a crash" not in dmesg:
+        raise CheckFailed("the dump's log lacks the crash: %r" % dmesg[-300:])
+    reports = {"crashctl report": run.outputs.get("report.txt", b""),
+               "the archived report.txt": ext2_file(
+                   run, "/%s/report.txt" % stamp) or b""}
+    for name, text in reports.items():
+        text = text.decode(errors="replace")
         for want in ("Kernel panic - not syncing: sysrq triggered crash",
                      "crash chain receipt:", "captured by:"):
             if want not in text:
