@@ -158,6 +158,18 @@ class Crashctl(unittest.TestCase):
         os.unlink(os.path.join(self.root, "etc/crash.conf"))
         self.refused(None, "crash.conf: No such file")
 
+    def test_a_device_too_small_for_a_full_dump(self):
+        os.makedirs(os.path.join(self.root, "sys/class/block/vdb"))
+        self.write("sys/class/block/vdb/size", "%d\n" % (512 * 2048))
+        # 1 GiB of RAM less the first MiB: 1022 MiB
+        self.refused("target = dev:/dev/vdb\n", "target dev:/dev/vdb: 512 "
+                     "MiB, smaller than a full dump (1022 MiB of RAM; "
+                     "exclude = 31 filters it); nothing loaded")
+        # filtered, it fits
+        self.conf("target = dev:/dev/vdb\nexclude = 31\n")
+        p = self.crashctl("status")
+        self.assertIn("target dev:/dev/vdb: ok", p.stdout)
+
     def test_status(self):
         self.conf("target = dev:/dev/vdb\ntarget = dev:/dev/gone\n")
         self.write("sys/kernel/kexec/crash_loaded", "1\n")

@@ -171,6 +171,7 @@ def crashctl(run):
     run.expect(r"crashctl: capture kernel /boot/vmlinuz loaded "
                r"\(kexec_file_load\) with /var/lib/crash/capture\.img")
     for line in (r"reserved: 128 MiB", r"capture kernel: loaded",
+                 r"  crashkernel: reserved 128 MiB at 0x[0-9a-f]+-0x[0-9a-f]+",
                  r"target dev:/dev/vdc: ok"):
         run.expect(r"^E2E: status %s$" % line)
     need = int(run.expect(r"^E2E: estimate crashkernel=(\d+)M$").group(1))
