@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """crasharchive.py: move the previous boot's crash records out of pstore.
 
-    crasharchive.py [-p PSTORE] [-d DIR] [-t TIME] [-D DEVICE]... [DUMP...]
+    crasharchive.py [-p PSTORE] [-d DIR] [-t TIME] [-D DEVICE]... [-S DIR]...
+                    [DUMP...]
 
 Copies every record of the pstore filesystem (PSTORE, default
 /sys/fs/pstore) and every DUMP file into DIR/TIME/ (default
@@ -14,7 +15,9 @@ capture kernel (mkcapture's dev:): a dump on it (an ELF core file, or
 makedumpfile's flattened format, which makedumpfile -R turns into a
 kdump-compressed file) is saved as vmcore with its log as dmesg.txt
 (makedumpfile --dump-dmesg), and only then is the dump's first block
-zeroed, so that the next boot does not take it again.  A record whose copy fails stays where
+zeroed, so that the next boot does not take it again.  A -S DIR is a
+dir: target: the dumps a capture kernel wrote there (DIR/TIME/vmcore,
+or vmcore.flat) are moved into the archive the same way.  A record whose copy fails stays where
 it was, and the run says so, so the next boot tries again; nothing is
 erased before its copy is safe.  With nothing to archive it does
 nothing.  DUMP files are copied, never removed.
@@ -119,6 +122,79 @@ def copy_elf(dev, dst, log):
     log("crasharchive: %s: an ELF dump of %d bytes" % (dev, size))
 
 
+def dump_dmesg(vmcore, dest, log):
+    """The log of the dump @vmcore as @dest/dmesg.txt, if makedumpfile
+    can read it."""
+    try:
+        p = subprocess.run(["makedumpfile", "--dump-dmesg", vmcore,
+                            os.path.join(dest, "dmesg.txt")],
+                           capture_output=True, text=True)
+        if p.returncode:
+            log("crasharchive: no log from the dump: %s" %
+                p.stderr.strip()[-200:])
+    except OSError:
+        log("crasharchive: no makedumpfile: no log from the dump")
+
+
+def take_saved(saved, dest, log):
+    """Move the dumps a capture kernel wrote into @saved (a dir: target:
+    @saved/TIME/vmcore, or vmcore.flat when filtered) into @dest, the
+    newest as vmcore; each TIME directory goes once it is empty."""
+    try:
+        times = sorted((t for t in os.listdir(saved)
+                        if os.path.isdir(os.path.join(saved, t))),
+                       reverse=True)
+    except OSError:
+        return
+    first = True
+    for t in times:
+        name = "vmcore" if first else "vmcore-" + t
+        src_dir = os.path.join(saved, t)
+        dst = os.path.join(dest, name)
+        flat = os.path.join(src_dir, "vmcore.flat")
+        elf = os.path.join(src_dir, "vmcore")
+        try:
+            if os.path.exists(flat):
+                with open(flat, "rb") as f:
+                    p = subprocess.run(["makedumpfile", "-R", dst], stdin=f,
+                                       capture_output=True, text=True)
+                if p.returncode:
+                    raise ValueError("makedumpfile -R: %s" %
+                                     p.stderr.strip()[-200:])
+                os.unlink(flat)
+            elif os.path.exists(elf):
+                try:
+                    os.rename(elf, dst)
+                except OSError:		# another filesystem
+                    copy_safely(elf, dst)
+                    os.unlink(elf)
+            else:
+                continue
+        except (OSError, ValueError) as e:
+            log("crasharchive: %s: the dump stays there: %s" %
+                (src_dir, getattr(e, "strerror", None) or e))
+            continue
+        log("crasharchive: %s: a dump of %d bytes as %s" %
+            (src_dir, os.path.getsize(dst), name))
+        if first:
+            dump_dmesg(dst, dest, log)
+        first = False
+        try:
+            os.rmdir(src_dir)
+        except OSError:
+            pass
+
+
+def has_saved(saved):
+    """Whether the dir: target @saved holds a dump a capture kernel wrote."""
+    try:
+        return any(os.path.exists(os.path.join(saved, t, n))
+                   for t in os.listdir(saved)
+                   for n in ("vmcore", "vmcore.flat"))
+    except OSError:
+        return False
+
+
 def save_dump(dev, kind, dest, log):
     """Save the dump of @kind on @dev into @dest as vmcore (and its log as
     dmesg.txt); then zero the dump's first block.  Whether it was saved."""
@@ -143,15 +219,7 @@ def save_dump(dev, kind, dest, log):
         except OSError:
             pass
         return False
-    try:
-        p = subprocess.run(["makedumpfile", "--dump-dmesg", vmcore,
-                            os.path.join(dest, "dmesg.txt")],
-                           capture_output=True, text=True)
-        if p.returncode:
-            log("crasharchive: no log from the dump: %s" %
-                p.stderr.strip()[-200:])
-    except OSError:
-        log("crasharchive: no makedumpfile: no log from the dump")
+    dump_dmesg(vmcore, dest, log)
     try:
         with open(dev, "r+b") as f:
             f.write(bytes(4096))
@@ -178,10 +246,11 @@ def device_dumps(devices, log):
     return found
 
 
-def archive(pstore, root, stamp, dumps=(), log=print, devices=()):
-    """Archive @pstore's records, the dumps on @devices and the files
-    @dumps into @root/@stamp; returns the records left in pstore (their
-    copy failed)."""
+def archive(pstore, root, stamp, dumps=(), log=print, devices=(),
+            saved=()):
+    """Archive @pstore's records, the dumps on @devices and in the
+    directories @saved, and the files @dumps into @root/@stamp; returns
+    the records left in pstore (their copy failed)."""
     try:
         records = sorted(n for n in os.listdir(pstore)
                          if os.path.isfile(os.path.join(pstore, n)))
@@ -189,7 +258,8 @@ def archive(pstore, root, stamp, dumps=(), log=print, devices=()):
         log("crasharchive: %s: %s" % (pstore, e.strerror))
         records = []
     on_devices = device_dumps(devices, log)
-    if not records and not dumps and not on_devices:
+    saved = [d for d in saved if has_saved(d)]
+    if not records and not dumps and not on_devices and not saved:
         return []
     dest = os.path.join(root, stamp)
     try:
@@ -213,6 +283,8 @@ def archive(pstore, root, stamp, dumps=(), log=print, devices=()):
     dmesg = None
     for dev, kind in on_devices:
         save_dump(dev, kind, dest, log)
+    for d in saved:
+        take_saved(d, dest, log)
     try:
         with open(os.path.join(dest, "dmesg.txt"), errors="replace") as f:
             dmesg = f.read()
@@ -253,10 +325,12 @@ def main(argv):
                     default=time.strftime("%Y%m%d-%H%M%S", time.gmtime()))
     ap.add_argument("-D", dest="devices", action="append", default=[],
                     metavar="DEVICE")
+    ap.add_argument("-S", dest="saved", action="append", default=[],
+                    metavar="DIR")
     ap.add_argument("dumps", nargs="*", metavar="DUMP")
     args = ap.parse_args(argv[1:])
     return 1 if archive(args.pstore, args.root, args.stamp, args.dumps,
-                        devices=args.devices) else 0
+                        devices=args.devices, saved=args.saved) else 0
 
 
 if __name__ == "__main__":

@@ -198,6 +198,28 @@ class Devices(unittest.TestCase):
             self.run_archive(data)
             self.assertFalse(os.path.exists(self.root), data[:8])
 
+    def test_dir_target_dumps_are_moved(self):
+        saved = os.path.join(self.tmp.name, "var-crash")
+        core = elf_core([(4096, 100)])
+        for t, data in (("20261205-100000", b"older"),
+                        ("20261205-110000", core)):
+            os.makedirs(os.path.join(saved, t))
+            with open(os.path.join(saved, t, "vmcore"), "wb") as f:
+                f.write(data)
+        os.makedirs(os.path.join(saved, "not-a-dump"))
+        archive(self.pstore, self.root, "T", log=self.log.append,
+                saved=[saved])
+        dest = os.path.join(self.root, "T")
+        with open(os.path.join(dest, "vmcore"), "rb") as f:
+            self.assertEqual(f.read(), core)	# the newest
+        with open(os.path.join(dest, "vmcore-20261205-100000"), "rb") as f:
+            self.assertEqual(f.read(), b"older")
+        self.assertEqual(os.listdir(saved), ["not-a-dump"])
+        # a dir: target with nothing new: no archive at all
+        archive(self.pstore, self.root, "T2", log=self.log.append,
+                saved=[saved, "/nonexistent"])
+        self.assertFalse(os.path.exists(os.path.join(self.root, "T2")))
+
     def test_kinds(self):
         self.assertEqual(crasharchive.dump_kind(elf_core([])), "elf")
         self.assertEqual(crasharchive.dump_kind(b"makedumpfile\0" +

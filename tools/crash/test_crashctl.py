@@ -54,6 +54,11 @@ class Crashctl(unittest.TestCase):
         self.write("sys/kernel/kexec/crash_size", "%d\n" % (64 * M))
         self.write("sys/kernel/kexec/crash_loaded", "0\n")
         self.write("proc/sysrq-trigger", "")
+        self.write("proc/mounts", "/dev/vdb / ext2 rw 0 0\n"
+                   "tmpfs /run tmpfs rw 0 0\n/dev/vdb /var/log ext2 rw 0 0\n"
+                   "/dev/vdb /srv xfs rw 0 0\n")
+        self.write("proc/filesystems", "nodev\tsysfs\nnodev\ttmpfs\n"
+                   "\text2\n")
         with open(os.path.join(r, "boot/vmlinuz"), "wb") as f:
             f.write(bzimage(int(19.5 * M)))
         self.write("bin/kexec", FAKE_KEXEC)
@@ -115,6 +120,17 @@ class Crashctl(unittest.TestCase):
         self.assertIn("failure='poweroff'", init)
         self.assertIn("net='127.0.0.1/8'", init)
 
+    def test_dir_targets_become_the_device_and_the_path_on_it(self):
+        self.conf("target = dir:/var/crash/\ntarget = dir:/var/log/k\n")
+        p = self.crashctl("setup")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
+        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
+                              "2>/dev/null" % initrd, shell=True,
+                              capture_output=True, text=True).stdout
+        self.assertIn("targets='dir:/dev/vdb:ext2:/var/crash "
+                      "dir:/dev/vdb:ext2:/k'", init)
+
     def test_setup_falls_back_to_kexec_load(self):
         self.conf("target = dev:/dev/vdb\n")
         p = self.crashctl("setup", KEXEC_NO_FILE="1")
@@ -144,8 +160,13 @@ class Crashctl(unittest.TestCase):
         self.refused("target = net:127.0.0.1:%d\n" % self.port,
                      "target net:127.0.0.1:%d: 127.0.0.1:%d does not answer"
                      % (self.port, self.port))
-        self.refused("target = dir:/var/crash\n",
-                     "mkcapture cannot save to dir: targets yet")
+        self.refused("target = dir:/run/crash\n", "target dir:/run/crash: "
+                     "/run/crash is on tmpfs (tmpfs), not on a disk the "
+                     "capture kernel can mount")
+        self.refused("target = dir:/srv/dumps\n", "this kernel cannot mount "
+                     "xfs, the filesystem of /srv/dumps")
+        self.refused("target = ssh:a@b:/c\n",
+                     "mkcapture cannot save to ssh: targets yet")
         self.write("etc/crash.conf", "target = dev:/dev/vdb\n"
                    "kernel = /boot/none\n")
         self.refused(None, "no capture kernel at %s/boot/none" % self.root)
@@ -205,6 +226,11 @@ class Crashctl(unittest.TestCase):
         self.assertEqual(self.read("proc/sysrq-trigger"), "c\n")
         self.assertIn("no capture kernel is loaded", p.stderr)
         self.write("proc/sysrq-trigger", "")
+        self.write("proc/mounts", "/dev/vdb / ext2 rw 0 0\n"
+                   "tmpfs /run tmpfs rw 0 0\n/dev/vdb /var/log ext2 rw 0 0\n"
+                   "/dev/vdb /srv xfs rw 0 0\n")
+        self.write("proc/filesystems", "nodev\tsysfs\nnodev\ttmpfs\n"
+                   "\text2\n")
         self.crashctl("test", "--yes")
         self.assertEqual(self.read("proc/sysrq-trigger"), "c\n")
 

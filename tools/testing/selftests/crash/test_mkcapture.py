@@ -53,7 +53,13 @@ class TestMkcapture(unittest.TestCase):
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
                             "x"), "0 to 31"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-F",
-                            "halt"), "-F must be")):
+                            "halt"), "-F must be"),
+                          (("-o", "/tmp/x", "-t", "dir:/var/crash"),
+                           "TARGET must"),
+                          (("-o", "/tmp/x", "-t", "dir:/dev/vdd::/x"),
+                           "TARGET must"),
+                          (("-o", "/tmp/x", "-t", "dir:/dev/vdd:ext2:x"),
+                           "TARGET must")):
             p = mkcapture(*args)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertIn(why, p.stderr, args)
@@ -77,11 +83,15 @@ class TestMkcapture(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "capture.img")
             p = mkcapture("-o", out, "-t", "net:10.0.0.1:9", "-t",
-                          "dev:/dev/vdc", "-n", "10.0.0.2/24", "-F", "shell",
-                          "-d", "0")
+                          "dev:/dev/vdc", "-t", "dir:/dev/vdd:ext2:/crash",
+                          "-n", "10.0.0.2/24", "-F", "shell", "-d", "0")
             self.assertEqual(p.returncode, 0, p.stderr)
-            init = cpio_members(out)["init"].decode()
-            self.assertIn("targets='net:10.0.0.1:9 dev:/dev/vdc'", init)
+            members = cpio_members(out)
+            init = members["init"].decode()
+            self.assertIn("targets='net:10.0.0.1:9 dev:/dev/vdc "
+                          "dir:/dev/vdd:ext2:/crash'", init)
+            for applet in ("umount", "date", "mkdir", "poweroff"):
+                self.assertIn("bin/" + applet, members)
             self.assertIn("failure='shell'", init)
             self.assertIn("filter=''", init)
 

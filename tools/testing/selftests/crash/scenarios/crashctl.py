@@ -213,3 +213,57 @@ def crashctl(run):
             if want not in text:
                 raise CheckFailed("%s: no %r in %r" % (name, want,
                                                        text[:300]))
+
+
+DIR_CONF = ("target = dir:/var/lib/crash/dumps\\nexclude = 31\\n"
+            "kernel = /boot/vmlinuz\\n")
+
+
+@scenario("crashctl-dir", kernels=PATCHED, timeout=400,
+          cmdline="crashkernel=128M " + RAMOOPS,
+          disks=(("crashctl.img", 64), ("crash.img", 64)),
+          setup=tools_disk, guest="""
+install() {
+	tar -xf /dev/vdb -C /
+	export PATH=$PATH:/usr/sbin:/usr/bin
+	mkdir -p /var/lib/crash && mount -t ext2 /dev/vdc /var/lib/crash
+	mkdir -p /var/lib/crash/dumps
+	printf '%(conf)s' > /etc/crash.conf
+}
+boot1() {
+	install
+	/etc/init.d/crashctl start
+	e2e_result setup status=$? loaded=$(cat /sys/kernel/kexec/crash_loaded)
+	# still mounted, as on a real machine: the capture kernel mounts it
+	# as the crash left it
+	crashctl test --yes
+}
+boot2() {
+	install
+	mount -t pstore pstore /sys/fs/pstore
+	/etc/init.d/crashctl start > /tmp/service.txt 2>&1
+	sed 's/^/E2E: service /' /tmp/service.txt
+	e2e_result left $(ls /var/lib/crash/dumps | wc -l)
+	umount /var/lib/crash
+}
+""" % {"conf": DIR_CONF})
+def crashctl_dir(run):
+    """A dir: target: setup turns /var/lib/crash/dumps into the disk and
+    filesystem under it, the capture kernel mounts that disk and writes
+    the filtered dump as a file there, and the next boot's service moves
+    it into the archive as a kdump-compressed vmcore with its log."""
+    run.expect(r"^E2E: result setup status=0 loaded=1$")
+    run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+               r"dir:/dev/vdc:ext2:/dumps$")
+    run.expect(r"^E2E: service crasharchive: /var/lib/crash/dumps/\d{8}-"
+               r"\d{6}: a dump of \d+ bytes as vmcore$")
+    stamp = run.expect(r"^E2E: service crasharchive: \d+ record\(s\) "
+                       r"archived in /var/lib/crash/(\d{8}-\d{6})$").group(1)
+    run.expect(r"^E2E: result left 0$")
+    vmcore = ext2_file(run, "/%s/vmcore" % stamp)
+    if not vmcore or not vmcore.startswith(b"KDUMP   "):
+        raise CheckFailed("no kdump-compressed vmcore in the archive")
+    dmesg = (ext2_file(run, "/%s/dmesg.txt" % stamp) or b"").decode(
+        errors="replace")
+    if "sysrq: Trigger a crash" not in dmesg:
+        raise CheckFailed("the dump's log lacks the crash")
