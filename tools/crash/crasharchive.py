@@ -122,6 +122,16 @@ def copy_elf(dev, dst, log):
     log("crasharchive: %s: an ELF dump of %d bytes" % (dev, size))
 
 
+def unflatten(src, dst):
+    """makedumpfile's flattened dump at the start of @src as the
+    kdump-compressed file @dst; ValueError if makedumpfile refuses."""
+    with open(src, "rb") as f:
+        p = subprocess.run(["makedumpfile", "-R", dst], stdin=f,
+                           capture_output=True, text=True)
+    if p.returncode:
+        raise ValueError("makedumpfile -R: %s" % p.stderr.strip()[-200:])
+
+
 def dump_dmesg(vmcore, dest, log):
     """The log of the dump @vmcore as @dest/dmesg.txt, if makedumpfile
     can read it."""
@@ -155,12 +165,7 @@ def take_saved(saved, dest, log):
         elf = os.path.join(src_dir, "vmcore")
         try:
             if os.path.exists(flat):
-                with open(flat, "rb") as f:
-                    p = subprocess.run(["makedumpfile", "-R", dst], stdin=f,
-                                       capture_output=True, text=True)
-                if p.returncode:
-                    raise ValueError("makedumpfile -R: %s" %
-                                     p.stderr.strip()[-200:])
+                unflatten(flat, dst)
                 os.unlink(flat)
             elif os.path.exists(elf):
                 try:
@@ -203,12 +208,7 @@ def save_dump(dev, kind, dest, log):
         if kind == "elf":
             copy_elf(dev, vmcore, log)
         else:
-            with open(dev, "rb") as f:
-                p = subprocess.run(["makedumpfile", "-R", vmcore], stdin=f,
-                                   capture_output=True, text=True)
-            if p.returncode:
-                raise ValueError("makedumpfile -R: %s" %
-                                 p.stderr.strip()[-200:])
+            unflatten(dev, vmcore)
             log("crasharchive: %s: a filtered dump, %d bytes as vmcore" %
                 (dev, os.path.getsize(vmcore)))
     except (OSError, ValueError) as e:
