@@ -8,7 +8,8 @@ pkgs="linux-source-6.12 ccache gcc make flex bison bc libelf-dev libssl-dev
       cpio xz-utils patch git python3 qemu-system-x86 sparse busybox-static
       kexec-tools makedumpfile gdb binutils zstd gcc-aarch64-linux-gnu
       libc6-dev-arm64-cross qemu-system-arm gdb-multiarch
-      gcc-riscv64-linux-gnu device-tree-compiler ovmf rsyslog"
+      gcc-riscv64-linux-gnu device-tree-compiler ovmf rsyslog
+      openssh-client openssh-server"
 
 missing=
 for p in $pkgs; do

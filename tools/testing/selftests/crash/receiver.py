@@ -9,6 +9,7 @@ host's 127.0.0.1.
 import errno
 import multiprocessing
 import os
+import pwd
 import re
 import socket
 import struct
@@ -183,6 +184,86 @@ class RsyslogReceiver:
         self.senders = sorted(set(s for s, _ in lines))
         self.datagrams = [d for _, d in lines]
         return self.datagrams
+
+
+SSHD_CONF = """\
+ListenAddress 127.0.0.1
+Port %(port)d
+HostKey %(dir)s/host_key
+AuthorizedKeysFile %(dir)s/authorized_keys
+PidFile %(dir)s/sshd.pid
+AllowUsers %(user)s
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+LogLevel VERBOSE
+"""
+
+
+class SshServer:
+    """Debian's sshd on 127.0.0.1:port (10.0.2.2:port to a guest), letting
+    in this user with a key of its own, as the dump server of mkcapture's
+    ssh: targets: key (the client's private key) and known_hosts (with
+    the host key as "[10.0.2.2]:port") are files in @workdir/sshd for the
+    guest's side; stop() stops it.  The log is sshd.log there."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "sshd")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_tcp_port()
+        self.user = pwd.getpwuid(os.getuid()).pw_name
+        self.key = os.path.join(self.dir, "id")
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        for name in ("host_key", "id"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                            "-f", os.path.join(self.dir, name)], check=True)
+        with open(self.key + ".pub") as f:
+            client = f.read()
+        with open(os.path.join(self.dir, "authorized_keys"), "w") as f:
+            f.write(client)
+        with open(os.path.join(self.dir, "host_key.pub")) as f:
+            host = " ".join(f.read().split()[:2])
+        with open(self.known_hosts, "w") as f:
+            f.write("[10.0.2.2]:%d %s\n" % (self.port, host))
+        conf = os.path.join(self.dir, "sshd_config")
+        with open(conf, "w") as f:
+            f.write(SSHD_CONF % {"dir": self.dir, "port": self.port,
+                                 "user": self.user})
+        if os.getuid() == 0:
+            os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+        self._out = open(os.path.join(self.dir, "sshd.log"), "wb")
+        self._proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f",
+                                       conf], stdout=self._out,
+                                      stderr=subprocess.STDOUT)
+        end = time.monotonic() + 20
+        while self._proc.poll() is None and time.monotonic() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        with open(self._out.name, "rb") as f:
+            raise RuntimeError("sshd did not start: %s"
+                               % f.read().decode(errors="replace")[-500:])
+
+    def stop(self):
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._out.close()
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class TcpReceiver:

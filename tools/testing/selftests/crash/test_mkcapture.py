@@ -46,8 +46,27 @@ class TestMkcapture(unittest.TestCase):
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-b",
                             "/nonexistent"), "no busybox"),
                           (("-o", "/tmp/x"), "no -t TARGET"),
-                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-t",
-                            "ssh:a@b:/c"), "TARGET must"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/c"),
+                           "need -n"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/c", "-n",
+                            "10.0.2.15/24"), "need -k KEY"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/c", "-n",
+                            "10.0.2.15/24", "-k", "/nonexistent"),
+                           "cannot read the ssh key"),
+                          (("-o", "/tmp/x", "-t", "ssh:b:/c"), "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:c"), "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/c d"),
+                           "has a space"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/c;reboot"),
+                           "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:/$(reboot)"),
+                           "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:70000:/c"),
+                           "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:a@b:0:/c"),
+                           "not ssh:"),
+                          (("-o", "/tmp/x", "-t", "ssh:-oProxy@b:/c"),
+                           "not ssh:"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
                             "32"), "0 to 31"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
@@ -94,6 +113,49 @@ class TestMkcapture(unittest.TestCase):
                 self.assertIn("bin/" + applet, members)
             self.assertIn("failure='shell'", init)
             self.assertIn("filter=''", init)
+
+    @unittest.skipUnless(os.path.exists("/bin/busybox") and
+                         os.path.exists("/usr/bin/ssh"), "busybox, ssh")
+    def test_ssh(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "capture.img")
+            key = os.path.join(d, "id")
+            known = os.path.join(d, "known_hosts")
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                            "-f", key], check=True)
+            with open(key + ".pub") as f:
+                pub = " ".join(f.read().split()[:2])
+            with open(known, "w") as f:
+                f.write("[10.0.2.2]:2222 %s\nlocalhost %s\n" % (pub, pub))
+            base = ["-o", out, "-n", "10.0.2.15/24,10.0.2.2", "-k", key,
+                    "-K", known]
+            # the key of a host not in KNOWN_HOSTS: refused at once
+            for t, entry in (("ssh:u@10.0.2.2:/crash", "10.0.2.2"),
+                             ("ssh:u@10.0.2.2:22:/crash", "10.0.2.2"),
+                             ("ssh:u@localhost:2222:/c", "[localhost]:2222")):
+                p = mkcapture(*base, "-t", t)
+                self.assertEqual(p.returncode, 2, t)
+                self.assertIn("no host key for %s in" % entry, p.stderr)
+            self.assertFalse(os.path.exists(out))
+            p = mkcapture(*base, "-t", "ssh:crash@10.0.2.2:2222:/srv/c-1.x",
+                          "-t", "ssh:u@localhost:/d", "-d", "31")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            members = cpio_members(out)
+            init = members["init"].decode()
+            self.assertIn("targets='ssh:crash@10.0.2.2:2222:/srv/c-1.x "
+                          "ssh:u@localhost:/d'", init)
+            for name in ("bin/ssh", "bin/makedumpfile", "bin/mv",
+                         "etc/passwd", "etc/mkcapture/known_hosts"):
+                self.assertIn(name, members)
+            with open(key, "rb") as f:
+                self.assertEqual(members["etc/mkcapture/id"], f.read())
+            self.assertTrue(any("libcrypto" in m for m in members))
+            self.assertRegex(members["etc/hosts"].decode(),
+                             r"^\S+ localhost\n$")
+            mode = subprocess.run("zcat %s | cpio -itv 2>/dev/null | "
+                                  "grep etc/mkcapture/id$" % out, shell=True,
+                                  capture_output=True, text=True).stdout
+            self.assertTrue(mode.startswith("-rw-------"), mode)
 
 
 if __name__ == "__main__":

@@ -614,16 +614,39 @@ def closed_port():
         return s.getsockname()[1]
 
 
+def ssh_target(run, user=None):
+    """An ssh: target on the host's sshd (receiver.SshServer, started on
+    first use), into @run's dumps/; as @user, one the server refuses."""
+    if "sshd" not in run.data:
+        run.data["sshd"] = receiver.SshServer(run.workdir)
+    srv = run.data["sshd"]
+    return "ssh:%s@10.0.2.2:%d:%s" % (user or srv.user, srv.port,
+                                      os.path.join(run.workdir, "dumps"))
+
+
+def stop_sshd(run):
+    if "sshd" in run.data:
+        run.data["sshd"].stop()
+
+
 def capture_disk(run, targets=("dev:/dev/vdc",), args=()):
     """The kernel and a capture initramfs from tools/crash/mkcapture that
     saves /proc/vmcore to the third disk (or to @targets, in order; a
-    target "net:CLOSED" is a host port nothing listens on)."""
+    target "net:CLOSED" is a host port nothing listens on, "ssh:HOST"
+    the host's sshd, "ssh:STRANGER" it as a user it does not let in)."""
     capture = os.path.join(run.workdir, "capture.img")
     cmd = [MKCAPTURE, "-o", capture] + list(args)
     for t in targets:
+        if t == "ssh:HOST":
+            t = ssh_target(run)
+        elif t == "ssh:STRANGER":
+            t = ssh_target(run, "nobody")
         cmd += ["-t", t.replace("net:CLOSED", "net:10.0.2.2:%d"
                                 % closed_port())]
-    if any(t.startswith("net:") for t in targets):
+    if "sshd" in run.data:
+        cmd += ["-k", run.data["sshd"].key,
+                "-K", run.data["sshd"].known_hosts]
+    if any(t.startswith(("net:", "ssh:")) for t in targets):
         cmd += ["-n", "10.0.2.15/24,10.0.2.2"]
     subprocess.run(cmd, check=True, capture_output=True)
     write_kexec_disk(run, capture, "capture")
@@ -674,12 +697,14 @@ def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
     """Run @first, load the kernel with a mkcapture initramfs as capture
     kernel with @load, run @before, crash with @crash, and read the saved
     dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
-    OVMF.  @targets: mkcapture's, the disk last."""
+    OVMF.  @targets: mkcapture's (see capture_disk()), the one that takes
+    the dump last: the disk, or "ssh:HOST"."""
     def setup(run):
         capture_disk(run, targets)
     @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
               smp=smp, kernels=kernels, during=time_capture,
-              net=any(t.startswith("net:") for t in targets),
+              teardown=stop_sshd,
+              net=any(t.startswith(("net:", "ssh:")) for t in targets),
               disks=(("kexec.img", 64), ("vmcore.img", 1100)),
               setup=with_uefi(setup) if uefi else setup,
               guest="""
@@ -695,11 +720,15 @@ boot2() {
 }
 """ % (first, load, CAPTURE_APPEND, before, crash))
     def run_check(run):
-        dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task)
+        vmcore = os.path.join(run.workdir, "vmcore.img")
+        if targets[-1] == "ssh:HOST":
+            vmcore = ssh_dump(run)
+        dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task,
+                              vmcore=vmcore)
         if extra:
             extra(run, dmesg)
         # 1 GiB per run; kept when a check fails
-        os.unlink(os.path.join(run.workdir, "vmcore.img"))
+        os.unlink(vmcore)
     run_check.__doc__ = doc or (
         "`%s`, a %s crash: the capture initramfs of tools/crash/mkcapture "
         "saves /proc/vmcore to a disk; on the host, readelf finds both "
@@ -723,13 +752,33 @@ def time_capture(run, guest):
         f.write("%.2f\n" % run.data["panic_to_capture"])
 
 
-def check_capture(run, panic_line, cpus=2, task=True):
-    """The dump on the disk, read with readelf, makedumpfile and gdb;
-    returns the crashed kernel's log from it.  @task: check the panicking
-    task (the first one that printed its PID) in gdb."""
-    run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to dev:/dev/vdc")
+def ssh_dump(run):
+    """The one dump the capture kernel wrote through ssh, checked whole:
+    the path the console names, no .part left, the size it said."""
+    m = run.expect(r"mkcapture: saved /proc/vmcore \((\d+) bytes\) to "
+                   r"ssh:\S+ as (/\S+/(\d{8}-\d{6})/vmcore)$")
+    dumps = os.path.join(run.workdir, "dumps")
+    found = [os.path.join(dumps, t, f) for t in os.listdir(dumps)
+             for f in os.listdir(os.path.join(dumps, t))]
+    if found != [m.group(2)]:
+        raise CheckFailed("the server holds %s, not only %s"
+                          % (found, m.group(2)))
+    if os.path.getsize(m.group(2)) != int(m.group(1)):
+        raise CheckFailed("the dump on the server has %d bytes, not %s"
+                          % (os.path.getsize(m.group(2)), m.group(1)))
+    return m.group(2)
+
+
+def check_capture(run, panic_line, cpus=2, task=True, vmcore=None):
+    """The dump on the disk (or the file @vmcore), read with readelf,
+    makedumpfile and gdb; returns the crashed kernel's log from it.
+    @task: check the panicking task (the first one that printed its PID)
+    in gdb."""
+    if not vmcore:
+        run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+                   r"dev:/dev/vdc")
+        vmcore = os.path.join(run.workdir, "vmcore.img")
     release = run.expect(r"Linux version (\S+)").group(1)
-    vmcore = os.path.join(run.workdir, "vmcore.img")
     notes = host(run, ["readelf", "-n", "-W", vmcore], "readelf")
     if notes.count("NT_PRSTATUS") != cpus or "VMCOREINFO" not in notes:
         raise CheckFailed("readelf: %d NT_PRSTATUS notes, VMCOREINFO %s"
@@ -793,6 +842,24 @@ def check_capture(run, panic_line, cpus=2, task=True):
 
 capture_scenario("kdump-capture", "kexec -p -s", "PANIC")
 capture_scenario("kdump-capture-sysrq", "kexec -p", "sysrq", mem="512M")
+
+
+def capture_ssh(run, dmesg):
+    run.expect(r"mkcapture: failed: writing to ssh:nobody@10\.0\.2\.2:")
+    log = os.path.join(run.workdir, "sshd", "sshd.log")
+    with open(log, errors="replace") as f:
+        run.expect(r"User nobody from 127\.0\.0\.1 not allowed", f.read(),
+                   "sshd's log")
+
+
+capture_scenario(
+    "kdump-capture-ssh", "kexec -p -s", "PANIC", mem="512M",
+    targets=("ssh:STRANGER", "ssh:HOST"), extra=capture_ssh,
+    doc="mkcapture's ssh: targets, into Debian's sshd on the host: the "
+    "first logs in as a user the server refuses, and fails with a line; "
+    "the second writes the whole /proc/vmcore as DIR/TIME/vmcore, the "
+    "path the console names, with no .part left, read on the host as "
+    "kdump-capture's dump is (readelf, makedumpfile, gdb).")
 
 
 def capture_fallback(run, dmesg):
