@@ -14,7 +14,8 @@
 /etc/crash.conf is one "key = value" per line; "#" starts a comment.  The
 keys (Documentation/admin-guide/crash/crashctl.rst has the whole manual):
 
-  target = dev:DEVICE | dir:DIRECTORY | net:HOST:PORT | ssh:USER@HOST:DIR
+  target = dev:DEVICE | dir:DIRECTORY | net:HOST:PORT
+         | ssh:USER@HOST[:PORT]:DIR
         where a dump goes; may be given more than once, tried in order
   exclude = LEVEL | NAME[,NAME...]
         what a dump leaves out, makedumpfile's dump level (0 to 31) or
@@ -29,6 +30,9 @@ keys (Documentation/admin-guide/crash/crashctl.rst has the whole manual):
   initrd = PATH
         where setup writes the capture initramfs (default
         /var/lib/crash/capture.img)
+  sshkey = PATH
+        the key ssh: targets log in with (default
+        /root/.ssh/kdump_id_rsa, as kdump's other tools)
 
 A mistake is an error naming the file and line, and nothing is loaded.
 
@@ -44,7 +48,7 @@ EXCLUDE_BITS = {"zero": 1, "cache": 2, "cache-private": 4, "user": 8,
                 "free": 16}
 ON_FAILURE = ("reboot", "shell", "poweroff")
 KEYS = ("target", "exclude", "capture_args", "on_failure", "kernel",
-        "initrd")
+        "initrd", "sshkey")
 TARGET_KINDS = ("dev", "dir", "net", "ssh")
 
 # Parameters the capture kernel does not get: (name, reason).  A name
@@ -116,6 +120,7 @@ class Conf:
         self.on_failure = "reboot"
         self.kernel = ""		# "": the running kernel's image
         self.initrd = "/var/lib/crash/capture.img"
+        self.sshkey = "/root/.ssh/kdump_id_rsa"
 
 
 def parse_target(value):
@@ -123,7 +128,7 @@ def parse_target(value):
     kind, sep, where = value.partition(":")
     if not sep or kind not in TARGET_KINDS:
         raise ValueError("'%s' is not dev:DEVICE, dir:DIRECTORY, "
-                         "net:HOST:PORT or ssh:USER@HOST:DIR" % value)
+                         "net:HOST:PORT or ssh:USER@HOST:/DIR" % value)
     if kind in ("dev", "dir") and not where.startswith("/"):
         raise ValueError("%s: '%s' is not an absolute path" % (kind, where))
     if kind == "net":
@@ -132,9 +137,12 @@ def parse_target(value):
                 not 0 < int(port) < 65536:
             raise ValueError("net: '%s' is not HOST:PORT" % where)
     if kind == "ssh":
-        m = re.fullmatch(r"([^@:\s]+)@([^@:\s]+):(/\S*)", where)
-        if not m:
-            raise ValueError("ssh: '%s' is not USER@HOST:/DIR" % where)
+        # only what neither a shell nor ssh reads, no leading dash
+        m = re.fullmatch(r"[\w][\w.-]*@[A-Za-z0-9][A-Za-z0-9.-]*"
+                         r"(?::(\d{1,5}))?:/[\w./-]*", where, re.ASCII)
+        if not m or m.group(1) and not 0 < int(m.group(1)) < 65536:
+            raise ValueError("ssh: '%s' is not USER@HOST[:PORT]:/DIR "
+                             "(letters, digits and . _ - /)" % where)
     return kind, where
 
 
@@ -185,7 +193,7 @@ def parse_conf(text, path="crash.conf"):
                     raise ValueError("'%s' is not %s" %
                                      (value, ", ".join(ON_FAILURE)))
                 conf.on_failure = value
-            elif key in ("kernel", "initrd"):
+            elif key in ("kernel", "initrd", "sshkey"):
                 if not value.startswith("/") or " " in value:
                     raise ValueError("'%s' is not an absolute path" % value)
                 setattr(conf, key, value)

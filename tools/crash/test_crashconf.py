@@ -24,6 +24,7 @@ target = dev:/dev/vdb
 target = dir:/var/crash   # a second one
 target = net:10.0.2.2:9000
 target = ssh:crash@dumps.example:/srv/crash
+target = ssh:crash@10.0.0.1:2222:/
 exclude = zero,cache,cache-private,user,free
 capture_args = console=ttyS0 "foo=a b"
 on_failure = shell
@@ -31,7 +32,8 @@ on_failure = shell
         self.assertEqual(conf.targets, [
             ("dev", "/dev/vdb"), ("dir", "/var/crash"),
             ("net", "10.0.2.2:9000"),
-            ("ssh", "crash@dumps.example:/srv/crash")])
+            ("ssh", "crash@dumps.example:/srv/crash"),
+            ("ssh", "crash@10.0.0.1:2222:/")])
         self.assertEqual(conf.exclude, 31)
         self.assertEqual(conf.capture_args, 'console=ttyS0 "foo=a b"')
         self.assertEqual(conf.on_failure, "shell")
@@ -71,8 +73,12 @@ on_failure = shell
         self.bad("target = net:host:0\n", 1, ["not HOST:PORT"])
         self.bad("target = net:host:65536\n", 1, ["not HOST:PORT"])
         self.bad("target = net::9000\n", 1, ["not HOST:PORT"])
-        self.bad("target = ssh:host:/srv\n", 1, ["USER@HOST:/DIR"])
-        self.bad("target = ssh:u@host:srv\n", 1, ["USER@HOST:/DIR"])
+        for bad in ("host:/srv", "u@host:srv", "u@host:0:/srv",
+                    "u@host:65536:/srv", "-oProxyCommand=x@h:/d",
+                    "u@-h:/d", "u@h:/a;reboot", "u@h:/$(reboot)",
+                    "u@h:/a'b", "u@h:/\u00e9", "u@h:22:", "u@h::/d"):
+            self.bad("target = ssh:%s\n" % bad, 1,
+                     ["USER@HOST[:PORT]:/DIR"])
         self.bad(t + "exclude = 32\n", 2, ["0 to 31"])
         self.bad(t + "exclude = -1\n", 2, ["'-1' is not one of"])
         self.bad(t + "exclude = zero,slab\n", 2, ["'slab' is not one of"])
@@ -84,12 +90,14 @@ on_failure = shell
         self.bad("", 0, ["no target"])
         self.bad(t + "kernel = vmlinuz\n", 2, ["kernel", "absolute path"])
         self.bad(t + "initrd = /a b\n", 2, ["initrd", "absolute path"])
+        self.bad(t + "sshkey = id_rsa\n", 2, ["sshkey", "absolute path"])
         self.bad(t + "kernel = /a\nkernel = /b\n", 3, ["given again"])
 
     def test_kernel_and_initrd(self):
         conf = parse_conf("target = dev:/dev/sdb\n")
-        self.assertEqual((conf.kernel, conf.initrd),
-                         ("", "/var/lib/crash/capture.img"))
+        self.assertEqual((conf.kernel, conf.initrd, conf.sshkey),
+                         ("", "/var/lib/crash/capture.img",
+                          "/root/.ssh/kdump_id_rsa"))
         conf = parse_conf("target = dev:/dev/sdb\nkernel = /boot/vmlinuz-x\n"
                           "initrd = /boot/capture.img\n")
         self.assertEqual((conf.kernel, conf.initrd),

@@ -165,8 +165,8 @@ class Crashctl(unittest.TestCase):
                      "capture kernel can mount")
         self.refused("target = dir:/srv/dumps\n", "this kernel cannot mount "
                      "xfs, the filesystem of /srv/dumps")
-        self.refused("target = ssh:a@b:/c\n",
-                     "mkcapture cannot save to ssh: targets yet")
+        self.refused("target = ssh:a@b:/c\n", "target ssh:a@b:/c: no ssh "
+                     "key %s/root/.ssh/kdump_id_rsa" % self.root)
         self.write("etc/crash.conf", "target = dev:/dev/vdb\n"
                    "kernel = /boot/none\n")
         self.refused(None, "no capture kernel at %s/boot/none" % self.root)
@@ -269,6 +269,80 @@ class Crashctl(unittest.TestCase):
             self.assertEqual(f.read(), core)
         with open(os.path.join(self.root, "dev/dump"), "rb") as f:
             self.assertEqual(f.read(4096), bytes(4096))
+
+    @unittest.skipUnless(os.path.exists("/usr/sbin/sshd"), "openssh-server")
+    def test_ssh_targets(self):
+        """Against a real sshd on 127.0.0.1: setup checks that the key
+        gets in and can write, refuses a user or a host key that is not
+        right, and a server without room for a full dump; report names
+        the newest dump there."""
+        sys.path.insert(0, os.path.join(HERE, "..", "testing", "selftests",
+                                        "crash"))
+        from receiver import SshServer
+        srv = SshServer(self.root, alias="127.0.0.1")
+        self.addCleanup(srv.stop)
+        os.makedirs(os.path.join(self.root, "root/.ssh"))
+        known = os.path.join(self.root, "root/.ssh/known_hosts")
+        key = os.path.join(self.root, "root/.ssh/kdump_id_rsa")
+        shutil.copy(srv.key, key)
+        remote = os.path.join(self.root, "remote")
+        target = "ssh:%s@127.0.0.1:%d:%s" % (srv.user, srv.port, remote)
+        conf = "target = %s\nexclude = 31\n" % target
+        # HOST's key not known yet
+        self.write("root/.ssh/known_hosts", "")
+        self.refused(conf, "target %s: cannot write into %s on %s@127.0.0.1:"
+                     "%d with %s: Host key verification failed."
+                     % (target, remote, srv.user, srv.port, key))
+        shutil.copy(srv.known_hosts, known)
+        self.refused(conf.replace(srv.user + "@", "nobody@"),
+                     "Permission denied")
+        # no room for a full dump of 64 TiB
+        iomem = self.read("proc/iomem")
+        self.write("proc/iomem", "100000000-3fffffffffff : System RAM\n")
+        self.refused(conf.replace("= 31", "= 0"), "free in %s, less than a full "
+                     "dump (67104768 MiB of RAM; exclude = 31 filters it)"
+                     % remote)
+        self.write("proc/iomem", iomem)
+        self.conf(conf)
+        p = self.crashctl("setup")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.isdir(remote), "setup made no directory")
+        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
+        listing = subprocess.run("zcat %s | cpio -it 2>/dev/null" % initrd,
+                                 shell=True, capture_output=True,
+                                 text=True).stdout.split()
+        for name in ("bin/ssh", "etc/mkcapture/id",
+                     "etc/mkcapture/known_hosts", "bin/makedumpfile"):
+            self.assertIn(name, listing)
+        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
+                              "2>/dev/null" % initrd, shell=True,
+                              capture_output=True, text=True).stdout
+        self.assertIn("targets='%s'" % target, init)
+        self.assertIn("net='127.0.0.1/8'", init)
+        p = self.crashctl("status")
+        self.assertIn("target %s: ok" % target, p.stdout)
+        # report: the newest dump on the server, or that it was cut short
+        self.write("sys/fs/pstore/dmesg-ramoops-0", PANIC_RECORD)
+        who = "%s@127.0.0.1:%d" % (srv.user, srv.port)
+        p = self.crashctl("report")
+        self.assertIn("dump on %s: none in %s" % (who, remote), p.stdout)
+        for t, name in (("20261205-100000", "vmcore.flat"),
+                        ("20261205-110000", "vmcore.flat.part")):
+            os.makedirs(os.path.join(remote, t))
+            self.write(os.path.join(remote, t, name), "")
+        p = self.crashctl("report")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Kernel panic - not syncing: Fatal exception", p.stdout)
+        self.assertIn("dump on %s: %s/20261205-110000/vmcore.flat.part, cut "
+                      "short" % (who, remote), p.stdout)
+        os.makedirs(os.path.join(remote, "20261205-120000"))
+        self.write(os.path.join(remote, "20261205-120000", "vmcore"), "")
+        p = self.crashctl("report")
+        self.assertIn("dump on %s: %s/20261205-120000/vmcore\n"
+                      % (who, remote), p.stdout)
+        srv.stop()
+        p = self.crashctl("report")
+        self.assertIn("dump on %s: cannot look, ssh failed" % who, p.stdout)
 
     def test_usage(self):
         self.assertEqual(self.crashctl("frobnicate").returncode, 2)

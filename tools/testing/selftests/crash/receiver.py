@@ -206,10 +206,10 @@ class SshServer:
     """Debian's sshd on 127.0.0.1:port (10.0.2.2:port to a guest), letting
     in this user with a key of its own, as the dump server of mkcapture's
     ssh: targets: key (the client's private key) and known_hosts (with
-    the host key as "[10.0.2.2]:port") are files in @workdir/sshd for the
+    the host key as "[@alias]:port") are files in @workdir/sshd for the
     guest's side; stop() stops it.  The log is sshd.log there."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, alias="10.0.2.2"):
         self.dir = os.path.join(workdir, "sshd")
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_tcp_port()
@@ -226,7 +226,7 @@ class SshServer:
         with open(os.path.join(self.dir, "host_key.pub")) as f:
             host = " ".join(f.read().split()[:2])
         with open(self.known_hosts, "w") as f:
-            f.write("[10.0.2.2]:%d %s\n" % (self.port, host))
+            f.write("[%s]:%d %s\n" % (alias, self.port, host))
         conf = os.path.join(self.dir, "sshd_config")
         with open(conf, "w") as f:
             f.write(SSHD_CONF % {"dir": self.dir, "port": self.port,

@@ -9,12 +9,13 @@ import subprocess
 import tarfile
 
 from . import CheckFailed, scenario
-from .kdump import REPO, closed_port
+from .kdump import REPO, closed_port, host, ssh_target, stop_sshd
 from .pstore import RAMOOPS
 
 PATCHED = ("patched",)
 PYTHON = "/usr/bin/python3"	# Debian's (make deps), not a PATH's pyenv
 MAKEDUMPFILE = "/usr/bin/makedumpfile"
+SSH = ("/usr/bin/ssh", "/usr/bin/ssh-keygen")
 CRASH_TOOLS = os.path.join(REPO, "tools", "crash")
 # What crashctl's Python parts import, lazily ones too (argparse's
 # messages go through gettext, which imports locale)
@@ -26,8 +27,8 @@ IMPORTS = ("crashconf", "crashreport", "crasharchive", "argparse", "gzip",
 def python_files():
     """The files Debian's python3 needs to run crashctl's parts: the
     interpreter, its libraries and those of its extension modules, and
-    each stdlib module they import; and makedumpfile with its libraries,
-    for exclude=."""
+    each stdlib module they import; and makedumpfile and ssh with their
+    libraries, for exclude= and ssh: targets."""
     code = ("import sys; sys.path.insert(0, %r); import %s; "
             "print('\\n'.join(m.__file__ for m in list(sys.modules.values())"
             " if getattr(m, '__file__', None) and "
@@ -36,17 +37,20 @@ def python_files():
     mods = subprocess.run([PYTHON, "-c", code], check=True,
                           capture_output=True, text=True).stdout.split()
     exe = os.path.realpath(PYTHON)
-    files = {exe, MAKEDUMPFILE} | set(mods)
-    for obj in [exe, MAKEDUMPFILE] + [m for m in mods if m.endswith(".so")]:
+    files = {exe, MAKEDUMPFILE, *SSH} | set(mods)
+    for obj in [exe, MAKEDUMPFILE, *SSH] + [m for m in mods
+                                            if m.endswith(".so")]:
         ldd = subprocess.run(["ldd", obj], capture_output=True,
                              text=True).stdout
         files |= set(re.findall(r"(/\S+) \(0x", ldd))
     return sorted(files), exe
 
 
-def tools_disk(run):
+def tools_disk(run, ssh=False):
     """crashctl.img: a tar to unpack at the guest's /: python3, crashctl
-    installed by tools/crash/install, the kernel as /boot/vmlinuz."""
+    installed by tools/crash/install, the kernel as /boot/vmlinuz; with
+    @ssh, root's key and known_hosts for the host's sshd, and its ssh:
+    target in /etc/ssh-target."""
     files, exe = python_files()
     stage = os.path.join(run.workdir, "stage")
     subprocess.run([os.path.join(CRASH_TOOLS, "install"), stage],
@@ -63,11 +67,22 @@ def tools_disk(run):
         t.addfile(link)
         t.add(stage, ".", recursive=True)
         t.add(run.kernel, "boot/vmlinuz")
+        if ssh:
+            target = ssh_target(run)
+            srv = run.data["sshd"]
+            t.add(srv.key, "root/.ssh/kdump_id_rsa")
+            t.add(srv.known_hosts, "root/.ssh/known_hosts")
+            data = (target + "\n").encode()
+            info = tarfile.TarInfo("etc/ssh-target")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
     with open(os.path.join(run.workdir, "crashctl.img"), "r+b") as f:
         f.write(buf.getvalue())
     run.data["cmdline"] = "e2e_closed=%d" % closed_port()
-    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-L", "crash",
-                    os.path.join(run.workdir, "crash.img")], check=True)
+    crash = os.path.join(run.workdir, "crash.img")
+    if os.path.exists(crash):		# the scenario's /var/lib/crash
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-L", "crash",
+                        crash], check=True)
 
 
 def ext2_file(run, path):
@@ -254,7 +269,7 @@ def crashctl_dir(run):
     it into the archive as a kdump-compressed vmcore with its log."""
     run.expect(r"^E2E: result setup status=0 loaded=1$")
     run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
-               r"dir:/dev/vdc:ext2:/dumps$")
+               r"dir:/dev/vdc:ext2:/dumps as /dumps/\d{8}-\d{6}/vmcore\.flat$")
     run.expect(r"^E2E: service crasharchive: /var/lib/crash/dumps/\d{8}-"
                r"\d{6}: a dump of \d+ bytes as vmcore$")
     stamp = run.expect(r"^E2E: service crasharchive: \d+ record\(s\) "
@@ -267,3 +282,65 @@ def crashctl_dir(run):
         errors="replace")
     if "sysrq: Trigger a crash" not in dmesg:
         raise CheckFailed("the dump's log lacks the crash")
+
+
+@scenario("crashctl-ssh", kernels=PATCHED, timeout=400, net=True,
+          cmdline="crashkernel=128M " + RAMOOPS,
+          disks=(("crashctl.img", 64),),
+          setup=lambda run: tools_disk(run, ssh=True), teardown=stop_sshd,
+          guest="""
+install() {
+	tar -xf /dev/vdb -C /
+	export PATH=$PATH:/usr/sbin:/usr/bin
+	ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0
+	ip route add default via 10.0.2.2
+	echo root:x:0:0:root:/root:/bin/sh > /etc/passwd	# ssh needs one
+	printf 'target = %s\nexclude = 31\nkernel = /boot/vmlinuz\n' \\
+		"$(cat /etc/ssh-target)" > /etc/crash.conf
+}
+boot1() {
+	install
+	/etc/init.d/crashctl start
+	e2e_result setup status=$? loaded=$(cat /sys/kernel/kexec/crash_loaded)
+	crashctl status | sed 's/^/E2E: status /'
+	crashctl test --yes
+}
+boot2() {
+	install
+	mount -t pstore pstore /sys/fs/pstore
+	crashctl report > /tmp/report.txt
+	e2e_result report status=$?
+	cd /tmp && e2e_output report.txt
+}
+""")
+def crashctl_ssh(run):
+    """An ssh: target on Debian's sshd on the host: setup logs in with
+    root's key and the server's known host key to check it can write
+    there, and gives the capture kernel ssh, the key and the address
+    towards the host; after `crashctl test --yes` the capture kernel
+    writes the filtered dump to the server as DIR/TIME/vmcore.flat,
+    which makedumpfile -R and --dump-dmesg read on the host; on the next
+    boot `crashctl report` names the panic and that dump."""
+    run.expect(r"^E2E: result setup status=0 loaded=1$")
+    run.expect(r"^E2E: status target ssh:\S+: ok$")
+    m = run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+                   r"ssh:\S+ as (/\S+/\d{8}-\d{6}/vmcore\.flat)$")
+    flat = m.group(1)
+    if not flat.startswith(os.path.join(run.workdir, "dumps") + "/"):
+        raise CheckFailed("the dump went to %s" % flat)
+    with open(flat, "rb") as f:
+        p = subprocess.run(["makedumpfile", "-R", "vmcore"], stdin=f,
+                           capture_output=True, text=True, cwd=run.workdir)
+    if p.returncode:
+        raise CheckFailed("makedumpfile -R failed: %s" % p.stderr[-300:])
+    host(run, ["makedumpfile", "--dump-dmesg", "vmcore", "dmesg.txt"],
+         "makedumpfile-dmesg")
+    with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
+        run.expect(r"sysrq: Trigger a crash", f.read(),
+                   "makedumpfile --dump-dmesg of the dump on the server")
+    run.expect(r"^E2E: result report status=0$")
+    report = run.outputs.get("report.txt", b"").decode(errors="replace")
+    run.expect(r"Kernel panic - not syncing: sysrq triggered crash", report,
+               "crashctl report")
+    run.expect(r"^dump on \S+@10\.0\.2\.2:\d+: %s$" % re.escape(flat),
+               report, "crashctl report")
