@@ -128,16 +128,19 @@ def summarize(log):
 
 
 def report(files, crash=None, dmesg=None):
-    """The report's text, or None if there is no such crash."""
+    """The report's text, or None if there is no such crash.  @dmesg, the
+    log of the dump a capture kernel saved, belongs to @crash, or else to
+    the last crash pstore holds: the one that booted the capture."""
     crashes, mces = collect(files)
+    if crash is None and crashes:
+        crash = max(crashes, key=crash_order)
     if dmesg:
         crashes.setdefault(crash or "dump", {})["vmcore"] = \
             dmesg.splitlines()
     if not crashes:
         return None
     if crash is None:
-        crash = max(crashes, key=lambda c: crash_order(c) if "#" in c
-                    else (0, False))
+        crash = "dump"
     if crash not in crashes:
         return None
     logs = crashes[crash]
@@ -161,7 +164,10 @@ def report(files, crash=None, dmesg=None):
             out += ["  %s: %s" % (backend, l) for l in lines]
     out.append("captured by:")
     for backend in sorted(logs):
-        out.append("  %-10s %d log lines" % (backend, len(logs[backend])))
+        out.append("  %-10s %d log lines%s" % (
+            backend, len(logs[backend]),
+            " (the dump's, from makedumpfile --dump-dmesg)"
+            if backend == "vmcore" else ""))
     return "\n".join(out) + "\n"
 
 

@@ -99,6 +99,14 @@ class Report(unittest.TestCase):
         got = report({}, dmesg=NEW)
         self.assertIn("crash dump, read from vmcore", got)
         self.assertIn("panic: Kernel panic", got)
+        # with pstore's records: the last crash's, captured by both
+        fs = {"dmesg-ramoops-0": "Oops#1 Part1\n<4>[ 1.0] Oops: first\n",
+              "dmesg-ramoops-1": "Panic#1 Part1\n" + NEW[-200:]}
+        got = report(fs, dmesg=NEW)
+        self.assertIn("crash Panic#1, read from vmcore", got)
+        self.assertRegex(got, r"captured by:\n  ramoops +\d+ log lines\n"
+                         r"  vmcore +12 log lines \(the dump's")
+        self.assertNotIn("vmcore", report(fs, "Oops#1", dmesg=None))
 
     def test_names(self):
         self.assertEqual(crashreport.parse_name("dmesg-ramoops-0"),

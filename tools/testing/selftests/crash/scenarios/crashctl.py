@@ -163,8 +163,8 @@ def crashctl(run):
     status and estimate describe it; the reservation shrunk to exactly
     the estimate still saves the whole dump after `crashctl test --yes`;
     the next boot's service moves the pstore records into
-    /var/lib/crash/ with a report, and `crashctl report` names the panic
-    and the receipt."""
+    /var/lib/crash/ with a report, and `crashctl report` names the panic,
+    the receipt and both stores that caught it (ramoops and the dump)."""
     run.expect(r"^E2E: result python 42$")
     # "Network is unreachable": the guest's eth0 has no address
     run.expect(r"crashctl: target net:10\.0\.2\.2:\d+: 10\.0\.2\.2:\d+ does "
@@ -224,7 +224,8 @@ def crashctl(run):
     for name, text in reports.items():
         text = text.decode(errors="replace")
         for want in ("Kernel panic - not syncing: sysrq triggered crash",
-                     "crash chain receipt:", "captured by:"):
+                     "crash chain receipt:", "captured by:", "\n  ramoops ",
+                     "\n  vmcore "):
             if want not in text:
                 raise CheckFailed("%s: no %r in %r" % (name, want,
                                                        text[:300]))
