@@ -17,6 +17,7 @@
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 
 #include "../kexec_internal.h"
 #include "crashkernel.h"
@@ -44,6 +45,27 @@ early_param("crashkernel", crashkernel_param);
 /* The architecture reserves the region itself, and any low part. */
 #define DEFAULT_CRASH_KERNEL_LOW_SIZE	0
 #endif
+
+/* 32-bit DMA allocations of a capture kernel: rings, coherent buffers */
+#define CRASH_LOW_DMA32		SZ_16M
+
+/*
+ * The low part of a region above 4 GiB when crashkernel=,low does not
+ * say: what its capture kernel allocates below 4 GiB.  That is the
+ * bounce buffers of devices that reach only 32 bits, half of swiotlb's
+ * size (swiotlb halves its size until it fits; a capture kernel drives
+ * one disk or one NIC), and CRASH_LOW_DMA32.  64 MiB of swiotlb gives
+ * 48 MiB, where upstream reserves 256 MiB on x86-64 and 128 MiB
+ * elsewhere; the architecture's figure stays the most it can be.
+ */
+static u64 __init crash_low_default(void)
+{
+	u64 bounce = IS_ENABLED(CONFIG_SWIOTLB) ?
+		     ALIGN(swiotlb_size_or_default() / 2, SZ_1M) : 0;
+
+	return min_t(u64, DEFAULT_CRASH_KERNEL_LOW_SIZE,
+		     bounce + CRASH_LOW_DMA32);
+}
 
 /**
  * parse_crashkernel() - what crashkernel= asks to reserve
@@ -99,7 +121,7 @@ int __init parse_crashkernel(char *cmdline, unsigned long long system_ram,
 		*high = req.high;
 	if (low_size)
 		*low_size = !req.high ? 0 : req.low_given ? req.low_size :
-			    DEFAULT_CRASH_KERNEL_LOW_SIZE;
+			    crash_low_default();
 	return 0;
 }
 
@@ -142,7 +164,7 @@ early_initcall(crash_claim_late);
  */
 static bool __init crash_reserve_low(u64 low, bool asked_high)
 {
-	u64 size = asked_high ? low : DEFAULT_CRASH_KERNEL_LOW_SIZE;
+	u64 size = asked_high ? low : crash_low_default();
 	u64 base;
 
 	if (!size)
@@ -151,8 +173,13 @@ static bool __init crash_reserve_low(u64 low, bool asked_high)
 	if (!base)
 		return false;
 	crash_claim(&crashk_low_res, base, size);
-	pr_info("crashkernel: %llu MiB below 4 GiB at 0x%llx for DMA\n",
-		size >> 20, base);
+	if (size == crash_low_default() && size < DEFAULT_CRASH_KERNEL_LOW_SIZE)
+		pr_info("crashkernel: %llu MiB below 4 GiB at 0x%llx for the capture kernel's DMA: %llu MiB of bounce buffers (half of swiotlb's size) and %lu MiB of 32-bit DMA; crashkernel=SIZE,low sets it\n",
+			size >> 20, base, (size - CRASH_LOW_DMA32) >> 20,
+			(unsigned long)CRASH_LOW_DMA32 >> 20);
+	else
+		pr_info("crashkernel: %llu MiB below 4 GiB at 0x%llx for DMA\n",
+			size >> 20, base);
 	return true;
 }
 

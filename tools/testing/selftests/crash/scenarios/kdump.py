@@ -93,8 +93,21 @@ def high_with_low(low):
     return check
 
 
-reserved("crashkernel-high", "crashkernel=256M,high", high_with_low(256 * M),
+def high_default_low(run, got):
+    """The default low part: 32 MiB of bounce buffers (half of swiotlb's
+    64 MiB) and 16 MiB of 32-bit DMA, with the reasoning on the console
+    (upstream: 256 MiB)."""
+    high_with_low(48 * M)(run, got)
+    run.expect(r"crashkernel: 48 MiB below 4 GiB at 0x[0-9a-f]+ for the "
+               r"capture kernel's DMA: 32 MiB of bounce buffers \(half of "
+               r"swiotlb's size\) and 16 MiB of 32-bit DMA; "
+               r"crashkernel=SIZE,low sets it")
+
+
+reserved("crashkernel-high", "crashkernel=256M,high", high_default_low,
          mem="6G")
+reserved("crashkernel-high-swiotlb", "crashkernel=256M,high swiotlb=65536",
+         high_with_low(80 * M), mem="6G")
 reserved("crashkernel-high-low", "crashkernel=256M,high crashkernel=0,low",
          high_with_low(0), mem="6G")
 
