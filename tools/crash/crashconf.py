@@ -168,6 +168,8 @@ def parse_conf(text, path="crash.conf"):
     conf = Conf()
     seen = {}
     for n, line in enumerate(text.splitlines(), 1):
+        if "\ufffd" in line:
+            raise ConfError("%s:%d: a byte that is not UTF-8" % (path, n))
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -363,7 +365,9 @@ def main(argv):
         return 2
     path = argv[2] if len(argv) > 2 else "/etc/crash.conf"
     try:
-        with open(path) as f:
+        # a BOM an editor added is not part of the first key; a byte
+        # that is not UTF-8 is named where it is, as any other mistake
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
             conf = parse_conf(f.read(), path)
     except OSError as e:
         print("crashctl: %s: %s" % (path, e.strerror), file=sys.stderr)

@@ -181,6 +181,20 @@ class Documented(unittest.TestCase):
 
 
 class Main(unittest.TestCase):
+    def test_bom_and_bytes_that_are_not_utf8(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("wb", suffix=".conf") as f:
+            f.write(b"\xef\xbb\xbftarget = dev:/dev/vdb\r\nexclude = 31\r\n")
+            f.flush()
+            self.assertEqual(self.run_main("check", f.name)[0], 0)
+            f.seek(0)
+            f.truncate()
+            f.write(b"target = dev:/dev/vdb\nkernel = /boot/vmlinuz-\xff\n")
+            f.flush()
+            code, _, err = self.run_main("check", f.name)
+            self.assertEqual(code, 1)
+            self.assertIn(".conf:2: a byte that is not UTF-8", err)
+
     def test_check_names_the_line(self):
         import tempfile
         with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:

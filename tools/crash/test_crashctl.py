@@ -54,9 +54,11 @@ class Crashctl(unittest.TestCase):
         self.write("sys/kernel/kexec/crash_size", "%d\n" % (64 * M))
         self.write("sys/kernel/kexec/crash_loaded", "0\n")
         self.write("proc/sysrq-trigger", "")
-        self.write("proc/mounts", "/dev/vdb / ext2 rw 0 0\n"
-                   "tmpfs /run tmpfs rw 0 0\n/dev/vdb /var/log ext2 rw 0 0\n"
-                   "/dev/vdb /srv xfs rw 0 0\n")
+        self.write("proc/mounts", "/dev/vda1 / ext2 rw 0 0\n"
+                   "tmpfs /run tmpfs rw 0 0\n/dev/vda1 /var/log ext2 rw 0 0\n"
+                   "/dev/vda1 /srv xfs rw 0 0\n")
+        self.write("proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n"
+                   "/dev/vdd2\tpartition\t1048572\t0\t-2\n")
         self.write("proc/filesystems", "nodev\tsysfs\nnodev\ttmpfs\n"
                    "\text2\n")
         with open(os.path.join(r, "boot/vmlinuz"), "wb") as f:
@@ -64,8 +66,11 @@ class Crashctl(unittest.TestCase):
         self.write("bin/kexec", FAKE_KEXEC)
         os.chmod(os.path.join(r, "bin/kexec"), 0o755)
         # a block device for dev: targets (loop0's numbers; never opened)
-        os.mknod(os.path.join(r, "dev/vdb"), stat.S_IFBLK | 0o600,
-                 os.makedev(7, 0))
+        # and disks in use: vda1 holds /, vdd2 is swap
+        for i, name in enumerate(("vdb", "vda", "vda1", "vdd", "vdd2")):
+            os.mknod(os.path.join(r, "dev", name), stat.S_IFBLK | 0o600,
+                     os.makedev(7, i))
+        os.symlink("vda", os.path.join(r, "dev/root-disk"))
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
@@ -128,8 +133,8 @@ class Crashctl(unittest.TestCase):
         init = subprocess.run("zcat %s | cpio -i --to-stdout init "
                               "2>/dev/null" % initrd, shell=True,
                               capture_output=True, text=True).stdout
-        self.assertIn("targets='dir:/dev/vdb:ext2:/var/crash "
-                      "dir:/dev/vdb:ext2:/k'", init)
+        self.assertIn("targets='dir:/dev/vda1:ext2:/var/crash "
+                      "dir:/dev/vda1:ext2:/k'", init)
 
     def test_setup_falls_back_to_kexec_load(self):
         self.conf("target = dev:/dev/vdb\n")
@@ -153,6 +158,12 @@ class Crashctl(unittest.TestCase):
     def test_setup_refuses(self):
         self.refused("target = dev:/dev/vdb\non_failure = halt\n",
                      "crash.conf:3: on_failure: 'halt'")
+        for dev, use in (("vda", "/ (/dev/vda1)"), ("vda1", "/"),
+                         ("root-disk", "/ (/dev/vda1)"),
+                         ("vdd", "swap (/dev/vdd2)")):
+            self.refused("target = dev:/dev/%s\n" % dev,
+                         "target dev:/dev/%s: in use as %s: a dump would "
+                         "overwrite it; nothing loaded" % (dev, use))
         self.refused("target = dev:/dev/nothere\n",
                      "target dev:/dev/nothere: no block device "
                      "/dev/nothere; nothing loaded")
