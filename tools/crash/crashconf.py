@@ -7,6 +7,7 @@
                                          from CMDLINE (default /proc/cmdline)
     crashconf.py get CONF KEY            KEY's value, one line per target
     crashconf.py reach HOST:PORT         whether a TCP connection opens
+    crashconf.py resolve HOST            HOST's IPv4 address
     crashconf.py estimate KERNEL INITRD [RESERVED]
                                          the crashkernel= they need, and
                                          whether RESERVED bytes are enough
@@ -350,7 +351,23 @@ def reach(hostport, timeout=3):
                                            getattr(e, "strerror", None) or e)
 
 
+def resolve(host):
+    """HOST's IPv4 address (HOST itself when it is one); OSError if none:
+    a capture kernel has no resolver."""
+    import socket
+    return socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "resolve":
+        try:
+            print(resolve(argv[2]))
+            return 0
+        except (OSError, UnicodeError) as e:
+            print("crashctl: cannot resolve %s: %s" %
+                  (argv[2], getattr(e, "strerror", None) or e),
+                  file=sys.stderr)
+            return 1
     if len(argv) == 3 and argv[1] == "reach":
         why = reach(argv[2])
         if why:

@@ -181,6 +181,15 @@ class Documented(unittest.TestCase):
 
 
 class Main(unittest.TestCase):
+    def test_resolve(self):
+        self.assertEqual(self.run_main("resolve", "127.0.0.1"),
+                         (0, "127.0.0.1\n", ""))
+        self.assertEqual(self.run_main("resolve", "localhost")[:2],
+                         (0, "127.0.0.1\n"))
+        code, _, err = self.run_main("resolve", "no-such-host.invalid")
+        self.assertEqual(code, 1)
+        self.assertIn("cannot resolve no-such-host.invalid", err)
+
     def test_bom_and_bytes_that_are_not_utf8(self):
         import tempfile
         with tempfile.NamedTemporaryFile("wb", suffix=".conf") as f:

@@ -104,7 +104,7 @@ class Crashctl(unittest.TestCase):
                               text=True, env=e, input=stdin, timeout=60)
 
     def test_setup_loads_with_the_composed_command_line(self):
-        self.conf("target = net:127.0.0.1:%d\ntarget = dev:/dev/vdb\n"
+        self.conf("target = net:localhost:%d\ntarget = dev:/dev/vdb\n"
                   "on_failure = poweroff\ncapture_args = e2e=1\n" % self.port)
         p = self.crashctl("setup")
         self.assertEqual(p.returncode, 0, p.stderr)
