@@ -384,8 +384,11 @@ def main(argv):
     try:
         # a BOM an editor added is not part of the first key; a byte
         # that is not UTF-8 is named where it is, as any other mistake
-        with open(path, encoding="utf-8-sig", errors="replace") as f:
-            conf = parse_conf(f.read(), path)
+        with open(path, "rb") as f:
+            data = f.read()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        conf = parse_conf(data.decode("utf-8", "replace"), path)
     except OSError as e:
         print("crashctl: %s: %s" % (path, e.strerror), file=sys.stderr)
         return 1
