@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the dump filter's page classification: the layout
+ * read from VMCOREINFO text (this kernel's own, and damaged copies),
+ * made-up struct page arrays of each kind, free blocks and folios of
+ * each order, corrupted fields, and the kept ranges' bound.
+ */
+#include <kunit/test.h>
+#include <linux/bits.h>
+#include <linux/mm_types.h>
+#include <linux/page-flags.h>
+#include <linux/string.h>
+#include <linux/vmcore_info.h>
+
+#include "pagefilter.h"
+
+/* 6.12's x86-64 layout, as its VMCOREINFO prints it */
+static const char layout_text[] =
+	"OSRELEASE=6.12.0\n"
+	"SIZE(page)=64\n"
+	"OFFSET(page.flags)=0\n"
+	"OFFSET(page._refcount)=52\n"
+	"OFFSET(page.mapping)=24\n"
+	"OFFSET(page.lru)=8\n"
+	"OFFSET(page._mapcount)=48\n"
+	"OFFSET(page.private)=40\n"
+	"OFFSET(page.compound_head)=8\n"
+	"LENGTH(zone.free_area)=11\n"
+	"NUMBER(PG_lru)=5\n"
+	"NUMBER(PG_private)=14\n"
+	"NUMBER(PG_swapcache)=10\n"
+	"NUMBER(PG_swapbacked)=17\n"
+	"NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376\n"
+	"NUMBER(PG_hwpoison)=20\n"
+	"NUMBER(PG_head_mask)=64\n"
+	"NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-268435456\n"
+	"NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)=-201326592\n"
+	"NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-251658240\n";
+
+#define NPAGES		2048
+#define MEMMAP		0xffffea0000000000ULL	/* the fake vmemmap */
+#define MAPPING		0xffff888012345600ULL	/* an address_space */
+#define ANON		(0xffff888012345700ULL | 1)
+
+/* made-up struct pages, 64 bytes each as in layout_text */
+struct fpage {
+	u64 flags, head, lru2, mapping, index, private;
+	u32 type, refcount;
+	u64 memcg;
+};
+
+struct pf_test {
+	struct crash_page_layout l;
+	struct fpage p[NPAGES];
+	enum crash_page_kind kind[NPAGES];
+};
+
+static void pf_reset(struct pf_test *t)
+{
+	unsigned int i;
+
+	memset(t->p, 0, sizeof(t->p));
+	for (i = 0; i < NPAGES; i++)
+		t->p[i].type = ~0U;	/* no type, not mapped */
+}
+
+static void pf_walk(struct pf_test *t)
+{
+	struct crash_page_walk w;
+	unsigned int i;
+
+	crash_page_walk_init(&w, &t->l, MEMMAP);
+	for (i = 0; i < NPAGES; i++)
+		t->kind[i] = crash_page_walk_next(&w, i, &t->p[i],
+						  i + 1 < NPAGES ?
+						  &t->p[i + 1] : NULL);
+}
+
+static void pf_buddy(struct pf_test *t, unsigned int pfn, u64 order)
+{
+	t->p[pfn].type = 0xf0000000;
+	t->p[pfn].private = order;
+}
+
+static void pf_folio(struct pf_test *t, unsigned int pfn, unsigned int order,
+		     u64 flags, u64 mapping)
+{
+	unsigned int i;
+
+	t->p[pfn].flags = flags | BIT(6);	/* PG_head */
+	t->p[pfn].mapping = mapping;
+	t->p[pfn + 1].flags = order;		/* _flags_1's low byte */
+	for (i = 1; i < 1U << order; i++)
+		t->p[pfn + i].head = MEMMAP + (u64)pfn * 64 + 1;
+}
+
+static int pf_init(struct kunit *test)
+{
+	struct pf_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	const char *why = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, crash_page_layout_parse(layout_text,
+						      strlen(layout_text),
+						      &t->l, &why), 0);
+	pf_reset(t);
+	test->priv = t;
+	return 0;
+}
+
+static void pf_layout_fields(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+
+	KUNIT_EXPECT_EQ(test, t->l.size, 64);
+	KUNIT_EXPECT_EQ(test, t->l.off_mapping, 24);
+	KUNIT_EXPECT_EQ(test, t->l.off_type, 48);
+	KUNIT_EXPECT_EQ(test, t->l.pg_head, 6);
+	KUNIT_EXPECT_EQ(test, t->l.pg_hwpoison, 20);
+	KUNIT_EXPECT_EQ(test, t->l.ty_buddy, 0xf0);
+	KUNIT_EXPECT_EQ(test, t->l.ty_slab, 0xf5);
+	KUNIT_EXPECT_EQ(test, t->l.ty_hugetlb, 0xf4);
+	KUNIT_EXPECT_EQ(test, t->l.ty_offline, 0xf1);
+	KUNIT_EXPECT_EQ(test, t->l.max_order, 10);
+}
+
+/* This kernel's own VMCOREINFO describes this kernel's struct page. */
+static void pf_layout_of_this_kernel(struct kunit *test)
+{
+	struct crash_page_layout l;
+	const char *why = NULL;
+
+	if (!IS_ENABLED(CONFIG_VMCORE_INFO) || !vmcoreinfo_data)
+		kunit_skip(test, "no VMCOREINFO");
+	KUNIT_ASSERT_EQ_MSG(test, crash_page_layout_parse(vmcoreinfo_data,
+							  vmcoreinfo_size,
+							  &l, &why), 0,
+			    "%s", why);
+	KUNIT_EXPECT_EQ(test, l.size, sizeof(struct page));
+	KUNIT_EXPECT_EQ(test, l.off_flags, offsetof(struct page, flags));
+	KUNIT_EXPECT_EQ(test, l.off_mapping, offsetof(struct page, mapping));
+	KUNIT_EXPECT_EQ(test, l.off_private, offsetof(struct page, private));
+	KUNIT_EXPECT_EQ(test, l.off_head,
+			offsetof(struct page, compound_head));
+	KUNIT_EXPECT_EQ(test, l.off_type, offsetof(struct page, page_type));
+	KUNIT_EXPECT_EQ(test, l.pg_lru, PG_lru);
+	KUNIT_EXPECT_EQ(test, l.pg_head, PG_head);
+	KUNIT_EXPECT_EQ(test, l.ty_buddy, PGTY_buddy);
+	KUNIT_EXPECT_EQ(test, l.ty_slab, PGTY_slab);
+	KUNIT_EXPECT_EQ(test, l.max_order, MAX_PAGE_ORDER);
+}
+
+/* A key missing, a value out of range or not a number: refused, named. */
+static void pf_layout_damaged(struct kunit *test)
+{
+	static const struct {
+		const char *from, *to, *why;
+	} cases[] = {
+		{ "OFFSET(page.mapping)=24", "", "OFFSET(page.mapping)" },
+		{ "OFFSET(page.mapping)=24", "OFFSET(page.mapping)=60",
+		  "SIZE(page)" },
+		{ "OFFSET(page.mapping)=24", "OFFSET(page.mapping)=-8",
+		  "OFFSET(page.mapping)" },
+		{ "OFFSET(page.mapping)=24", "OFFSET(page.mapping)=2x",
+		  "OFFSET(page.mapping)" },
+		{ "OFFSET(page.mapping)=24",
+		  "OFFSET(page.mapping)=99999999999999999999999999",
+		  "OFFSET(page.mapping)" },
+		{ "SIZE(page)=64", "SIZE(page)=16", "SIZE(page)" },
+		{ "NUMBER(PG_lru)=5", "NUMBER(PG_lru)=64", "NUMBER(PG_lru)" },
+		{ "NUMBER(PG_head_mask)=64", "NUMBER(PG_head_mask)=96",
+		  "NUMBER(PG_head_mask)" },
+		{ "-268435456", "-268435455",
+		  "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)" },
+		{ "-268435456", "4026531840",
+		  "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)" },
+		{ "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376", "",
+		  "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)" },
+		{ "LENGTH(zone.free_area)=11", "LENGTH(zone.free_area)=0",
+		  "LENGTH(zone.free_area)" },
+		{ "LENGTH(zone.free_area)=11", "LENGTH(zone.free_area)=",
+		  "LENGTH(zone.free_area)" },
+	};
+	size_t size = sizeof(layout_text) + 64;
+	char *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	struct crash_page_layout l;
+	const char *why = NULL;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *at = strstr(layout_text, cases[i].from);
+		int ret;
+
+		snprintf(buf, size, "%.*s%s%s", (int)(at - layout_text),
+			 layout_text, cases[i].to, at + strlen(cases[i].from));
+		ret = crash_page_layout_parse(buf, strlen(buf), &l, &why);
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "case %u", i);
+		KUNIT_EXPECT_STREQ_MSG(test, why, cases[i].why, "case %u", i);
+	}
+	/* the optional keys: without them, no poisoned or hugetlb pages */
+	strscpy(buf, layout_text, size);
+	*strstr(buf, "NUMBER(PG_hwpoison)") = 'X';
+	*strstr(buf, "NUMBER(PAGE_HUGETLB") = 'X';
+	KUNIT_EXPECT_EQ(test, crash_page_layout_parse(buf, strlen(buf), &l,
+						      &why), 0);
+	KUNIT_EXPECT_EQ(test, l.pg_hwpoison, -1);
+	KUNIT_EXPECT_EQ(test, l.ty_hugetlb, 0);
+	/* no trailing newline, a line without '=' */
+	KUNIT_EXPECT_EQ(test, crash_page_layout_parse(buf, strlen(buf) - 1, &l,
+						      &why), 0);
+	KUNIT_EXPECT_EQ(test, crash_page_layout_parse("junk\n", 5, &l,
+						      &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "SIZE(page)");
+}
+
+/* One page of each kind, each alone */
+static void pf_single_pages(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+
+	t->p[1].flags = BIT(5);			/* PG_lru */
+	t->p[1].mapping = MAPPING;		/* page cache */
+	t->p[2].flags = BIT(5) | BIT(14);	/* ... with PG_private */
+	t->p[2].mapping = MAPPING;
+	t->p[3].flags = BIT(5);
+	t->p[3].mapping = ANON;			/* anonymous */
+	t->p[4].type = 0xf5000000;		/* slab */
+	t->p[4].mapping = ANON;			/* (slab reuses the word) */
+	t->p[5].flags = BIT(20);		/* PG_hwpoison */
+	t->p[6].type = 0xf1000000;		/* offline */
+	t->p[7].flags = BIT(10) | BIT(17);	/* swap cache */
+	t->p[7].mapping = MAPPING;
+	t->p[8].mapping = ANON | 2;		/* KSM */
+	t->p[9].flags = BIT(10);		/* PG_owner_priv_1 alone */
+	t->p[9].mapping = MAPPING;
+	t->p[10].flags = BIT(5);		/* on the LRU, no mapping */
+	t->p[11].flags = BIT(5);		/* mapping not a pointer */
+	t->p[11].mapping = 0x12345600;
+	t->p[12].flags = BIT(5);
+	t->p[12].mapping = MAPPING | 2;		/* movable, not cache */
+	pf_walk(t);
+	KUNIT_EXPECT_EQ(test, t->kind[0], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[1], CRASH_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, t->kind[2], CRASH_PAGE_CACHE_PRIVATE);
+	KUNIT_EXPECT_EQ(test, t->kind[3], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[4], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[5], CRASH_PAGE_POISON);
+	KUNIT_EXPECT_EQ(test, t->kind[6], CRASH_PAGE_POISON);
+	KUNIT_EXPECT_EQ(test, t->kind[7], CRASH_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, t->kind[8], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[9], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[10], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[11], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[12], CRASH_PAGE_KEEP);
+}
+
+/* Free blocks of every order, and orders a corrupted page may give */
+static void pf_buddy_orders(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+	unsigned int order, i;
+
+	for (order = 0; order <= 10; order++) {
+		pf_reset(t);
+		pf_buddy(t, 1024, order);
+		pf_walk(t);
+		for (i = 1020; i < NPAGES; i++)
+			KUNIT_EXPECT_EQ_MSG(test, t->kind[i],
+					    i >= 1024 && i < 1024 + (1U << order) ?
+					    CRASH_PAGE_FREE : CRASH_PAGE_KEEP,
+					    "order %u pfn %u", order, i);
+	}
+	/* above the allocator's largest order, or misaligned: kept */
+	pf_reset(t);
+	pf_buddy(t, 0, 11);
+	pf_buddy(t, 1025, 1);
+	pf_buddy(t, 1536, ~0ULL);
+	pf_walk(t);
+	for (i = 0; i < NPAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t->kind[i], CRASH_PAGE_KEEP, "pfn %u",
+				    i);
+}
+
+/* A page inside a free block that is not free ends the block there. */
+static void pf_buddy_inconsistent(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+	unsigned int i;
+
+	pf_buddy(t, 0, 4);
+	t->p[5].flags = BIT(5);			/* on an LRU */
+	t->p[5].mapping = MAPPING;
+	pf_buddy(t, 16, 4);
+	t->p[20].head = MEMMAP + 1;		/* a tail */
+	pf_buddy(t, 32, 4);
+	t->p[40].type = 0xf5000000;		/* slab */
+	pf_buddy(t, 48, 4);
+	pf_buddy(t, 50, 1);			/* a block inside a block */
+	pf_walk(t);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, t->kind[i], CRASH_PAGE_FREE);
+	KUNIT_EXPECT_EQ(test, t->kind[5], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[6], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[19], CRASH_PAGE_FREE);
+	KUNIT_EXPECT_EQ(test, t->kind[20], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[21], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[39], CRASH_PAGE_FREE);
+	KUNIT_EXPECT_EQ(test, t->kind[40], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[49], CRASH_PAGE_FREE);
+	KUNIT_EXPECT_EQ(test, t->kind[50], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[63], CRASH_PAGE_KEEP);
+}
+
+/* Folios of every order take their head's kind; hugetlb is user. */
+static void pf_folios(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+	unsigned int order, i;
+
+	for (order = 1; order <= 10; order++) {
+		pf_reset(t);
+		pf_folio(t, 1024, order, BIT(5), MAPPING);
+		pf_walk(t);
+		for (i = 1000; i < NPAGES; i++)
+			KUNIT_EXPECT_EQ_MSG(test, t->kind[i],
+					    i >= 1024 && i < 1024 + (1U << order) ?
+					    CRASH_PAGE_CACHE : CRASH_PAGE_KEEP,
+					    "order %u pfn %u", order, i);
+	}
+	pf_reset(t);
+	pf_folio(t, 512, 9, 0, 0);
+	t->p[512].type = 0xf4000000;		/* hugetlb */
+	pf_folio(t, 1024, 2, BIT(5), ANON);
+	pf_walk(t);
+	KUNIT_EXPECT_EQ(test, t->kind[512], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[1023], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[1024], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[1027], CRASH_PAGE_USER);
+	KUNIT_EXPECT_EQ(test, t->kind[1028], CRASH_PAGE_KEEP);
+}
+
+/* A folio whose fields do not agree is kept, whole or from the fault. */
+static void pf_folios_inconsistent(struct kunit *test)
+{
+	struct pf_test *t = test->priv;
+	unsigned int i;
+
+	pf_folio(t, 0, 3, BIT(5), MAPPING);
+	t->p[1].flags = 0;			/* order 0 */
+	pf_folio(t, 16, 3, BIT(5), MAPPING);
+	t->p[17].flags = 40;			/* order 40 */
+	pf_folio(t, 34, 2, BIT(5), MAPPING);	/* misaligned */
+	pf_folio(t, 64, 3, BIT(5), MAPPING);
+	t->p[68].head = MEMMAP + 4 * 64 + 1;	/* a tail of another head */
+	t->p[128].head = MEMMAP + 1;		/* a stray tail */
+	t->p[128].flags = BIT(5);
+	t->p[128].mapping = MAPPING;
+	pf_folio(t, 2046, 1, BIT(5), MAPPING);	/* the last head */
+	pf_walk(t);
+	for (i = 0; i < 40; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t->kind[i], CRASH_PAGE_KEEP, "pfn %u",
+				    i);
+	for (i = 64; i < 68; i++)
+		KUNIT_EXPECT_EQ(test, t->kind[i], CRASH_PAGE_CACHE);
+	for (i = 68; i < 72; i++)
+		KUNIT_EXPECT_EQ(test, t->kind[i], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[128], CRASH_PAGE_KEEP);
+	KUNIT_EXPECT_EQ(test, t->kind[2046], CRASH_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, t->kind[2047], CRASH_PAGE_CACHE);
+}
+
+/* makedumpfile's levels: each bit leaves its kind out, poison always */
+static void pf_levels(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, crash_page_excluded(CRASH_PAGE_KEEP, 31));
+	KUNIT_EXPECT_TRUE(test, crash_page_excluded(CRASH_PAGE_POISON, 0));
+	KUNIT_EXPECT_TRUE(test, crash_page_excluded(CRASH_PAGE_CACHE, 2));
+	KUNIT_EXPECT_FALSE(test, crash_page_excluded(CRASH_PAGE_CACHE, 29));
+	KUNIT_EXPECT_TRUE(test,
+			  crash_page_excluded(CRASH_PAGE_CACHE_PRIVATE, 4));
+	KUNIT_EXPECT_FALSE(test,
+			   crash_page_excluded(CRASH_PAGE_CACHE_PRIVATE, 2));
+	KUNIT_EXPECT_TRUE(test, crash_page_excluded(CRASH_PAGE_USER, 8));
+	KUNIT_EXPECT_FALSE(test, crash_page_excluded(CRASH_PAGE_USER, 23));
+	KUNIT_EXPECT_TRUE(test, crash_page_excluded(CRASH_PAGE_FREE, 16));
+	KUNIT_EXPECT_FALSE(test, crash_page_excluded(CRASH_PAGE_FREE, 15));
+}
+
+/* The kept ranges: adjacent pages merge; never more than max ranges */
+static void pf_ranges(struct kunit *test)
+{
+	struct crash_range r[8];
+	struct crash_ranges rs;
+	u64 pfn, kept = 0;
+	unsigned int i;
+
+	crash_ranges_init(&rs, r, ARRAY_SIZE(r));
+	crash_ranges_keep(&rs, 0, 10);
+	crash_ranges_keep(&rs, 10, 20);
+	crash_ranges_keep(&rs, 30, 40);
+	crash_ranges_keep(&rs, 40, 40);		/* empty */
+	KUNIT_EXPECT_EQ(test, rs.nr, 2);
+	KUNIT_EXPECT_EQ(test, r[0].end, 20);
+	KUNIT_EXPECT_EQ(test, r[1].start, 30);
+	/* every other page of a million: 8 ranges that cover them all */
+	crash_ranges_init(&rs, r, ARRAY_SIZE(r));
+	for (pfn = 0; pfn < 1 << 20; pfn += 2)
+		crash_ranges_keep(&rs, pfn, pfn + 1);
+	KUNIT_EXPECT_LE(test, rs.nr, ARRAY_SIZE(r));
+	KUNIT_EXPECT_EQ(test, r[0].start, 0);
+	KUNIT_EXPECT_EQ(test, r[rs.nr - 1].end, (1 << 20) - 1);
+	for (i = 0; i < rs.nr; i++) {
+		if (i)
+			KUNIT_EXPECT_GT(test, r[i].start, r[i - 1].end);
+		kept += r[i].end - r[i].start;
+	}
+	/* a large gap stays a gap while there is room */
+	crash_ranges_init(&rs, r, ARRAY_SIZE(r));
+	crash_ranges_keep(&rs, 0, 1);
+	crash_ranges_keep(&rs, 1 << 30, (1 << 30) + 1);
+	KUNIT_EXPECT_EQ(test, rs.nr, 2);
+	KUNIT_EXPECT_EQ(test, kept, (1 << 20) - 1);
+}
+
+static struct kunit_case pagefilter_cases[] = {
+	KUNIT_CASE(pf_layout_fields),
+	KUNIT_CASE(pf_layout_of_this_kernel),
+	KUNIT_CASE(pf_layout_damaged),
+	KUNIT_CASE(pf_single_pages),
+	KUNIT_CASE(pf_buddy_orders),
+	KUNIT_CASE(pf_buddy_inconsistent),
+	KUNIT_CASE(pf_folios),
+	KUNIT_CASE(pf_folios_inconsistent),
+	KUNIT_CASE(pf_levels),
+	KUNIT_CASE(pf_ranges),
+	{}
+};
+
+static struct kunit_suite pagefilter_suite = {
+	.name = "crash_pagefilter",
+	.init = pf_init,
+	.test_cases = pagefilter_cases,
+};
+
+kunit_test_suite(pagefilter_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the dump filter's page classification");
+MODULE_LICENSE("GPL");
