@@ -158,9 +158,21 @@ class Crashctl(unittest.TestCase):
     def test_setup_refuses(self):
         self.refused("target = dev:/dev/vdb\non_failure = halt\n",
                      "crash.conf:3: on_failure: 'halt'")
+        # / as /dev/root, found by device number: vde, its vde3
+        r = self.root
+        os.makedirs(os.path.join(r, "proc/self"))
+        self.write("proc/self/mountinfo", "21 26 0:20 / /proc rw - proc "
+                   "proc rw\n26 1 254:3 / / rw - ext4 /dev/root rw\n")
+        for d in ("vde", "vde/vde3"):
+            os.makedirs(os.path.join(r, "sys/class/block", d))
+        self.write("sys/class/block/vde/dev", "254:0\n")
+        self.write("sys/class/block/vde/vde3/dev", "254:3\n")
+        os.mknod(os.path.join(r, "dev/vde"), stat.S_IFBLK | 0o600,
+                 os.makedev(7, 9))
         for dev, use in (("vda", "/ (/dev/vda1)"), ("vda1", "/"),
                          ("root-disk", "/ (/dev/vda1)"),
-                         ("vdd", "swap (/dev/vdd2)")):
+                         ("vdd", "swap (/dev/vdd2)"),
+                         ("vde", "/ (/dev/vde3)")):
             self.refused("target = dev:/dev/%s\n" % dev,
                          "target dev:/dev/%s: in use as %s: a dump would "
                          "overwrite it; nothing loaded" % (dev, use))

@@ -46,6 +46,8 @@ class TestMkcapture(unittest.TestCase):
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-b",
                             "/nonexistent"), "no busybox"),
                           (("-o", "/tmp/x"), "no -t TARGET"),
+                          (("-o", "/tmp", "-t", "dev:/dev/vdb"),
+                           "is a directory"),
                           (("-o", "/tmp/x", "-t", "ssh:a@b:/c"),
                            "need -n"),
                           (("-o", "/tmp/x", "-t", "ssh:a@b:/c", "-n",
