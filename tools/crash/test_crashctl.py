@@ -136,6 +136,49 @@ class Crashctl(unittest.TestCase):
         self.assertIn("targets='dir:/dev/vda1:ext2:/var/crash "
                       "dir:/dev/vda1:ext2:/k'", init)
 
+    def test_modules_the_targets_need(self):
+        """A modular kernel: the disk's driver and its bus's, and a dir:
+        target's filesystem, go into the initramfs, found in sysfs;
+        built-in drivers (no initstate) do not."""
+        r = self.root
+        pci = "sys/devices/pci0000:00/0000:00:05.0"
+        disk = pci + "/virtio2/block/vdb"
+        os.makedirs(os.path.join(r, disk))
+        os.makedirs(os.path.join(r, "sys/class/block"))
+        os.symlink("../../devices/pci0000:00/0000:00:05.0/virtio2/block/vdb",
+                   os.path.join(r, "sys/class/block/vda1"))
+        for dev, drv, mod in ((pci + "/virtio2", "virtio/drivers/virtio_blk",
+                               "virtio_blk"),
+                              (pci, "pci/drivers/virtio-pci", "virtio_pci"),
+                              ("sys/devices/pci0000:00", "x/drivers/host",
+                               "builtin_host")):
+            os.makedirs(os.path.join(r, "sys/bus", drv))
+            os.makedirs(os.path.join(r, "sys/module", mod))
+            os.symlink(os.path.join(r, "sys/bus", drv),
+                       os.path.join(r, dev, "driver"))
+            os.symlink(os.path.join(r, "sys/module", mod),
+                       os.path.join(r, "sys/bus", drv, "module"))
+            if mod != "builtin_host":
+                self.write("sys/module/%s/initstate" % mod, "live\n")
+        os.makedirs(os.path.join(r, "sys/module/ext2"))
+        self.write("sys/module/ext2/initstate", "live\n")
+        md = os.path.join(r, "lib/modules", os.uname().release, "kernel")
+        os.makedirs(md)
+        for mod, deps in (("virtio_blk", "virtio_ring"), ("virtio_pci", ""),
+                          ("virtio_ring", ""), ("ext2", "mbcache"),
+                          ("mbcache", "")):
+            with open(os.path.join(md, mod + ".ko"), "wb") as f:
+                f.write(b"\0depends=%s\0" % deps.encode())
+        self.conf("target = dir:/var/crash\n")
+        p = self.crashctl("setup")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
+        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
+                              "2>/dev/null" % initrd, shell=True,
+                              capture_output=True, text=True).stdout
+        self.assertIn("modules='virtio_pci virtio_ring virtio_blk mbcache "
+                      "ext2'", init)
+
     def test_setup_falls_back_to_kexec_load(self):
         self.conf("target = dev:/dev/vdb\n")
         p = self.crashctl("setup", KEXEC_NO_FILE="1")

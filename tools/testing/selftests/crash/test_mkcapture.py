@@ -2,6 +2,7 @@
 """tools/crash/mkcapture: usage errors, and what the initramfs holds."""
 import gzip
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -115,6 +116,55 @@ class TestMkcapture(unittest.TestCase):
                 self.assertIn("bin/" + applet, members)
             self.assertIn("failure='shell'", init)
             self.assertIn("filter=''", init)
+
+    @unittest.skipUnless(os.path.exists("/bin/busybox") and
+                         shutil.which("xz") and shutil.which("zstd"),
+                         "busybox, xz, zstd")
+    def test_modules(self):
+        """-M: each module after what it depends on, uncompressed;
+        built-in ones passed over; missing ones and loops refused."""
+        with tempfile.TemporaryDirectory() as d:
+            md = os.path.join(d, "mods")
+            os.makedirs(os.path.join(md, "kernel", "x"))
+
+            def ko(path, depends, compress=None):
+                data = b"\x7fELF\0depends=%s\0vermagic=6.12\0" % depends
+                path = os.path.join(md, path)
+                with open(path, "wb") as f:
+                    f.write(data)
+                if compress:
+                    subprocess.run([compress, "-q", path], check=True)
+                return data
+
+            a = ko("kernel/x/a_mod.ko", b"b_mod,c-mod")
+            b = ko("kernel/b-mod.ko", b"c_mod", "xz")
+            c = ko("kernel/x/c_mod.ko", b"", "gzip")
+            ko("kernel/x/z.ko", b"", "zstd")
+            with open(os.path.join(md, "modules.builtin"), "w") as f:
+                f.write("kernel/fs/ext4/ext4.ko\n")
+            out = os.path.join(d, "capture.img")
+            p = mkcapture("-o", out, "-t", "dev:/dev/vdc", "-r", md,
+                          "-M", "a-mod", "-M", "ext4", "-M", "c_mod",
+                          "-M", "z")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            members = cpio_members(out)
+            self.assertIn("modules='c_mod b_mod a_mod z'",
+                          members["init"].decode())
+            for name, data in (("a_mod", a), ("b_mod", b), ("c_mod", c)):
+                self.assertEqual(members["lib/modules/%s.ko" % name], data)
+            self.assertIn("bin/insmod", members)
+            self.assertNotIn("lib/modules/ext4.ko", members)
+            p = mkcapture("-o", out, "-t", "dev:/dev/vdc", "-r", md,
+                          "-M", "nope")
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("no module nope in %s, and not built in" % md,
+                          p.stderr)
+            ko("kernel/x/c_mod.ko", b"a_mod")	# now a loop
+            os.unlink(os.path.join(md, "kernel/x/c_mod.ko.gz"))
+            p = mkcapture("-o", out, "-t", "dev:/dev/vdc", "-r", md,
+                          "-M", "a_mod")
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("depend on each other in a loop", p.stderr)
 
     @unittest.skipUnless(os.path.exists("/bin/busybox") and
                          os.path.exists("/usr/bin/ssh"), "busybox, ssh")

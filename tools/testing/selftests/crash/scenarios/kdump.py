@@ -706,14 +706,16 @@ PANIC_LINES = {
 def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
                      mem="1G", smp=2, before="", extra=None, doc=None,
                      kernels=("patched", "baseline"), task=True,
-                     uefi=False, first="", targets=("dev:/dev/vdc",)):
+                     uefi=False, first="", targets=("dev:/dev/vdc",),
+                     args=None):
     """Run @first, load the kernel with a mkcapture initramfs as capture
     kernel with @load, run @before, crash with @crash, and read the saved
     dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
     OVMF.  @targets: mkcapture's (see capture_disk()), the one that takes
-    the dump last: the disk, or "ssh:HOST"."""
+    the dump last: the disk, or "ssh:HOST"; @args(run): more of its
+    arguments."""
     def setup(run):
-        capture_disk(run, targets)
+        capture_disk(run, targets, args(run) if args else ())
     @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
               smp=smp, kernels=kernels, during=time_capture,
               teardown=stop_sshd,
@@ -873,6 +875,29 @@ capture_scenario(
     "the second writes the whole /proc/vmcore as DIR/TIME/vmcore, the "
     "path the console names, with no .part left, read on the host as "
     "kdump-capture's dump is (readelf, makedumpfile, gdb).")
+
+
+def build_dir(run):
+    """The build directory of @run's kernel (its modules are there)."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.dirname(run.kernel))))
+
+
+def capture_modules(run, dmesg):
+    run.expect_in_order(r"Run /init as init process",
+                        r"nand: device found",
+                        r"mkcapture: loaded modules nand nandsim$",
+                        r"mkcapture: saved /proc/vmcore")
+
+
+capture_scenario(
+    "kdump-capture-modules", "kexec -p -s", "PANIC", mem="512M",
+    args=lambda run: ["-r", build_dir(run), "-M", "nandsim"],
+    extra=capture_modules, doc="mkcapture -M: the capture initramfs "
+    "carries nandsim.ko and nand.ko, which it depends on, from the "
+    "kernel's build; the capture kernel loads nand, then nandsim (which "
+    "finds its simulated chip), before it saves the dump, which is read "
+    "on the host as kdump-capture's.")
 
 
 def capture_fallback(run, dmesg):
