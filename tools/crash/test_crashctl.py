@@ -94,6 +94,13 @@ class Crashctl(unittest.TestCase):
     def conf(self, text):
         self.write("etc/crash.conf", "kernel = /boot/vmlinuz\n" + text)
 
+    def capture_init(self):
+        """The init script of the capture initramfs setup wrote."""
+        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
+        return subprocess.run("zcat %s | cpio -i --to-stdout init "
+                              "2>/dev/null" % initrd, shell=True,
+                              capture_output=True, text=True).stdout
+
     def crashctl(self, *args, stdin="", **env):
         e = dict(os.environ, CRASHCTL_ROOT=self.root,
                  KEXEC_LOG=os.path.join(self.root, "kexec.log"),
@@ -117,9 +124,7 @@ class Crashctl(unittest.TestCase):
                          "--append=root=/dev/vda1 console=ttyS0 "
                          "reset_devices nr_cpus=1 irqpoll panic=10 cma=0 "
                          "e2e=1" % (self.root, initrd))
-        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
-                              "2>/dev/null" % initrd, shell=True,
-                              capture_output=True, text=True).stdout
+        init = self.capture_init()
         self.assertIn("targets='net:127.0.0.1:%d dev:/dev/vdb'" % self.port,
                       init)
         self.assertIn("failure='poweroff'", init)
@@ -129,10 +134,7 @@ class Crashctl(unittest.TestCase):
         self.conf("target = dir:/var/crash/\ntarget = dir:/var/log/k\n")
         p = self.crashctl("setup")
         self.assertEqual(p.returncode, 0, p.stderr)
-        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
-        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
-                              "2>/dev/null" % initrd, shell=True,
-                              capture_output=True, text=True).stdout
+        init = self.capture_init()
         self.assertIn("targets='dir:/dev/vda1:ext2:/var/crash "
                       "dir:/dev/vda1:ext2:/k'", init)
 
@@ -172,10 +174,7 @@ class Crashctl(unittest.TestCase):
         self.conf("target = dir:/var/crash\n")
         p = self.crashctl("setup")
         self.assertEqual(p.returncode, 0, p.stderr)
-        initrd = os.path.join(self.root, "var/lib/crash/capture.img")
-        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
-                              "2>/dev/null" % initrd, shell=True,
-                              capture_output=True, text=True).stdout
+        init = self.capture_init()
         self.assertIn("modules='virtio_pci virtio_ring virtio_blk mbcache "
                       "ext2'", init)
 
@@ -380,9 +379,7 @@ class Crashctl(unittest.TestCase):
         for name in ("bin/ssh", "etc/mkcapture/id",
                      "etc/mkcapture/known_hosts", "bin/makedumpfile"):
             self.assertIn(name, listing)
-        init = subprocess.run("zcat %s | cpio -i --to-stdout init "
-                              "2>/dev/null" % initrd, shell=True,
-                              capture_output=True, text=True).stdout
+        init = self.capture_init()
         self.assertIn("targets='%s'" % target, init)
         self.assertIn("net='127.0.0.1/8'", init)
         p = self.crashctl("status")

@@ -9,7 +9,7 @@ import subprocess
 import tarfile
 
 from . import CheckFailed, scenario
-from .kdump import REPO, closed_port, host, ssh_target, stop_sshd
+from .kdump import REPO, closed_port, flat_dmesg, ssh_target, stop_sshd
 from .pstore import RAMOOPS
 
 PATCHED = ("patched",)
@@ -329,16 +329,7 @@ def crashctl_ssh(run):
     flat = m.group(1)
     if not flat.startswith(os.path.join(run.workdir, "dumps") + "/"):
         raise CheckFailed("the dump went to %s" % flat)
-    with open(flat, "rb") as f:
-        p = subprocess.run(["makedumpfile", "-R", "vmcore"], stdin=f,
-                           capture_output=True, text=True, cwd=run.workdir)
-    if p.returncode:
-        raise CheckFailed("makedumpfile -R failed: %s" % p.stderr[-300:])
-    host(run, ["makedumpfile", "--dump-dmesg", "vmcore", "dmesg.txt"],
-         "makedumpfile-dmesg")
-    with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
-        run.expect(r"sysrq: Trigger a crash", f.read(),
-                   "makedumpfile --dump-dmesg of the dump on the server")
+    flat_dmesg(run, flat, r"sysrq: Trigger a crash", "the dump on the server")
     run.expect(r"^E2E: result report status=0$")
     report = run.outputs.get("report.txt", b"").decode(errors="replace")
     run.expect(r"Kernel panic - not syncing: sysrq triggered crash", report,

@@ -1165,7 +1165,14 @@ def kdump_capture_net(run):
     got = run.data["tcp"].stop()
     if not got:
         raise CheckFailed("the receiver got nothing")
-    flat = os.path.join(run.workdir, "vmcore.flat")
+    flat_dmesg(run, os.path.join(run.workdir, "vmcore.flat"),
+               r"Kernel panic - not syncing: dumptest", "the received dump")
+
+
+def flat_dmesg(run, flat, panic, what):
+    """The flattened dump @flat made whole by makedumpfile -R (as vmcore
+    in @run's directory), and its log, from --dump-dmesg, holding
+    @panic."""
     with open(flat, "rb") as f:
         p = subprocess.run(["makedumpfile", "-R", "vmcore"], stdin=f,
                            capture_output=True, text=True, cwd=run.workdir)
@@ -1174,8 +1181,7 @@ def kdump_capture_net(run):
     host(run, ["makedumpfile", "--dump-dmesg", "vmcore", "dmesg.txt"],
          "makedumpfile-dmesg")
     with open(os.path.join(run.workdir, "dmesg.txt"), errors="replace") as f:
-        run.expect(r"Kernel panic - not syncing: dumptest", f.read(),
-                   "makedumpfile --dump-dmesg of the received dump")
+        run.expect(panic, f.read(), "makedumpfile --dump-dmesg of " + what)
 
 
 @scenario("kexec-damaged", kernels=PATCHED, timeout=240,
