@@ -191,7 +191,8 @@ debug: tree $(BUILD_DEBUG)/.config
 e2e-debug: debug $(INITRAMFS)
 	@$(call e2e-modules,$(BUILD_DEBUG),$(TREE))
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,DEBUG) --kind patched \
-		--debug-reports --initramfs $(INITRAMFS) --out $(OUT)/e2e/debug \
+		--debug-reports --slow 3 --initramfs $(INITRAMFS) \
+		--out $(OUT)/e2e/debug \
 		$(DEBUG_SCENARIOS)
 
 e2e-debug-all:

@@ -164,9 +164,9 @@ def initrd_with_modules(initrd, build_dir, outdir, arch="x86_64"):
     return out
 
 
-def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
+def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1):
     """Run one scenario; (ok, message, seconds).  @reports: fail it on a
-    debug report in its console."""
+    debug report in its console; @slow: every wait that many times longer."""
     workdir = os.path.join(outdir, sc.name)
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
@@ -188,7 +188,7 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
                                      run.data.get("cmdline")]))
     guest = Guest(kernel, initrd, cmdline, workdir, mem=sc.mem, smp=sc.smp,
                   disks=disks, net=sc.net, arch=sc.arch,
-                  extra_args=run.data.get("qemu_args", ()))
+                  extra_args=run.data.get("qemu_args", ()), slow=slow)
     start = time.monotonic()
     try:
         guest.start()
@@ -197,7 +197,7 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False):
         guest.wait_for(sc.until, sc.timeout)
         if guest.wait_exit(POWEROFF_GRACE) is None:
             raise GuestError("guest said done but did not power off "
-                             "within %ds" % POWEROFF_GRACE)
+                             "within %ds" % (POWEROFF_GRACE * slow))
         run.log = guest.text
         run.boot_count, run.outputs = read_control_disk(ctl)
         sc.check(run)
@@ -254,6 +254,8 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--debug-reports", action="store_true",
                     help="fail on lockdep, atomic-sleep and KASAN reports")
+    ap.add_argument("--slow", type=int, default=1, metavar="N",
+                    help="wait N times longer for every step (debug build)")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
@@ -284,7 +286,7 @@ def main():
     tails = []
     for sc in chosen:
         ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
-                                     args.debug_reports)
+                                     args.debug_reports, args.slow)
         why = None if ok else rerun_reason(sc, os.path.join(args.out,
                                                             sc.name))
         if why:
@@ -293,7 +295,8 @@ def main():
             os.rename(os.path.join(args.out, sc.name), first)
             first_msg = msg
             ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd,
-                                         args.out, args.debug_reports)
+                                         args.out, args.debug_reports,
+                                         args.slow)
             msg = "%s; run again after \"%s\" (first run: %s, in %s)" % (
                 msg or "", why, first_msg, first)
         if ok:

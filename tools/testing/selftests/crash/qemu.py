@@ -75,8 +75,11 @@ def erst_args(workdir, size=0x10000):
 class Guest:
     def __init__(self, kernel, initrd, cmdline, workdir, mem="1G", smp=2,
                  disks=(), net=False, extra_args=(), log_name="serial.log",
-                 arch="x86_64"):
+                 arch="x86_64", slow=1):
         self.workdir = workdir
+        # Every wait is @slow times longer: a KASAN and lockdep kernel
+        # under TCG runs some boots (ACPI's interpreter) many times slower
+        self.slow = slow
         os.makedirs(workdir, exist_ok=True)
         self.log_path = os.path.join(workdir, log_name)
         self.monitor_path = os.path.join(workdir, "monitor.sock")
@@ -151,7 +154,7 @@ class Guest:
         which matches within a line.  Returns the match; raises GuestError
         on timeout or exit."""
         regex = re.compile(pattern, re.M)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * self.slow
         while True:
             m = regex.search(self.text, start)
             if m:
@@ -162,7 +165,7 @@ class Guest:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise GuestError("timed out after %ds waiting for /%s/"
-                                 % (timeout, pattern))
+                                 % (timeout * self.slow, pattern))
             if not self._read(min(left, 0.5)):
                 m = regex.search(self.text, start)
                 if m:
@@ -172,7 +175,7 @@ class Guest:
 
     def wait_exit(self, timeout):
         """Wait for QEMU to exit by itself; its exit status, or None."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * self.slow
         while time.monotonic() < deadline and self._read(0.2):
             pass
         try:
