@@ -9,6 +9,7 @@
  * private data), anonymous and hugetlb memory, poisoned and offline
  * pages, makedumpfile's dump levels.
  */
+#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
@@ -191,6 +192,83 @@ int crash_page_layout_parse(const char *info, size_t len,
 	return 0;
 }
 
+/**
+ * crash_vmcoreinfo_number() - a decimal value of a VMCOREINFO
+ * @info: the VMCOREINFO note's text
+ * @len: its length
+ * @key: the key, "NUMBER(x)"
+ * @val: set to the value of the first line with @key
+ *
+ * Return: 0, -ENOENT without such a line, -EINVAL if its value is not a
+ * number.
+ */
+int crash_vmcoreinfo_number(const char *info, size_t len, const char *key,
+			    u64 *val)
+{
+	const char *end = info + len;
+	size_t klen = strlen(key);
+	char buf[24];
+
+	while (info < end) {
+		const char *nl = memchr(info, '\n', end - info) ?: end;
+
+		if (nl - info > klen && info[klen] == '=' &&
+		    !memcmp(info, key, klen)) {
+			info += klen + 1;
+			if (nl - info >= sizeof(buf))
+				return -EINVAL;
+			memcpy(buf, info, nl - info);
+			buf[nl - info] = '\0';
+			return kstrtou64(buf, 10, val) ? -EINVAL : 0;
+		}
+		info = nl + 1;
+	}
+	return -ENOENT;
+}
+
+static const char * const crash_exclude_names[] = {
+	"zero", "cache", "cache-private", "user", "free",
+};
+
+/**
+ * crash_exclude_parse() - a dump level, as vmcore.exclude= gives it
+ * @s: a number from 0 to 31 (makedumpfile's -d), or names joined by
+ *	commas: zero, cache, cache-private, user, free; "none" is 0; a
+ *	trailing newline is allowed
+ * @level: set to the CRASH_EXCLUDE_* bits
+ *
+ * Return: 0, or -EINVAL.
+ */
+int crash_exclude_parse(const char *s, unsigned int *level)
+{
+	size_t len = strcspn(s, "\n");
+	unsigned int bits = 0, i;
+	char buf[64], *p, *name;
+
+	if (!len || len >= sizeof(buf) || s[len + !!s[len]])
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (isdigit(buf[0]))
+		return kstrtouint(buf, 0, level) || *level > CRASH_EXCLUDE_ALL ?
+		       -EINVAL : 0;
+	if (!strcmp(buf, "none")) {
+		*level = 0;
+		return 0;
+	}
+	p = buf;
+	while ((name = strsep(&p, ","))) {
+		for (i = 0; i < ARRAY_SIZE(crash_exclude_names); i++)
+			if (!strcmp(name, crash_exclude_names[i]))
+				break;
+		if (i == ARRAY_SIZE(crash_exclude_names))
+			return -EINVAL;
+		bits |= BIT(i);
+	}
+	*level = bits;
+	return 0;
+}
+
 static u64 crash_page_u64(const void *page, u32 off)
 {
 	return get_unaligned((const u64 *)(page + off));
@@ -361,7 +439,8 @@ static void crash_ranges_merge(struct crash_ranges *rs)
 /**
  * crash_ranges_keep() - add the kept pages [@start, @end)
  * @rs: the ranges
- * @start: the first pfn, not below the end of the last range added
+ * @start: the first pfn; those below the end of the last range added
+ *	are in it already
  * @end: the pfn after the last
  *
  * When the ranges are full, holes up to twice as long as before are
@@ -373,6 +452,8 @@ void crash_ranges_keep(struct crash_ranges *rs, u64 start, u64 end)
 {
 	struct crash_range *last = rs->nr ? &rs->r[rs->nr - 1] : NULL;
 
+	if (last && start < last->end)	/* PT_LOADs that share a page */
+		start = last->end;
 	if (start >= end)
 		return;
 	if (last && start - last->end < rs->gap) {

@@ -48,6 +48,9 @@ struct crash_page_layout {
 
 int crash_page_layout_parse(const char *info, size_t len,
 			    struct crash_page_layout *l, const char **why);
+int crash_vmcoreinfo_number(const char *info, size_t len, const char *key,
+			    u64 *val);
+int crash_exclude_parse(const char *s, unsigned int *level);
 
 enum crash_page_kind {
 	CRASH_PAGE_KEEP,		/* the kernel's, or in doubt */

@@ -7,12 +7,16 @@
  */
 #include <kunit/test.h>
 #include <linux/bits.h>
+#include <linux/crc32.h>
+#include <linux/elf.h>
 #include <linux/mm_types.h>
 #include <linux/page-flags.h>
 #include <linux/string.h>
 #include <linux/vmcore_info.h>
 
+#include "memmap.h"
 #include "pagefilter.h"
+#include "vmcore.h"
 
 /* 6.12's x86-64 layout, as its VMCOREINFO prints it */
 static const char layout_text[] =
@@ -423,6 +427,318 @@ static void pf_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kept, (1 << 20) - 1);
 }
 
+/* vmcore.exclude='s values, by number and by name, and bad ones */
+static void pf_exclude_parse(struct kunit *test)
+{
+	static const struct {
+		const char *s;
+		int level;	/* -1: refused */
+	} cases[] = {
+		{ "31", 31 }, { "0", 0 }, { "0x1f", 31 }, { "17\n", 17 },
+		{ "none", 0 }, { "zero", 1 }, { "cache-private", 4 },
+		{ "zero,cache,cache-private,user,free", 31 },
+		{ "free,zero", 17 }, { "user\n", 8 },
+		{ "32", -1 }, { "-1", -1 }, { "", -1 }, { "\n", -1 },
+		{ "zero,,free", -1 }, { "zero,", -1 }, { "cache private", -1 },
+		{ "Free", -1 }, { "free\nzero", -1 }, { "1 ", -1 },
+		{ "zero,cache,cache-private,user,free,zero,cache,cache-private,user", -1 },
+	};
+	unsigned int i, level;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int ret = crash_exclude_parse(cases[i].s, &level);
+
+		if (cases[i].level < 0) {
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "%s", cases[i].s);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", cases[i].s);
+			KUNIT_EXPECT_EQ_MSG(test, level, cases[i].level, "%s",
+					    cases[i].s);
+		}
+	}
+}
+
+/* Numbers from VMCOREINFO text: only the whole key, only decimal */
+static void pf_vmcoreinfo_number(struct kunit *test)
+{
+	static const char info[] =
+		"NUMBER(crash_memmap_paddr_x)=7\n"
+		"NUMBER(crash_memmap_paddr)=4096\n"
+		"NUMBER(bad)=12a\n"
+		"NUMBER(long)=123456789012345678901234567890\n"
+		"NUMBER(last)=5";
+	size_t len = strlen(info);
+	u64 v = 0;
+
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, len, "NUMBER(crash_memmap_paddr)",
+						      &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 4096);
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, len, "NUMBER(last)",
+						      &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 5);
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, len, "NUMBER(bad)",
+						      &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, len, "NUMBER(long)",
+						      &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, len, "NUMBER(crash_memmap)",
+						      &v), -ENOENT);
+	/* a key past the length given is not there */
+	KUNIT_EXPECT_EQ(test, crash_vmcoreinfo_number(info, 20, "NUMBER(last)",
+						      &v), -ENOENT);
+}
+
+/*
+ * A whole filter over made-up old memory: FPAGES pages, the first
+ * FRAM of them described by struct pages at pfn FMEMMAP, the memmap
+ * table at pfn FTABLE, one PT_LOAD over all of it.
+ */
+#define FPAGES		64
+#define FRAM		48
+#define FMEMMAP		40
+#define FTABLE		46
+
+struct ff_test {
+	u8 *mem;
+	struct fpage *p;
+	struct crash_memmap *t;
+	char note[2048];
+	Elf64_Phdr loads[2];
+	struct vmcore_dump dump;
+	struct vmcore_mem vm;
+};
+
+static int ff_read(void *ctx, void *buf, size_t len, u64 paddr, bool header)
+{
+	struct ff_test *f = ctx;
+
+	if (paddr > FPAGES * PAGE_SIZE || len > FPAGES * PAGE_SIZE - paddr)
+		return -EFAULT;
+	memcpy(buf, f->mem + paddr, len);
+	return 0;
+}
+
+/* The table over pfns [0, @nr), its sum right. */
+static void ff_table(struct ff_test *f, u64 nr)
+{
+	f->t->magic = CRASH_MEMMAP_MAGIC;
+	f->t->page_size = 64;
+	f->t->max = (PAGE_SIZE - sizeof(*f->t)) / sizeof(f->t->run[0]);
+	f->t->nr = 1;
+	f->t->run[0] = (struct crash_memmap_run) {
+		.pfn = 0, .nr = nr, .paddr = FMEMMAP * PAGE_SIZE,
+		.vaddr = MEMMAP,
+	};
+	f->t->sum = crc32_le(~0, (u8 *)f->t->run, sizeof(f->t->run[0]));
+}
+
+/* A CORE note, then VMCOREINFO with @extra after the layout. */
+static void ff_notes(struct ff_test *f, const char *extra)
+{
+	Elf64_Nhdr *n = (Elf64_Nhdr *)f->note;
+	size_t len;
+
+	memset(f->note, 0, sizeof(f->note));
+	n->n_namesz = 5;
+	n->n_descsz = 8;
+	n->n_type = NT_PRSTATUS;
+	memcpy(n + 1, "CORE", 5);
+	n = (void *)(n + 1) + 8 + 8;
+	len = scnprintf((char *)(n + 1) + 12, 1800, "%s%s", layout_text,
+			extra);
+	n->n_namesz = 11;
+	n->n_descsz = len;
+	memcpy(n + 1, "VMCOREINFO", 11);
+	f->dump.notes = f->note;
+	f->dump.notes_size = (void *)(n + 1) + 12 + ALIGN(len, 4) -
+			     (void *)f->note;
+}
+
+static struct ff_test *ff_init(struct kunit *test)
+{
+	struct ff_test *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	char extra[192];
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->mem = kunit_kzalloc(test, FPAGES * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->mem);
+	f->p = (struct fpage *)(f->mem + FMEMMAP * PAGE_SIZE);
+	f->t = (struct crash_memmap *)(f->mem + FTABLE * PAGE_SIZE);
+	for (i = 0; i < FRAM; i++) {
+		f->p[i].type = ~0U;
+		f->mem[(i + 1) * PAGE_SIZE - 1] = 0x5a;	/* not zeroes */
+	}
+	ff_table(f, FRAM);
+	snprintf(extra, sizeof(extra),
+		 "NUMBER(crash_memmap_paddr)=%lu\nNUMBER(crash_memmap_size)=%lu\n"
+		 "KEEP(printk_text)=%lx,800\nKEEP(bad)=zz,1\n",
+		 FTABLE * PAGE_SIZE, PAGE_SIZE, 20 * PAGE_SIZE + 0x100);
+	ff_notes(f, extra);
+	f->loads[0] = (Elf64_Phdr) {
+		.p_type = PT_LOAD, .p_offset = 0, .p_paddr = 0,
+		.p_vaddr = 0xffff888000000000ULL,
+		.p_filesz = FPAGES * PAGE_SIZE, .p_memsz = FPAGES * PAGE_SIZE,
+	};
+	f->dump.loads = f->loads;
+	f->dump.nr_loads = 1;
+	f->vm = (struct vmcore_mem) { .read = ff_read, .ctx = f };
+	/* 4-7 and 8-15 free, 16 anonymous, 17 page cache, 18 zeroes; */
+	f->p[4].type = 0xf0000000;
+	f->p[4].private = 2;
+	f->p[8].type = 0xf0000000;
+	f->p[8].private = 3;
+	f->p[16].mapping = ANON;
+	f->p[17].flags = BIT(5);	/* PG_lru */
+	f->p[17].mapping = MAPPING;
+	memset(f->mem + 18 * PAGE_SIZE, 0, PAGE_SIZE);
+	/* 20 zeroes, but the log's (a KEEP() line): kept at every level */
+	memset(f->mem + 20 * PAGE_SIZE, 0, PAGE_SIZE);
+	return f;
+}
+
+/* Two PT_LOADs instead of one: [0, @end) and [@start, FPAGES pages) */
+static void ff_split(struct ff_test *f, u64 end, u64 start)
+{
+	f->loads[1] = f->loads[0];
+	f->loads[0].p_filesz = end;
+	f->loads[0].p_memsz = end;
+	f->loads[1].p_offset = start;
+	f->loads[1].p_paddr = start;
+	f->loads[1].p_vaddr += start;
+	f->loads[1].p_filesz = FPAGES * PAGE_SIZE - start;
+	f->loads[1].p_memsz = f->loads[1].p_filesz;
+	f->dump.nr_loads = 2;
+}
+
+/* Filter @f at @level; the kept pfn ranges as "a-b a-b ..." in @buf. */
+static int ff_run(struct kunit *test, struct ff_test *f, unsigned int level,
+		  char *buf, size_t size)
+{
+	Elf64_Phdr *loads;
+	unsigned int nr, i;
+	size_t n = 0;
+	int ret;
+
+	buf[0] = '\0';
+	ret = vmcore_filter(&f->vm, &f->dump, level, NULL, &loads, &nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		const Elf64_Phdr *ph = &loads[i];
+
+		KUNIT_EXPECT_EQ(test, ph->p_memsz, ph->p_filesz);
+		KUNIT_EXPECT_EQ(test, ph->p_paddr, ph->p_offset);
+		KUNIT_EXPECT_EQ(test, ph->p_vaddr,
+				0xffff888000000000ULL + ph->p_offset);
+		n += scnprintf(buf + n, size - n, "%s%llu-%llu", i ? " " : "",
+			       ph->p_offset >> PAGE_SHIFT,
+			       (ph->p_offset + ph->p_filesz) >> PAGE_SHIFT);
+	}
+	kvfree(loads);
+	return 0;
+}
+
+/* Each level leaves out its pages, and only those */
+static void pf_filter_levels(struct kunit *test)
+{
+	struct ff_test *f = ff_init(test);
+	char got[128];
+
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-4 19-64");
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, CRASH_EXCLUDE_FREE, got,
+				     sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-4 16-64");
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, CRASH_EXCLUDE_ZERO, got,
+				     sizeof(got)), 0);
+	/* what the table does not cover is kept unread, zeroes or not */
+	KUNIT_EXPECT_STREQ(test, got, "0-18 19-64");
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, CRASH_EXCLUDE_USER |
+				     CRASH_EXCLUDE_CACHE, got,
+				     sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-16 18-64");
+}
+
+/* Pfns the table does not cover, and a PT_LOAD split, are kept */
+static void pf_filter_uncovered(struct kunit *test)
+{
+	struct ff_test *f = ff_init(test);
+	char got[128];
+
+	ff_table(f, 8);		/* the second free block is not covered */
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-4 8-64");
+	/* two PT_LOADs that meet inside page 5: it is classified (free) */
+	ff_table(f, FRAM);
+	ff_split(f, 5 * PAGE_SIZE + 100, 5 * PAGE_SIZE + 100);
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-4 19-64");
+	/* with a gap inside page 5, it is a partial page: kept, each part */
+	ff_split(f, 5 * PAGE_SIZE + 100, 5 * PAGE_SIZE + 2048);
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "0-4 5-5 5-6 19-64");
+}
+
+/*
+ * PT_LOADs that overlap, out of order: the one inside the other (the
+ * kernel image's) is kept whole, the other cut around it
+ */
+static void pf_filter_overlap(struct kunit *test)
+{
+	struct ff_test *f = ff_init(test);
+	char got[128];
+
+	/* the kernel text's own PT_LOAD first, inside the RAM one */
+	f->loads[1] = f->loads[0];
+	f->loads[0].p_offset = 10 * PAGE_SIZE;
+	f->loads[0].p_paddr = f->loads[0].p_offset;
+	f->loads[0].p_vaddr += f->loads[0].p_offset;
+	f->loads[0].p_filesz = 15 * PAGE_SIZE;
+	f->loads[0].p_memsz = f->loads[0].p_filesz;
+	f->dump.nr_loads = 2;
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "10-25 0-4 10-64");
+	KUNIT_ASSERT_EQ(test, ff_run(test, f, CRASH_EXCLUDE_USER, got,
+				     sizeof(got)), 0);
+	KUNIT_EXPECT_STREQ(test, got, "10-25 0-64");
+}
+
+/* A table or layout the filter cannot trust: nothing is filtered */
+static void pf_filter_refused(struct kunit *test)
+{
+	struct ff_test *f = ff_init(test);
+	char got[128], extra[128];
+
+	f->t->run[0].nr = 47;			/* the sum no longer matches */
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	ff_table(f, FRAM);
+	f->t->magic++;
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	ff_table(f, FRAM);
+	f->t->nr = f->t->max + 1;
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	ff_table(f, FRAM);
+	f->t->page_size = 56;			/* not SIZE(page) */
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	/* struct pages outside the dump's memory */
+	ff_table(f, FRAM);
+	f->t->run[0].paddr = FPAGES * PAGE_SIZE - 1024;
+	f->t->sum = crc32_le(~0, (u8 *)f->t->run, sizeof(f->t->run[0]));
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	/* a table past the end of memory, or none */
+	ff_table(f, FRAM);
+	snprintf(extra, sizeof(extra),
+		 "NUMBER(crash_memmap_paddr)=%lu\nNUMBER(crash_memmap_size)=%lu\n",
+		 (FPAGES - 1) * PAGE_SIZE, 2 * PAGE_SIZE);
+	ff_notes(f, extra);
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	ff_notes(f, "");
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+	/* no VMCOREINFO at all */
+	f->dump.notes_size = 0;
+	KUNIT_EXPECT_EQ(test, ff_run(test, f, 31, got, sizeof(got)), -EINVAL);
+}
+
 static struct kunit_case pagefilter_cases[] = {
 	KUNIT_CASE(pf_layout_fields),
 	KUNIT_CASE(pf_layout_of_this_kernel),
@@ -434,6 +750,12 @@ static struct kunit_case pagefilter_cases[] = {
 	KUNIT_CASE(pf_folios_inconsistent),
 	KUNIT_CASE(pf_levels),
 	KUNIT_CASE(pf_ranges),
+	KUNIT_CASE(pf_exclude_parse),
+	KUNIT_CASE(pf_vmcoreinfo_number),
+	KUNIT_CASE(pf_filter_levels),
+	KUNIT_CASE(pf_filter_uncovered),
+	KUNIT_CASE(pf_filter_overlap),
+	KUNIT_CASE(pf_filter_refused),
 	{}
 };
 

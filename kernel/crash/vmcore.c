@@ -21,9 +21,11 @@
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/srcu.h>
+#include <linux/sysfs.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 
+#include "pagefilter.h"
 #include "vmcore.h"
 
 /* The most of the old memory one read() call maps at once. */
@@ -41,6 +43,10 @@ static struct vmcore_layout vmcore;
 static struct proc_dir_entry *vmcore_entry;
 static LIST_HEAD(vmcore_cbs);
 static bool vmcore_opened;
+/* vmcore.exclude=, and the PT_LOADs cut to what it keeps (or NULL) */
+static unsigned int vmcore_exclude;
+static Elf64_Phdr *vmcore_kept;
+static unsigned int vmcore_nr_kept;
 
 static bool vmcore_encrypted(bool header)
 {
@@ -84,6 +90,12 @@ static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
 		return "it overlaps this kernel's own RAM";
 	return NULL;
 }
+
+static const struct vmcore_mem vmcore_mem = {
+	.read = vmcore_mem_read,
+	.bad_range = vmcore_bad_range,
+	.machine = ELF_ARCH,
+};
 
 static bool vmcore_pfn_is_ram(unsigned long pfn)
 {
@@ -230,10 +242,104 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
+/* Lay the file out from the dump, filtered when vmcore.exclude= says so. */
+static int vmcore_build(struct vmcore_layout *out)
+{
+	struct vmcore_dump view = vmcore_dump;
+
+	if (vmcore_kept) {
+		view.loads = vmcore_kept;
+		view.nr_loads = vmcore_nr_kept;
+	}
+	return vmcore_layout_build(&view, out);
+}
+
+/*
+ * Filter the dump at vmcore_exclude's level (none: the whole dump) and
+ * lay the file out again; under vmcore_lock, or before the file exists.
+ */
+static int vmcore_refilter(void)
+{
+	struct vmcore_layout layout;
+	Elf64_Phdr *loads = NULL;
+	unsigned int nr = 0;
+	int ret;
+
+	if (IS_ENABLED(CONFIG_VMCORE_FILTER) && vmcore_exclude &&
+	    vmcore_filter(&vmcore_mem, &vmcore_dump, vmcore_exclude,
+			  list_empty(&vmcore_cbs) ? NULL : vmcore_pfn_is_ram,
+			  &loads, &nr))
+		loads = NULL;
+	kvfree(vmcore_kept);
+	vmcore_kept = loads;
+	vmcore_nr_kept = nr;
+	ret = vmcore_build(&layout);
+	if (ret)
+		return ret;
+	vmcore_layout_free(&vmcore);
+	vmcore = layout;
+	if (vmcore_entry)
+		proc_set_size(vmcore_entry, vmcore.size);
+	return 0;
+}
+
+/*
+ * vmcore.exclude=: what a filtered dump leaves out, set at boot or in
+ * /sys/module/vmcore/parameters/exclude until /proc/vmcore is opened.
+ */
+static int vmcore_exclude_set(const char *val, const struct kernel_param *kp)
+{
+	int len = strcspn(val, "\n");	/* sysfs writes end with one */
+	unsigned int level;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_VMCORE_FILTER)) {
+		pr_err("exclude=%.*s: this kernel cannot filter dumps (CONFIG_VMCORE_FILTER)\n",
+		       len, val);
+		return -EOPNOTSUPP;
+	}
+	if (crash_exclude_parse(val, &level)) {
+		pr_err("exclude=%.*s: not a dump level: 0 to 31, or names from zero,cache,cache-private,user,free\n",
+		       len, val);
+		return -EINVAL;
+	}
+	if (system_state < SYSTEM_SCHEDULING) {	/* the command line */
+		vmcore_exclude = level;
+		return 0;
+	}
+	mutex_lock(&vmcore_lock);
+	if (vmcore_opened) {
+		pr_err("exclude=%.*s: /proc/vmcore was opened already: the level stays %u\n",
+		       len, val, vmcore_exclude);
+		ret = -EBUSY;
+	} else if (level == vmcore_exclude) {
+		ret = 0;
+	} else {
+		vmcore_exclude = level;
+		ret = vmcore_entry ? vmcore_refilter() : 0;
+	}
+	mutex_unlock(&vmcore_lock);
+	return ret;
+}
+
+static int vmcore_exclude_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vmcore_exclude));
+}
+
+static const struct kernel_param_ops vmcore_exclude_ops = {
+	.set = vmcore_exclude_set,
+	.get = vmcore_exclude_get,
+};
+module_param_cb(exclude, &vmcore_exclude_ops, NULL, 0644);
+MODULE_PARM_DESC(exclude, "what a dump leaves out: makedumpfile's dump level, or zero,cache,cache-private,user,free");
+
 static int vmcore_open(struct inode *inode, struct file *file)
 {
 	mutex_lock(&vmcore_lock);
 	vmcore_opened = true;
+	/* stat's size, from an inode made before a filter or device dump */
+	i_size_write(inode, vmcore.size);
 	mutex_unlock(&vmcore_lock);
 	return 0;
 }
@@ -327,7 +433,7 @@ int vmcore_add_device_dump(struct vmcoredd_data *data)
 		struct vmcore_layout layout;
 
 		ret = vmcore_notes_append(&vmcore_dump, hdr, size) ?:
-		      vmcore_layout_build(&vmcore_dump, &layout);
+		      vmcore_build(&layout);
 		if (!ret) {
 			vmcore_layout_free(&vmcore);
 			vmcore = layout;
@@ -344,18 +450,13 @@ EXPORT_SYMBOL(vmcore_add_device_dump);
 
 static int __init vmcore_init(void)
 {
-	struct vmcore_mem mem = {
-		.read = vmcore_mem_read,
-		.bad_range = vmcore_bad_range,
-		.machine = ELF_ARCH,
-	};
 	const void *note;
 	size_t note_size;
 	int ret;
 
 	if (!is_vmcore_usable())
 		return 0;
-	ret = vmcore_dump_read(&mem, elfcorehdr_addr, elfcorehdr_size,
+	ret = vmcore_dump_read(&vmcore_mem, elfcorehdr_addr, elfcorehdr_size,
 			       &vmcore_dump);
 	if (!ret) {
 		note = crash_arch_vmcore_notes(vmcore_dump.notes,
@@ -364,7 +465,7 @@ static int __init vmcore_init(void)
 		if (note && vmcore_notes_append(&vmcore_dump, note, note_size))
 			pr_err("no room for the note of the memory read as zeroes\n");
 	}
-	ret = ret ?: vmcore_layout_build(&vmcore_dump, &vmcore);
+	ret = ret ?: vmcore_refilter();
 	if (ret) {
 		pr_err("no /proc/vmcore: the crashed kernel's header at %#llx is unusable (%d)\n",
 		       elfcorehdr_addr, ret);

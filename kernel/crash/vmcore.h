@@ -99,4 +99,8 @@ const struct vmcore_seg *vmcore_seg_find(const struct vmcore_layout *layout,
 
 int crash_parse_elfcorehdr(const char *arg, u64 *addr, u64 *size);
 
+int vmcore_filter(const struct vmcore_mem *mem, const struct vmcore_dump *dump,
+		  unsigned int level, bool (*is_ram)(unsigned long pfn),
+		  Elf64_Phdr **loads, unsigned int *nr);
+
 #endif /* _KERNEL_CRASH_VMCORE_H */

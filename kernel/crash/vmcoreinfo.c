@@ -29,6 +29,9 @@
 #include <asm/sections.h>
 
 #include "../kallsyms_internal.h"
+#include "../printk/internal.h"
+#include "../printk/printk_ringbuffer.h"
+#include "memmap.h"
 
 unsigned char *vmcoreinfo_data;
 size_t vmcoreinfo_size;
@@ -136,7 +139,10 @@ void crash_update_vmcoreinfo_safecopy(void *ptr)
 	vmcoreinfo_safecopy = ptr;
 }
 
-/* At crash time: the crash's wall-clock time and the arch's lines. */
+/*
+ * At crash time: the crash's wall-clock time, the arch's lines, and the
+ * table of where the struct pages are (memmap.c).
+ */
 void crash_save_vmcoreinfo(void)
 {
 	if (!vmcoreinfo_note)
@@ -145,6 +151,7 @@ void crash_save_vmcoreinfo(void)
 		vmcoreinfo_data = vmcoreinfo_safecopy;
 	vmcoreinfo_append_str("CRASHTIME=%lld\n", ktime_get_real_seconds());
 	crash_arch_vmcoreinfo();
+	crash_memmap_save();
 	vmcoreinfo_update_note();
 }
 
@@ -241,6 +248,41 @@ static void __init vmcoreinfo_page_flags(void)
 	VMCOREINFO_PAGE_TYPE(OFFLINE, offline);
 }
 
+/* Where @p, @len bytes that a filtered dump must keep whole, are. */
+static void __init vmcoreinfo_keep(const char *name, const void *p,
+				   size_t len)
+{
+	unsigned long va = (unsigned long)p;
+	phys_addr_t pa;
+
+	if (!p || !len)
+		return;
+	if (virt_addr_valid(p))
+		pa = __pa(va);
+	else if (is_kernel(va))
+		pa = __pa_symbol(va);
+	else
+		return;		/* vmalloc'ed: not contiguous */
+	vmcoreinfo_append_str("KEEP(%s)=%llx,%zx\n", name, (u64)pa, len);
+}
+
+/*
+ * The log's arrays, which a filtered dump keeps even where they are
+ * zeroes (their unused part): readers need them whole.  Ours: a
+ * capture kernel's vmcore.exclude= reads them.
+ */
+static void __init vmcoreinfo_log_arrays(void)
+{
+	const struct prb_desc_ring *d = &prb->desc_ring;
+
+	vmcoreinfo_keep("printk_descs", d->descs,
+			sizeof(*d->descs) << d->count_bits);
+	vmcoreinfo_keep("printk_infos", d->infos,
+			sizeof(*d->infos) << d->count_bits);
+	vmcoreinfo_keep("printk_text", prb->text_data_ring.data,
+			1UL << prb->text_data_ring.size_bits);
+}
+
 /* The symbol table, for tools that resolve names without vmlinux. */
 static void __init vmcoreinfo_kallsyms(void)
 {
@@ -272,8 +314,10 @@ static int __init vmcoreinfo_init(void)
 	vmcoreinfo_memory_model();
 	vmcoreinfo_page_structs();
 	log_buf_vmcoreinfo_setup();	/* the printk ring buffer */
+	vmcoreinfo_log_arrays();
 	vmcoreinfo_page_flags();
 	vmcoreinfo_kallsyms();
+	crash_memmap_vmcoreinfo();
 	arch_crash_save_vmcoreinfo();
 	vmcoreinfo_update_note();
 	return 0;
