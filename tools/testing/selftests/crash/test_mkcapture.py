@@ -74,6 +74,18 @@ class TestMkcapture(unittest.TestCase):
                             "32"), "0 to 31"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
                             "x"), "0 to 31"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "32"), "-x LEVEL must be"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "zero,,free"), "-x LEVEL must be"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "free,"), "-x LEVEL must be"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "zero;reboot"), "-x LEVEL must be"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "zero,pagecache"), "no level named"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
+                            "31", "-d", "31"), "give one"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-F",
                             "halt"), "-F must be"),
                           (("-o", "/tmp/x", "-t", "dir:/var/crash"),
@@ -116,6 +128,21 @@ class TestMkcapture(unittest.TestCase):
                 self.assertIn("bin/" + applet, members)
             self.assertIn("failure='shell'", init)
             self.assertIn("filter=''", init)
+
+    @unittest.skipUnless(os.path.exists("/bin/busybox"), "busybox-static")
+    def test_kernel_filter(self):
+        """-x: the level goes to vmcore.exclude, no makedumpfile."""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "capture.img")
+            for level in ("31", "zero,cache-private,free"):
+                p = mkcapture("-o", out, "-t", "dev:/dev/vdc", "-x", level)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                members = cpio_members(out)
+                init = members["init"].decode()
+                self.assertIn("exclude='%s'" % level, init)
+                self.assertIn("filter=''", init)
+                self.assertIn("/sys/module/vmcore/parameters/exclude", init)
+                self.assertNotIn("bin/makedumpfile", members)
 
     @unittest.skipUnless(os.path.exists("/bin/busybox") and
                          shutil.which("xz") and shutil.which("zstd"),
