@@ -69,7 +69,7 @@ DEBUG_FRAGMENT := $(REPO)/kernel/configs/crash-debug.config
 DEBUG_CORE := chain-panic chain-oops chain-handler-oops \
 	chain-hung-dumper chain-oops-panic-race pstore-unlink pstore-races \
 	mtdoops-panic netconsole-panic netconsole-configfs \
-	netconsole-device-gone mce-panic pstore-ftrace
+	netconsole-device-gone mce-panic pstore-ftrace vmcore-exclude
 DEBUG_SCENARIOS ?= $(DEBUG_CORE)
 DEBUG_ALL := $(DEBUG_CORE) chain-handler-panics chain-budget \
 	pstore-panic pstore-oops mtdoops-oops netconsole-link-down \

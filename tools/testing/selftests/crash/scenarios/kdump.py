@@ -221,8 +221,9 @@ boot1() {
 }
 """)
 def vmcoreinfo(run):
-    """vmcoreinfo holds every key upstream's does; the CPUs' crash notes
-    are exported as upstream exports them."""
+    """vmcoreinfo holds every key upstream's does (ours also where the
+    memmap table and the log's arrays are); the CPUs' crash notes are
+    exported as upstream exports them."""
     run.expect(r"^E2E: sysfs 0x[0-9a-f]{16} 1024$")
     run.expect(r"^E2E: result notes0=[0-9a-f]+ size=368$")
     run.expect(r"^E2E: result notes1=[0-9a-f]+ size=368$")
@@ -241,6 +242,13 @@ def vmcoreinfo(run):
                           % (VMCOREINFO_KEYS,
                              " ".join(sorted(set(keys) ^ set(reference)))))
     run.expect(r"^OSRELEASE=6\.12\.\d+", text, "vmcoreinfo")
+    if run.kind == "patched":
+        # ours, for a filtering capture kernel: the memmap table, the log
+        for key in ("NUMBER(crash_memmap_paddr)", "NUMBER(crash_memmap_size)",
+                    "KEEP(printk_descs)", "KEEP(printk_infos)",
+                    "KEEP(printk_text)"):
+            if key not in keys:
+                raise CheckFailed("vmcoreinfo lacks our %s" % key)
 
 
 def write_kexec_disk(run, initrd, name):
@@ -707,13 +715,13 @@ def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
                      mem="1G", smp=2, before="", extra=None, doc=None,
                      kernels=("patched", "baseline"), task=True,
                      uefi=False, first="", targets=("dev:/dev/vdc",),
-                     args=None):
+                     args=None, append=""):
     """Run @first, load the kernel with a mkcapture initramfs as capture
     kernel with @load, run @before, crash with @crash, and read the saved
     dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
     OVMF.  @targets: mkcapture's (see capture_disk()), the one that takes
     the dump last: the disk, or "ssh:HOST"; @args(run): more of its
-    arguments."""
+    arguments; @append: more of the capture kernel's command line."""
     def setup(run):
         capture_disk(run, targets, args(run) if args else ())
     @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
@@ -733,7 +741,8 @@ boot1() {
 boot2() {
 	:
 }
-""" % (first, load, CAPTURE_APPEND, before, crash))
+""" % (first, load, " ".join(filter(None, (CAPTURE_APPEND, append))),
+       before, crash))
     def run_check(run):
         vmcore = os.path.join(run.workdir, "vmcore.img")
         if targets[-1] == "ssh:HOST":
@@ -898,6 +907,111 @@ capture_scenario(
     "kernel's build; the capture kernel loads nand, then nandsim (which "
     "finds its simulated chip), before it saves the dump, which is read "
     "on the host as kdump-capture's.")
+
+
+# A guest whose memory is mostly free, 256 MiB of page cache (a file in
+# its tmpfs) and some 60 MiB of a process's anonymous memory, none of it
+# zeroes.
+FILL_MEMORY = """
+	yes abcdefghijklmnop | head -c 268435456 > /tmp/cache
+	awk 'BEGIN { while (i++ < 400000) a[i] = sprintf("%0100d", i)
+		system("touch /tmp/filled; exec sleep 100000") }' &
+	while [ ! -e /tmp/filled ]; do sleep 1; done
+"""
+FILTER_LINE = (r"vmcore: exclude=(\d+): keeps (\d+) of (\d+) MiB in \d+ "
+               r"PT_LOADs; left out MiB: free (\d+), cache (\d+), "
+               r"cache-private (\d+), user (\d+), zero (\d+)")
+
+
+def capture_filtered(run, dmesg):
+    m = run.expect(FILTER_LINE)
+    level, kept, total, free, cache, _, user, _ = map(int, m.groups())
+    saved = int(run.expect(r"mkcapture: saved /proc/vmcore \((\d+) bytes\)"
+                           ).group(1))
+    if level != 31 or cache < 200 or user < 30 or free < total // 2:
+        raise CheckFailed("the filter left out too little: %s" % m.group(0))
+    # the kernel image is in the file twice (its own PT_LOAD, and RAM's)
+    if saved > (kept + 40) << 20 or saved > (total << 20) // 4:
+        raise CheckFailed("%d bytes saved, %d MiB kept of %d"
+                          % (saved, kept, total))
+    # makedumpfile -d 31 finds little more to leave out of it
+    vmcore = os.path.join(run.workdir, "vmcore.img")
+    host(run, ["makedumpfile", "-E", "-d", "31", vmcore, "vmcore.E"],
+         "makedumpfile-E")
+    theirs = os.path.getsize(os.path.join(run.workdir, "vmcore.E"))
+    os.unlink(os.path.join(run.workdir, "vmcore.E"))
+    if saved > theirs * 1.1:
+        raise CheckFailed("%d bytes saved, makedumpfile -E -d 31 writes %d"
+                          % (saved, theirs))
+
+
+capture_scenario(
+    "kdump-filter", "kexec -p -s", "PANIC", mem="4G", kernels=PATCHED,
+    first=FILL_MEMORY, args=lambda run: ["-x", "31"],
+    extra=capture_filtered,
+    doc="A 4 GiB guest, mostly free, with 256 MiB of page cache and a "
+    "process's anonymous memory, crashes; the capture initramfs of "
+    "mkcapture -x 31 sets vmcore.exclude to 31, which leaves free, "
+    "cache, user and zero pages out of /proc/vmcore, and the dump it "
+    "saves is a quarter of RAM at most and within 10% of what "
+    "makedumpfile -E -d 31 makes of it; it is read as kdump-capture's "
+    "is (readelf, makedumpfile --dump-dmesg, gdb with the panicking "
+    "task).")
+
+
+EXCLUDE = "/sys/module/vmcore/parameters/exclude"
+
+
+@scenario("vmcore-exclude", cmdline="crashkernel=128M", kernels=PATCHED,
+          timeout=240, disks=(("kexec.img", 64),), setup=kexec_disk,
+          guest="""
+boot1() {
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd \
+		--append="%s vmcore.exclude=user" || exit
+	e2e_crash PANIC
+}
+boot2() {
+	e2e_result level=$(cat %s)
+	before=$(stat -c %%s /proc/vmcore)
+	echo 32 > %s; e2e_result bad=$?
+	echo zero,free > %s; e2e_result set=$? now=$(cat %s)
+	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=64 2>/dev/null
+	e2e_result sizes $before $(stat -c %%s /proc/vmcore)
+	echo 0 > %s; e2e_result late=$? still=$(cat %s)
+	cd /tmp && e2e_output hdr
+}
+""" % ((CAPTURE_APPEND,) + (EXCLUDE,) * 6))
+def vmcore_exclude(run):
+    """vmcore.exclude= on the capture kernel's command line, by name,
+    filters /proc/vmcore at boot; the sysfs file refuses a bad level,
+    filters again at another one (the file shrinks to the pages kept)
+    until /proc/vmcore is opened, and refuses any change after; the
+    filtered file's header has the notes and split PT_LOADs."""
+    run.expect(r"^E2E: result level=8$")
+    run.expect(r"vmcore: exclude=8: keeps \d+ of \d+ MiB in \d+ PT_LOADs")
+    run.expect(r"^E2E: result bad=[1-9]")
+    run.expect(r"vmcore: exclude=32: not a dump level")
+    run.expect(r"^E2E: result set=0 now=17$")
+    m = run.expect(r"vmcore: exclude=17: keeps (\d+) of (\d+) MiB in "
+                   r"(\d+) PT_LOADs")
+    kept, total, loads = map(int, m.groups())
+    before, after = map(int, run.expect(
+        r"^E2E: result sizes (\d+) (\d+)$").groups())
+    if not after < before // 2 or not kept < total // 2 or loads < 2:
+        raise CheckFailed("zero,free kept %d of %d MiB in %d PT_LOADs; the "
+                          "file went from %d to %d bytes"
+                          % (kept, total, loads, before, after))
+    run.expect(r"^E2E: result late=[1-9]\d* still=17$")
+    run.expect(r"vmcore: exclude=0: /proc/vmcore was opened already: the "
+               r"level stays 17")
+    run.expect_not(r"WARNING:|BUG:")
+    hdr = run.outputs.get("hdr", b"")
+    check_vmcore_notes(run, hdr)
+    phnum, = struct.unpack_from("<H", hdr, 56)
+    if phnum != loads + 1:
+        raise CheckFailed("%d program headers, not %d PT_LOADs and a "
+                          "PT_NOTE" % (phnum, loads))
 
 
 def capture_fallback(run, dmesg):

@@ -60,29 +60,56 @@ def prstatus(cpu):
     return note("CORE", NT_PRSTATUS, bytes(desc))
 
 
-def old_memory(damage=None):
+# 6.12's x86-64 struct page layout, as its VMCOREINFO gives it
+LAYOUT = (b"SIZE(page)=64\nOFFSET(page.flags)=0\nOFFSET(page.mapping)=24\n"
+          b"OFFSET(page._mapcount)=48\nOFFSET(page.private)=40\n"
+          b"OFFSET(page.compound_head)=8\nLENGTH(zone.free_area)=11\n"
+          b"NUMBER(PG_lru)=5\nNUMBER(PG_private)=14\n"
+          b"NUMBER(PG_swapcache)=10\nNUMBER(PG_swapbacked)=17\n"
+          b"NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376\n"
+          b"NUMBER(PG_head_mask)=64\n"
+          b"NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-268435456\n")
+TABLE = OLD + 0x300000		# a memmap table, in a PT_LOAD of its own
+
+
+def memmap_table():
+    """A memmap table (kernel/crash/memmap.h) whose crc32 is wrong."""
+    run = struct.pack("<QQQQ", 0, 0x100, OLD + 0x100000,
+                      0xffffea0000000000)
+    return struct.pack("<QIIII", 0x50414d4d454d5243, 64, (4096 - 24) // 32,
+                       1, 0x12345678) + run
+
+
+def old_memory(damage=None, info=b"OSRELEASE=made-up\n"):
     """The made-up old memory from OLD on, and what the kernel should find
-    in it.  @damage: None, "header" or "parts"."""
-    segs = [prstatus(0), prstatus(1),
-            note("VMCOREINFO", 0, b"OSRELEASE=made-up\n")]
+    in it.  @damage: None, "header", "parts" or "table" (a damaged memmap
+    table); @info: the VMCOREINFO's text."""
+    if damage == "table":
+        info += b"NUMBER(crash_memmap_paddr)=%d\n" % TABLE
+        info += b"NUMBER(crash_memmap_size)=4096\n"
+    segs = [prstatus(0), prstatus(1), note("VMCOREINFO", 0, info)]
     if damage == "parts":
         # the second CPU's note claims more than its segment holds
         bad = bytearray(segs[1])
         struct.pack_into("<I", bad, 4, 5000)
         segs[1] = bytes(bad)
     phdrs = []
-    blob = bytearray(0x210000 + 0x2200)
+    blob = bytearray(0x310000 if damage == "table" else 0x210000 + 0x2200)
     at = NOTES - OLD
     for s in segs:
         blob[at:at + len(s)] = s
         phdrs.append((4, OLD + at, 0, 1024, 1024))	# PT_NOTE, zero padded
         at += 1024
     loads = [LOAD_A, LOAD_B]
+    if damage == "table":
+        loads.append((TABLE, 0x1000))
+        table = memmap_table()
+        blob[TABLE - OLD:TABLE - OLD + len(table)] = table
     if damage == "parts":
         loads += [(1 << 52, 0x1000),			# beyond the address width
                   (0x1000000, 0x100000)]		# this kernel's own RAM
     for paddr, size in loads:
-        if OLD <= paddr < OLD + len(blob):
+        if OLD <= paddr < OLD + len(blob) and paddr != TABLE:
             blob[paddr - OLD:paddr - OLD + size] = pattern(paddr, size)
         phdrs.append((1, paddr, (0xffff888000000000 + paddr) % (1 << 64), size,
                        size))
@@ -98,11 +125,11 @@ def old_memory(damage=None):
     return bytes(blob)
 
 
-def loader(damage):
+def loader(damage, info=b"OSRELEASE=made-up\n"):
     def setup(run):
         path = os.path.join(run.workdir, "old-memory.bin")
         with open(path, "wb") as f:
-            f.write(old_memory(damage))
+            f.write(old_memory(damage, info))
         run.data["qemu_args"] = ["-device", "loader,file=%s,addr=%#x,"
                                  "force-raw=on" % (path, OLD)]
     return setup
@@ -183,6 +210,49 @@ def vmcore_made_up(run):
     the bytes read() gave or EINVAL, EPERM for a writable shared map"""
     no_oops(run)
     check_file(run, 2, [LOAD_A, LOAD_B])
+
+
+NOT_FILTERING = r"vmcore: exclude=31: not filtering, the dump keeps everything: "
+
+
+@scenario("vmcore-exclude-no-layout", kernels=PATCHED, guest=GUEST,
+          cmdline=CMDLINE + " elfcorehdr=0x%x vmcore.exclude=31" % OLD,
+          setup=loader(None))
+def vmcore_exclude_no_layout(run):
+    """vmcore.exclude=31 with a crashed kernel whose VMCOREINFO has no
+    struct page layout: one line says so, and /proc/vmcore is whole, as
+    vmcore-made-up checks it"""
+    run.expect(NOT_FILTERING + r"its VMCOREINFO has no usable SIZE\(page\)$")
+    no_oops(run)
+    check_file(run, 2, [LOAD_A, LOAD_B])
+
+
+@scenario("vmcore-exclude-no-table", kernels=PATCHED, guest=GUEST,
+          cmdline=CMDLINE + " elfcorehdr=0x%x vmcore.exclude=31" % OLD,
+          setup=loader(None, LAYOUT))
+def vmcore_exclude_no_table(run):
+    """... a layout but no memmap table (a kernel without
+    CONFIG_CRASH_MEMMAP): one line says so, /proc/vmcore is whole"""
+    run.expect(NOT_FILTERING + r"the crashed kernel wrote no memmap table")
+    no_oops(run)
+    check_file(run, 2, [LOAD_A, LOAD_B])
+
+
+@scenario("vmcore-exclude-bad-table", kernels=PATCHED, guest=GUEST,
+          cmdline=CMDLINE + " elfcorehdr=0x%x vmcore.exclude=31" % OLD,
+          setup=loader("table", LAYOUT))
+def vmcore_exclude_bad_table(run):
+    """... a memmap table whose crc32 does not match its runs: one line
+    says it is damaged, and every PT_LOAD stays whole"""
+    run.expect(NOT_FILTERING + r"its memmap table is damaged$")
+    no_oops(run)
+    path, data = saved_vmcore(run)
+    loads = re.findall(r"^\s*LOAD\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+"
+                       r"(0x[0-9a-f]+)\s+(0x[0-9a-f]+)",
+                       readelf(path, "-l"), re.M)
+    if [(int(a, 16), int(b, 16)) for a, b in loads] != \
+            [LOAD_A, LOAD_B, (TABLE, 0x1000)]:
+        raise CheckFailed("PT_LOADs %s: not the three whole ones" % loads)
 
 
 @scenario("vmcore-bad-header", cmdline=CMDLINE + " elfcorehdr=4K@0x%x" % OLD,
