@@ -56,6 +56,12 @@
 #define VMCORE_FILTER_MAX_TABLE	SZ_64M
 #define VMCORE_FILTER_KEEPS	8	/* KEEP() lines read */
 
+/*
+ * A filter's state.  @alias: the pfns kept whole (PT_LOADs inside
+ * others, KEEP() ranges); @pages: room for VMCORE_FILTER_CHUNK + 1 struct
+ * pages of at most 1 KiB each (crash_page_layout_parse()); @data: for
+ * VMCORE_FILTER_ZERO pages.
+ */
 struct vmcore_filter {
 	const struct vmcore_mem *mem;
 	const struct vmcore_dump *dump;
@@ -67,13 +73,11 @@ struct vmcore_filter {
 	unsigned int nr_runs, run;
 	const char *info;		/* the crashed kernel's VMCOREINFO */
 	size_t info_len;
-	struct crash_range *alias;	/* pfns kept whole: PT_LOADs inside
-					 * others, KEEP() ranges */
+	struct crash_range *alias;
 	unsigned int nr_alias, at;
 	struct crash_ranges ranges;
-	void *pages;		/* VMCORE_FILTER_CHUNK + 1 struct pages, of
-				 * at most 1 KiB each (crash_page_layout_parse) */
-	void *data;		/* VMCORE_FILTER_ZERO pages */
+	void *pages;
+	void *data;
 	u64 left_out[CRASH_PAGE_POISON + 1], zero, unread, total;
 };
 
