@@ -136,7 +136,8 @@ class Netconsole(Target):
 
 class Kdump(Target):
     """kdump: this kernel as its own capture kernel, with an initramfs
-    from tools/crash/mkcapture that saves /proc/vmcore to a disk (vdc)."""
+    from tools/crash/mkcapture that saves /proc/vmcore to a disk (vdc),
+    filtered at dump level 31 by the capture kernel (-x 31)."""
     name = "kdump"
     cmdline = "crashkernel=128M"
     prepare = ("tar -xf /dev/vdb -C /tmp bzImage capture && "
@@ -145,8 +146,8 @@ class Kdump(Target):
 
     def start(self, outdir, kernel):
         capture = os.path.join(outdir, "capture.img")
-        subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"],
-                       check=True, capture_output=True)
+        subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc",
+                        "-x", "31"], check=True, capture_output=True)
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as t:
             t.add(kernel, "bzImage")
@@ -178,10 +179,13 @@ class Kdump(Target):
             return False, self.vmcore, None
         before = text[:line.start()].splitlines()[-4:]
         self.log_tail = (dmesg, before + [line.group(0)])
+        whole = re.search(r"mkcapture: filtered at 31: \d+ of (\d+) bytes",
+                          log)
         return True, self.vmcore, (
-            "%s  (in the dump's log; %s bytes saved, %d CPU notes)"
+            "%s  (in the dump's log; %s bytes saved, %s, %d CPU notes)"
             % (line.group(0).strip(), m.group(1),
-               notes.count("NT_PRSTATUS")))
+               "filtered at 31 from %s" % whole.group(1) if whole else
+               "not filtered", notes.count("NT_PRSTATUS")))
 
 
 TARGETS = [SerialConsole(), Ramoops(), Mtdoops(), Netconsole(), Kdump()]
