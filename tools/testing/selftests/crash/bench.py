@@ -55,7 +55,8 @@ benchmarks in ARCH_BENCHES["arm64"] run.
             the kernel (mkcapture -x 31, an ELF file), upstream runs
             makedumpfile -F -c -d 31 (compressed).  Host seconds from the
             capture kernel's "Run /init" to mkcapture's "saved" line, and
-            the MB saved.  One round unless --rounds is given.
+            the MB saved (upstream's: the file makedumpfile -R makes of
+            the disk).  One round unless --rounds is given.
   full-s, full-mb  the same guest and crash, the whole /proc/vmcore
             copied to the disk by each kernel (mkcapture without a
             filter).  One round unless --rounds is given.
@@ -521,11 +522,30 @@ def _filter_run(kernel, initrd, workdir, how):
         m = g.wait_for(r"Run /init as init process", 120, start=m.end())
         t0 = g.elapsed()
         m = g.wait_for(CK_SAVED, 1200, start=m.end())
-        _filter_runs[key] = (g.elapsed() - t0, int(m.group(1)) / 1e6)
+        seconds, size = g.elapsed() - t0, int(m.group(1))
+        # the capture kernel syncs before it resets: wait for that
+        g.wait_for(r"^E2E: boot 2", 120, start=m.end())
     finally:
         g.stop()
+    try:
+        if "-d" in args:	# mkcapture gave /proc/vmcore's size
+            size = flattened_size(vmcore, workdir)
+    finally:
         os.unlink(vmcore)
+    _filter_runs[key] = (seconds, size / 1e6)
     return _filter_runs[key]
+
+
+def flattened_size(disk, workdir):
+    """The size of the kdump-compressed file makedumpfile -R makes of
+    the flattened dump at the start of @disk."""
+    out = os.path.join(workdir, "dump.kdump")
+    with open(disk, "rb") as f:
+        subprocess.run(["makedumpfile", "-R", out], stdin=f, check=True,
+                       capture_output=True)
+    size = os.path.getsize(out)
+    os.unlink(out)
+    return size
 
 
 def filter_seconds(kernel, initrd, workdir):
