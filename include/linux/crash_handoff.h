@@ -38,6 +38,14 @@ ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
 u64 crash_oldmem_limit(void);
 
 /*
+ * The same memory mapped to be read in place, @len bytes at @paddr, or
+ * NULL where the architecture cannot (its readers copy it instead);
+ * crash_oldmem_unmap() undoes what crash_oldmem_map() did.
+ */
+void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted);
+void crash_oldmem_unmap(void *va);
+
+/*
  * What an architecture adds to a crash dump (x86-64: a fatal machine
  * check's records, CONFIG_CRASH_MCE):
  * - crash_arch_note(): a note segment for the crash ELF header, written

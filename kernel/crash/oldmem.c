@@ -33,6 +33,16 @@ ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
 	return done;
 }
 
+/* Nothing maps old memory here but copy_oldmem_page(). */
+void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
+{
+	return NULL;
+}
+
+void crash_oldmem_unmap(void *va)
+{
+}
+
 u64 crash_oldmem_limit(void)
 {
 #ifdef MAX_PHYSMEM_BITS

@@ -505,6 +505,9 @@ struct ff_test {
 	Elf64_Phdr loads[2];
 	struct vmcore_dump dump;
 	struct vmcore_mem vm;
+	/* maps made, maps outside memory, maps not undone */
+	unsigned int maps, bad_maps, mapped;
+	bool map_fails;
 };
 
 static int ff_read(void *ctx, void *buf, size_t len, u64 paddr, bool header)
@@ -515,6 +518,29 @@ static int ff_read(void *ctx, void *buf, size_t len, u64 paddr, bool header)
 		return -EFAULT;
 	memcpy(buf, f->mem + paddr, len);
 	return 0;
+}
+
+static void *ff_map(void *ctx, u64 paddr, size_t len)
+{
+	struct ff_test *f = ctx;
+
+	if (paddr > FPAGES * PAGE_SIZE || len > FPAGES * PAGE_SIZE - paddr ||
+	    !PAGE_ALIGNED(paddr) || !PAGE_ALIGNED(len)) {
+		f->bad_maps++;
+		return NULL;
+	}
+	if (f->map_fails)
+		return NULL;
+	f->maps++;
+	f->mapped++;
+	return f->mem + paddr;
+}
+
+static void ff_unmap(void *ctx, void *va)
+{
+	struct ff_test *f = ctx;
+
+	f->mapped--;
 }
 
 /* The table over pfns [0, @nr), its sum right. */
@@ -610,9 +636,9 @@ static void ff_split(struct ff_test *f, u64 end, u64 start)
 	f->dump.nr_loads = 2;
 }
 
-/* Filter @f at @level; the kept pfn ranges as "a-b a-b ..." in @buf. */
-static int ff_run(struct kunit *test, struct ff_test *f, unsigned int level,
-		  char *buf, size_t size)
+/* Filter @f at @level, as it is set up to read old memory. */
+static int ff_run_once(struct kunit *test, struct ff_test *f,
+		       unsigned int level, char *buf, size_t size)
 {
 	Elf64_Phdr *loads;
 	unsigned int nr, i;
@@ -636,6 +662,36 @@ static int ff_run(struct kunit *test, struct ff_test *f, unsigned int level,
 	}
 	kvfree(loads);
 	return 0;
+}
+
+/*
+ * Filter @f at @level; the kept pfn ranges as "a-b a-b ..." in @buf.
+ * Old memory copied, mapped in place, and copied where mapping fails
+ * must all give the same, and no map outlives the filter.
+ */
+static int ff_run(struct kunit *test, struct ff_test *f, unsigned int level,
+		  char *buf, size_t size)
+{
+	char mapped[128];
+	int ret, how;
+
+	f->vm.map = NULL;
+	f->vm.unmap = NULL;
+	ret = ff_run_once(test, f, level, buf, size);
+	for (how = 0; how < 2; how++) {
+		f->vm.map = ff_map;
+		f->vm.unmap = ff_unmap;
+		f->map_fails = how;
+		f->maps = 0;
+		KUNIT_EXPECT_EQ(test, ff_run_once(test, f, level, mapped,
+						  sizeof(mapped)), ret);
+		KUNIT_EXPECT_STREQ(test, mapped, buf);
+		KUNIT_EXPECT_EQ(test, f->bad_maps, 0);
+		KUNIT_EXPECT_EQ(test, f->mapped, 0);
+		if (!ret && !how)
+			KUNIT_EXPECT_GT(test, f->maps, 0);
+	}
+	return ret;
 }
 
 /* Each level leaves out its pages, and only those */

@@ -66,6 +66,16 @@ static int vmcore_mem_read(void *ctx, void *buf, size_t len, u64 paddr,
 	return ret < 0 ? ret : 0;
 }
 
+static void *vmcore_mem_map(void *ctx, u64 paddr, size_t len)
+{
+	return crash_oldmem_map(paddr, len, vmcore_encrypted(false));
+}
+
+static void vmcore_mem_unmap(void *ctx, void *va)
+{
+	crash_oldmem_unmap(va);
+}
+
 /*
  * Whether [@paddr, @paddr + @size) is inside what this kernel keeps for
  * the header (elfcorehdr=, or the architecture's device tree): that may
@@ -94,6 +104,8 @@ static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
 static const struct vmcore_mem vmcore_mem = {
 	.read = vmcore_mem_read,
 	.bad_range = vmcore_bad_range,
+	.map = vmcore_mem_map,
+	.unmap = vmcore_mem_unmap,
 	.machine = ELF_ARCH,
 };
 

@@ -20,12 +20,17 @@
  *	differently
  * @bad_range: why [@paddr, @paddr + @size) cannot be the crashed kernel's
  *	RAM, or NULL if it can
- * @ctx: passed to both
+ * @map: optional: @len bytes of the crashed kernel's memory at @paddr
+ *	mapped to be read in place, or NULL when they cannot be (@read them)
+ * @unmap: undo @map
+ * @ctx: passed to all
  * @machine: the e_machine the header must have
  */
 struct vmcore_mem {
 	int (*read)(void *ctx, void *buf, size_t len, u64 paddr, bool header);
 	const char *(*bad_range)(void *ctx, u64 paddr, u64 size);
+	void *(*map)(void *ctx, u64 paddr, size_t len);
+	void (*unmap)(void *ctx, void *va);
 	void *ctx;
 	u16 machine;
 };

@@ -27,7 +27,11 @@
  * it wrote the memmap table (memmap.c).  For each pfn the PT_LOADs hold,
  * in order, the struct page is read through old memory and classified
  * (pagefilter.c); with the zero level, the pages that would be kept are
- * read too, and left out when all zeroes.  A pfn the table does not
+ * read too, and left out when all zeroes.  Where the reader can map old
+ * memory (mem->map), both are read in place through windows of up to
+ * VMCORE_FILTER_WINDOW inside one PT_LOAD, one for struct pages and one
+ * for pages, each moved on when a read falls outside it: a copy of every
+ * struct page cost more than classifying it.  A pfn the table does not
  * cover is kept.  PT_LOADs may overlap and come in any order: pages are
  * classified once, over their union.  A PT_LOAD inside another one
  * (x86-64's kernel image, mapped at its own addresses as well as in
@@ -55,12 +59,24 @@
 #define VMCORE_FILTER_ZERO	16	/* pages read at once for zeroes */
 #define VMCORE_FILTER_MAX_TABLE	SZ_64M
 #define VMCORE_FILTER_KEEPS	8	/* KEEP() lines read */
+#define VMCORE_FILTER_WINDOW	SZ_1G
+
+/*
+ * What of old memory is mapped, [@start, @end) at @va (nothing if NULL),
+ * and @buf to copy it to where it cannot be mapped.
+ */
+struct vmcore_view {
+	void *va;
+	u64 start, end;
+	void *buf;
+};
 
 /*
  * A filter's state.  @alias: the pfns kept whole (PT_LOADs inside
- * others, KEEP() ranges); @pages: room for VMCORE_FILTER_CHUNK + 1 struct
- * pages of at most 1 KiB each (crash_page_layout_parse()); @data: for
- * VMCORE_FILTER_ZERO pages.
+ * others, KEEP() ranges); @pages: the struct pages, a buffer with room
+ * for VMCORE_FILTER_CHUNK + 1 of at most 1 KiB each
+ * (crash_page_layout_parse()); @data: the pages, a buffer for
+ * VMCORE_FILTER_ZERO.
  */
 struct vmcore_filter {
 	const struct vmcore_mem *mem;
@@ -76,8 +92,7 @@ struct vmcore_filter {
 	struct crash_range *alias;
 	unsigned int nr_alias, at;
 	struct crash_ranges ranges;
-	void *pages;
-	void *data;
+	struct vmcore_view pages, data;
 	u64 left_out[CRASH_PAGE_POISON + 1], zero, unread, total;
 };
 
@@ -118,6 +133,71 @@ static bool vmcore_in_loads(const struct vmcore_dump *dump, u64 paddr,
 			return true;
 	}
 	return false;
+}
+
+/* Unmap what @v maps. */
+static void vmcore_view_drop(const struct vmcore_filter *f,
+			     struct vmcore_view *v)
+{
+	if (v->va)
+		f->mem->unmap(f->mem->ctx, v->va);
+	v->va = NULL;
+	v->start = 0;
+	v->end = 0;
+}
+
+/*
+ * Map a window onto [@paddr, @paddr + @len) in @v: up to
+ * VMCORE_FILTER_WINDOW from there, inside the PT_LOAD that holds it,
+ * starting on a 2 MiB boundary where it can so that huge mappings serve.
+ */
+static bool vmcore_view_map(const struct vmcore_filter *f,
+			    struct vmcore_view *v, u64 paddr, size_t len)
+{
+	const struct vmcore_dump *dump = f->dump;
+	u64 first = 0, last = 0, start, end;
+	unsigned int i;
+
+	vmcore_view_drop(f, v);
+	for (i = 0; i < dump->nr_loads; i++) {
+		const Elf64_Phdr *ph = &dump->loads[i];
+
+		if (paddr >= ph->p_offset && len <= ph->p_filesz &&
+		    paddr - ph->p_offset <= ph->p_filesz - len &&
+		    ph->p_offset + ph->p_filesz > last) {
+			first = ph->p_offset;
+			last = ph->p_offset + ph->p_filesz;
+		}
+	}
+	if (!last)
+		return false;
+	start = max(ALIGN_DOWN(paddr, SZ_2M), ALIGN_DOWN(first, PAGE_SIZE));
+	end = min(PAGE_ALIGN(last), start + VMCORE_FILTER_WINDOW);
+	if (!IS_ALIGNED(start, SZ_2M))
+		end = min(end, max(ALIGN(start, SZ_2M), PAGE_ALIGN(paddr + len)));
+	v->va = f->mem->map(f->mem->ctx, start, end - start);
+	if (!v->va)
+		return false;
+	v->start = start;
+	v->end = end;
+	return true;
+}
+
+/*
+ * The @len bytes of old memory at @paddr, in place when the reader maps
+ * it, else copied to v->buf; NULL when they cannot be read.
+ */
+static const void *vmcore_view_get(const struct vmcore_filter *f,
+				   struct vmcore_view *v, u64 paddr,
+				   size_t len)
+{
+	if (paddr >= v->start && paddr < v->end && len <= v->end - paddr)
+		return v->va + (paddr - v->start);
+	if (f->mem->map && vmcore_view_map(f, v, paddr, len))
+		return v->va + (paddr - v->start);
+	if (f->mem->read(f->mem->ctx, v->buf, len, paddr, false))
+		return NULL;
+	return v->buf;
 }
 
 /* Read the memmap table the VMCOREINFO @info points to; why it cannot. */
@@ -164,16 +244,13 @@ static const char *vmcore_filter_table(struct vmcore_filter *f,
 static void vmcore_filter_zeroes(struct vmcore_filter *f, u64 pfn,
 				 unsigned int n, bool *zero)
 {
+	const void *data = vmcore_view_get(f, &f->data, PFN_PHYS(pfn),
+					   n << PAGE_SHIFT);
 	unsigned int i;
 
-	if (f->mem->read(f->mem->ctx, f->data, n << PAGE_SHIFT,
-			 PFN_PHYS(pfn), false)) {
-		memset(zero, 0, n * sizeof(*zero));
-		return;
-	}
 	for (i = 0; i < n; i++)
-		zero[i] = !memchr_inv(f->data + (i << PAGE_SHIFT), 0,
-				      PAGE_SIZE);
+		zero[i] = data && !memchr_inv(data + (i << PAGE_SHIFT), 0,
+					      PAGE_SIZE);
 }
 
 /*
@@ -185,16 +262,17 @@ static void vmcore_filter_chunk(struct vmcore_filter *f, u64 pfn,
 {
 	const struct crash_page_layout *l = &f->layout;
 	bool keep[VMCORE_FILTER_CHUNK], zero[VMCORE_FILTER_ZERO];
+	const void *pages = vmcore_view_get(f, &f->pages, paddr,
+					    (n + next) * l->size);
 	unsigned int i, j, from;
 
-	if (f->mem->read(f->mem->ctx, f->pages, (u64)(n + next) * l->size,
-			 paddr, false)) {
+	if (!pages) {
 		f->unread += n;
 		crash_ranges_keep(&f->ranges, pfn, pfn + n);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		const void *page = f->pages + i * l->size;
+		const void *page = pages + i * l->size;
 		enum crash_page_kind kind;
 
 		kind = crash_page_walk_next(&f->walk, pfn + i, page,
@@ -521,11 +599,12 @@ int vmcore_filter(const struct vmcore_mem *mem, const struct vmcore_dump *dump,
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	r = kvmalloc_array(VMCORE_FILTER_RANGES, sizeof(*r), GFP_KERNEL);
 	if (f) {
-		f->pages = kvmalloc((VMCORE_FILTER_CHUNK + 1) * SZ_1K,
-				    GFP_KERNEL);
-		f->data = kvmalloc(VMCORE_FILTER_ZERO * PAGE_SIZE, GFP_KERNEL);
+		f->pages.buf = kvmalloc((VMCORE_FILTER_CHUNK + 1) * SZ_1K,
+					GFP_KERNEL);
+		f->data.buf = kvmalloc(VMCORE_FILTER_ZERO * PAGE_SIZE,
+				       GFP_KERNEL);
 	}
-	if (!f || !r || !f->pages || !f->data) {
+	if (!f || !r || !f->pages.buf || !f->data.buf) {
 		why = "no memory";
 		goto out;
 	}
@@ -551,10 +630,12 @@ out:
 		       level, why == key ? "its VMCOREINFO has no usable " : "",
 		       why);
 	if (f) {
+		vmcore_view_drop(f, &f->pages);
+		vmcore_view_drop(f, &f->data);
 		kvfree(f->runs);
 		kvfree(f->alias);
-		kvfree(f->pages);
-		kvfree(f->data);
+		kvfree(f->pages.buf);
+		kvfree(f->data.buf);
 	}
 	kfree(f);
 	kvfree(r);

@@ -28,6 +28,18 @@ ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
 	return copied == len ? len : -EFAULT;
 }
 
+void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
+{
+	if (encrypted)
+		return (__force void *)ioremap_encrypted(paddr, len);
+	return (__force void *)ioremap_cache(paddr, len);
+}
+
+void crash_oldmem_unmap(void *va)
+{
+	iounmap((__force void __iomem *)va);
+}
+
 /* The first physical address no memory of any kernel here can have. */
 u64 crash_oldmem_limit(void)
 {
