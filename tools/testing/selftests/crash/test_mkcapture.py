@@ -74,6 +74,10 @@ class TestMkcapture(unittest.TestCase):
                             "32"), "0 to 31"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-d",
                             "x"), "0 to 31"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-E"),
+                           "-E needs -f or -d"),
+                          (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-E",
+                            "-x", "31"), "-E needs -f or -d"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
                             "32"), "-x LEVEL must be"),
                           (("-o", "/tmp/x", "-t", "dev:/dev/vdb", "-x",
@@ -111,6 +115,24 @@ class TestMkcapture(unittest.TestCase):
             self.assertIn("failure='reboot'", init)
             self.assertIn("bin/busybox", members)
             self.assertNotIn("bin/makedumpfile", members)
+
+    @unittest.skipUnless(os.path.exists("/bin/busybox") and
+                         shutil.which("makedumpfile"),
+                         "busybox-static, makedumpfile")
+    def test_makedumpfile_format(self):
+        """-d compresses (-c); with -E makedumpfile writes ELF."""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "capture.img")
+            for extra, fmt in (((), "-c"), (("-E",), "-E")):
+                p = mkcapture("-o", out, "-t", "dev:/dev/vdc", "-d", "31",
+                              *extra)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                members = cpio_members(out)
+                init = members["init"].decode()
+                self.assertIn("filter='31'", init)
+                self.assertIn("format='%s'" % fmt, init)
+                self.assertIn('makedumpfile -F "$format"', init)
+                self.assertIn("bin/makedumpfile", members)
 
     @unittest.skipUnless(os.path.exists("/bin/busybox"), "busybox-static")
     def test_targets_in_order_and_failure(self):
