@@ -747,6 +747,12 @@ boot2() {
         vmcore = os.path.join(run.workdir, "vmcore.img")
         if targets[-1] == "ssh:HOST":
             vmcore = ssh_dump(run)
+        else:
+            m = run.expect(r"mkcapture: saved /proc/vmcore \((\d+) bytes\)"
+                           r" to dev:/dev/vdc")
+            mib = (int(m.group(1)) + (1 << 20) - 1) >> 20
+            for done in range(256, mib, 256):	# the copy's progress
+                run.expect(r"^mkcapture: wrote %d of %d MiB$" % (done, mib))
         dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task,
                               vmcore=vmcore)
         if extra:
@@ -791,6 +797,24 @@ def ssh_dump(run):
         raise CheckFailed("the dump on the server has %d bytes, not %s"
                           % (os.path.getsize(m.group(2)), m.group(1)))
     return m.group(2)
+
+
+def dump_bytes(vmcore, paddr, size=4096):
+    """The @size bytes at physical @paddr in the ELF dump @vmcore, or None
+    when no PT_LOAD has the first of them."""
+    with open(vmcore, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phnum, = struct.unpack_from("<H", eh, 56)
+        f.seek(phoff)
+        phs = f.read(phnum * 56)
+        for i in range(phnum):
+            p_type, _, off, _, pa, filesz = struct.unpack_from(
+                "<IIQQQQ", phs, i * 56)
+            if p_type == 1 and pa <= paddr < pa + filesz and pa:
+                f.seek(off + paddr - pa)
+                return f.read(min(size, pa + filesz - paddr))
+    return None
 
 
 def check_capture(run, panic_line, cpus=2, task=True, vmcore=None):
@@ -918,6 +942,13 @@ FILL_MEMORY = """
 		system("touch /tmp/filled; exec sleep 100000") }' &
 	while [ ! -e /tmp/filled ]; do sleep 1; done
 """
+# Pages of known contents: one in use, four blocks freed (what
+# vmcore_filter_test.c does), just before the crash
+KNOWN_PAGES = FILL_MEMORY + """
+	insmod /lib/modules/vmcore_filter_test.ko
+"""
+FILTER_TEST = (r"vmcore_filter_test: kept (0x[0-9a-f]+) freed (0x[0-9a-f]+) "
+               r"(0x[0-9a-f]+) (0x[0-9a-f]+) (0x[0-9a-f]+) \(order (\d+)\)")
 FILTER_LINE = (r"vmcore: exclude=(\d+): keeps (\d+) of (\d+) MiB in \d+ "
                r"PT_LOADs; left out MiB: free (\d+), cache (\d+), "
                r"cache-private (\d+), user (\d+), zero (\d+)")
@@ -943,20 +974,33 @@ def capture_filtered(run, dmesg):
     if saved > theirs * 1.1:
         raise CheckFailed("%d bytes saved, makedumpfile -E -d 31 writes %d"
                           % (saved, theirs))
+    # the test module's page is there, its freed blocks are not
+    m = run.expect(FILTER_TEST)
+    kept, freed = int(m.group(1), 16), [int(a, 16) for a in m.groups()[1:5]]
+    block = 4096 << int(m.group(6))
+    if dump_bytes(vmcore, kept) != b"filter-test-kept" * 256:
+        raise CheckFailed("the page in use at %#x is not in the dump with "
+                          "its contents" % kept)
+    for paddr in freed:
+        for page in range(paddr, paddr + block, 4096):
+            if dump_bytes(vmcore, page, 16) is not None:
+                raise CheckFailed("the freed page at %#x is in the dump"
+                                  % page)
 
 
 capture_scenario(
     "kdump-filter", "kexec -p -s", "PANIC", mem="4G", kernels=PATCHED,
-    first=FILL_MEMORY, args=lambda run: ["-x", "31"],
+    first=KNOWN_PAGES, args=lambda run: ["-x", "31"],
     extra=capture_filtered,
     doc="A 4 GiB guest, mostly free, with 256 MiB of page cache and a "
     "process's anonymous memory, crashes; the capture initramfs of "
     "mkcapture -x 31 sets vmcore.exclude to 31, which leaves free, "
     "cache, user and zero pages out of /proc/vmcore, and the dump it "
     "saves is a quarter of RAM at most and within 10% of what "
-    "makedumpfile -E -d 31 makes of it; it is read as kdump-capture's "
-    "is (readelf, makedumpfile --dump-dmesg, gdb with the panicking "
-    "task).")
+    "makedumpfile -E -d 31 makes of it; it holds the page "
+    "vmcore_filter_test keeps in use, with its contents, and none of the "
+    "blocks it freed; it is read as kdump-capture's is (readelf, "
+    "makedumpfile --dump-dmesg, gdb with the panicking task).")
 
 
 EXCLUDE = "/sys/module/vmcore/parameters/exclude"

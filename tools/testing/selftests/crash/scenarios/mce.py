@@ -9,7 +9,7 @@ import subprocess
 from . import CheckFailed, scenario
 from .chain import expect_receipt
 from .kdump import (CAPTURE_APPEND, PANIC_LINES, REPO, capture_disk,
-                    check_capture, host, time_capture)
+                    check_capture, dump_bytes, host, time_capture)
 from .netconsole import (ALL, body_with, extended, received, receivers,
                          stop_receivers, target)
 from .pstore import MOUNT, RAMOOPS, SAVE, text
@@ -148,20 +148,8 @@ def mce_broadcast(run):
 def zeroes_at(vmcore, paddr, size=4096):
     """Whether the dump holds @size bytes of zeroes at physical @paddr
     (None: no PT_LOAD has it)."""
-    import struct
-    with open(vmcore, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        phnum, = struct.unpack_from("<H", eh, 56)
-        f.seek(phoff)
-        phs = f.read(phnum * 56)
-        for i in range(phnum):
-            p_type, _, off, _, pa, filesz = struct.unpack_from(
-                "<IIQQQQ", phs, i * 56)
-            if p_type == 1 and pa <= paddr < pa + filesz and pa:
-                f.seek(off + paddr - pa)
-                return f.read(size) == bytes(size)
-    return None
+    data = dump_bytes(vmcore, paddr, size)
+    return None if data is None else data == bytes(size)
 
 
 @scenario("mce-kdump", cmdline="crashkernel=128M", timeout=300,
