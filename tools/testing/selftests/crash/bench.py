@@ -57,6 +57,9 @@ benchmarks in ARCH_BENCHES["arm64"] run.
             capture kernel's "Run /init" to mkcapture's "saved" line, and
             the MB saved (upstream's: the file makedumpfile -R makes of
             the disk).  One round unless --rounds is given.
+  elf-s, elf-mb  the same, but upstream's makedumpfile writes an ELF
+            file (mkcapture -d 31 -E: makedumpfile -F -E -d 31), as
+            ours is; ours is filter-s's run again.
   full-s, full-mb  the same guest and crash, the whole /proc/vmcore
             copied to the disk by each kernel (mkcapture without a
             filter).  One round unless --rounds is given.
@@ -495,16 +498,21 @@ _filter_runs = {}
 def _filter_run(kernel, initrd, workdir, how):
     """A 4 GiB guest with page cache and anonymous memory crashes; the
     capture kernel saves the dump with mkcapture @how ("filter": -x 31 on
-    ours, -d 31 upstream; "full": neither).  (seconds, MB); cached for
-    the two figures."""
-    key = re.sub(r"(filter|full)-[a-z]+", how, workdir)
+    ours, -d 31 upstream; "elf": -x 31 on ours, -d 31 -E upstream;
+    "full": neither).  (seconds, MB); cached for the two figures of each
+    (WORKDIR/../HOW/KERNEL-ROUND)."""
+    upstream = os.path.basename(workdir).startswith("upstream")
+    if how == "elf" and not upstream:
+        how = "filter"
+    key = os.path.join(os.path.dirname(os.path.dirname(workdir)), how,
+                       os.path.basename(workdir))
     if key in _filter_runs:
         return _filter_runs[key]
     workdir = key
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
-    upstream = os.path.basename(workdir).startswith("upstream")
-    args = {"full": [], "filter": ["-d" if upstream else "-x", "31"]}[how]
+    args = {"full": [], "filter": ["-d" if upstream else "-x", "31"],
+            "elf": ["-d", "31", "-E"]}[how]
     capture = os.path.join(workdir, "capture.img")
     subprocess.run([MKCAPTURE, "-o", capture, "-t", "dev:/dev/vdc"] + args,
                    check=True, capture_output=True)
@@ -554,6 +562,14 @@ def filter_seconds(kernel, initrd, workdir):
 
 def filter_mb(kernel, initrd, workdir):
     return _filter_run(kernel, initrd, workdir, "filter")[1]
+
+
+def elf_seconds(kernel, initrd, workdir):
+    return _filter_run(kernel, initrd, workdir, "elf")[0]
+
+
+def elf_mb(kernel, initrd, workdir):
+    return _filter_run(kernel, initrd, workdir, "elf")[1]
 
 
 def full_seconds(kernel, initrd, workdir):
@@ -629,6 +645,10 @@ BENCHES = [
      filter_seconds, 1),
     ("filter-mb", "MB", "the dump saved at level 31 (upstream compressed)",
      filter_mb, 1),
+    ("elf-s", "s", "the same, upstream's makedumpfile writing ELF (-E)",
+     elf_seconds, 1),
+    ("elf-mb", "MB", "the dump saved at level 31, ELF both",
+     elf_mb, 1),
     ("full-s", "s", "save a 4 GiB guest's whole dump", full_seconds, 1),
     ("full-mb", "MB", "the whole dump saved", full_mb, 1),
 ]
