@@ -21,6 +21,10 @@ keys (Documentation/admin-guide/crash/crashctl.rst has the whole manual):
   exclude = LEVEL | NAME[,NAME...]
         what a dump leaves out, makedumpfile's dump level (0 to 31) or
         the names of its bits: zero, cache, cache-private, user, free
+  filter = kernel | makedumpfile
+        what leaves them out: the capture kernel itself (vmcore.exclude=,
+        an ELF dump; the default), or makedumpfile in the capture
+        initramfs (a compressed dump in its flattened format)
   capture_args = ARGS
         more arguments for the capture kernel's command line (last word)
   on_failure = reboot | shell | poweroff
@@ -48,8 +52,9 @@ import sys
 EXCLUDE_BITS = {"zero": 1, "cache": 2, "cache-private": 4, "user": 8,
                 "free": 16}
 ON_FAILURE = ("reboot", "shell", "poweroff")
-KEYS = ("target", "exclude", "capture_args", "on_failure", "kernel",
-        "initrd", "sshkey")
+FILTERS = ("kernel", "makedumpfile")
+KEYS = ("target", "exclude", "filter", "capture_args", "on_failure",
+        "kernel", "initrd", "sshkey")
 TARGET_KINDS = ("dev", "dir", "net", "ssh")
 
 # Parameters the capture kernel does not get: (name, reason).  A name
@@ -117,6 +122,7 @@ class Conf:
     def __init__(self):
         self.targets = []		# [(kind, where)]
         self.exclude = 0		# makedumpfile's dump level
+        self.filter = "kernel"	# what leaves out what exclude says
         self.capture_args = ""
         self.on_failure = "reboot"
         self.kernel = ""		# "": the running kernel's image
@@ -189,6 +195,11 @@ def parse_conf(text, path="crash.conf"):
                 conf.targets.append(parse_target(value))
             elif key == "exclude":
                 conf.exclude = parse_exclude(value)
+            elif key == "filter":
+                if value not in FILTERS:
+                    raise ValueError("'%s' is not %s" %
+                                     (value, " or ".join(FILTERS)))
+                conf.filter = value
             elif key == "capture_args":
                 conf.capture_args = value
             elif key == "on_failure":

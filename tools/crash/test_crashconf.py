@@ -26,6 +26,7 @@ target = net:10.0.2.2:9000
 target = ssh:crash@dumps.example:/srv/crash
 target = ssh:crash@10.0.0.1:2222:/
 exclude = zero,cache,cache-private,user,free
+filter = makedumpfile
 capture_args = console=ttyS0 "foo=a b"
 on_failure = shell
 """)
@@ -35,13 +36,14 @@ on_failure = shell
             ("ssh", "crash@dumps.example:/srv/crash"),
             ("ssh", "crash@10.0.0.1:2222:/")])
         self.assertEqual(conf.exclude, 31)
+        self.assertEqual(conf.filter, "makedumpfile")
         self.assertEqual(conf.capture_args, 'console=ttyS0 "foo=a b"')
         self.assertEqual(conf.on_failure, "shell")
 
     def test_defaults(self):
         conf = parse_conf("target = dev:/dev/sdb\n")
-        self.assertEqual((conf.exclude, conf.capture_args, conf.on_failure),
-                         (0, "", "reboot"))
+        self.assertEqual((conf.exclude, conf.filter, conf.capture_args,
+                          conf.on_failure), (0, "kernel", "", "reboot"))
 
     def test_exclude_by_number_and_name(self):
         for value, level in (("0", 0), ("31", 31), ("17", 17),
@@ -84,6 +86,10 @@ on_failure = shell
         self.bad(t + "exclude = zero,slab\n", 2, ["'slab' is not one of"])
         self.bad(t + "exclude = zero,\n", 2, ["'' is not one of"])
         self.bad(t + "on_failure = halt\n", 2, ["'halt'", "reboot"])
+        self.bad(t + "filter = crash\n", 2,
+                 ["'crash' is not kernel or makedumpfile"])
+        self.bad(t + "filter = kernel\nfilter = kernel\n", 3,
+                 ["filter given again"])
         self.bad(t + "exclude = 1\nexclude = 2\n", 3,
                  ["exclude given again (first on line 2)"])
         self.bad("# nothing\n", 0, ["no target"])
@@ -236,6 +242,8 @@ class Main(unittest.TestCase):
             self.assertEqual(self.run_main("get", f.name, "target"),
                              (0, "dev:/dev/vdb\nnet:h:1\n", ""))
             self.assertEqual(self.run_main("get", f.name, "exclude")[1], "3\n")
+            self.assertEqual(self.run_main("get", f.name, "filter")[1],
+                             "kernel\n")
             self.assertEqual(self.run_main("get", f.name, "initrd")[1],
                              "/var/lib/crash/capture.img\n")
             self.assertEqual(self.run_main("get", f.name, "nokey")[0], 2)

@@ -130,6 +130,18 @@ class Crashctl(unittest.TestCase):
         self.assertIn("failure='poweroff'", init)
         self.assertIn("net='127.0.0.1/8'", init)
 
+    def test_who_filters(self):
+        """exclude: the capture kernel leaves the pages out (mkcapture -x),
+        or makedumpfile in the initramfs does when filter says so (-d)."""
+        for extra, exclude, level in (("", "31", ""),
+                                      ("filter = makedumpfile\n", "", "31")):
+            self.conf("target = dev:/dev/vdb\nexclude = 31\n" + extra)
+            p = self.crashctl("setup")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            init = self.capture_init()
+            self.assertIn("exclude='%s'" % exclude, init)
+            self.assertIn("filter='%s'" % level, init)
+
     def test_dir_targets_become_the_device_and_the_path_on_it(self):
         self.conf("target = dir:/var/crash/\ntarget = dir:/var/log/k\n")
         p = self.crashctl("setup")
@@ -352,7 +364,7 @@ class Crashctl(unittest.TestCase):
         shutil.copy(srv.key, key)
         remote = os.path.join(self.root, "remote")
         target = "ssh:%s@127.0.0.1:%d:%s" % (srv.user, srv.port, remote)
-        conf = "target = %s\nexclude = 31\n" % target
+        conf = "target = %s\nexclude = 31\nfilter = makedumpfile\n" % target
         # HOST's key not known yet
         self.write("root/.ssh/known_hosts", "")
         self.refused(conf, "target %s: cannot write into %s on %s@127.0.0.1:"

@@ -101,8 +101,8 @@ def ext2_file(run, path):
         return f.read()
 
 
-CONF = ("target = dev:/dev/vdc\\nexclude = 31\\non_failure = poweroff\\n"
-        "kernel = /boot/vmlinuz\\n")
+CONF = ("target = dev:/dev/vdc\\nexclude = 31\\nfilter = makedumpfile\\n"
+        "on_failure = poweroff\\nkernel = /boot/vmlinuz\\n")
 INSTALL = """
 	tar -xf /dev/vdb -C /
 	export PATH=$PATH:/usr/sbin:/usr/bin
@@ -237,7 +237,7 @@ DIR_CONF = ("target = dir:/var/lib/crash/dumps\\nexclude = 31\\n"
 
 @scenario("crashctl-dir", kernels=PATCHED, timeout=400,
           cmdline="crashkernel=128M " + RAMOOPS,
-          disks=(("crashctl.img", 64), ("crash.img", 64)),
+          disks=(("crashctl.img", 64), ("crash.img", 256)),
           setup=tools_disk, guest="""
 install() {
 	tar -xf /dev/vdb -C /
@@ -265,20 +265,22 @@ boot2() {
 """ % {"conf": DIR_CONF})
 def crashctl_dir(run):
     """A dir: target: setup turns /var/lib/crash/dumps into the disk and
-    filesystem under it, the capture kernel mounts that disk and writes
-    the filtered dump as a file there, and the next boot's service moves
-    it into the archive as a kdump-compressed vmcore with its log."""
+    filesystem under it; exclude = 31 has the capture kernel filter the
+    dump itself (vmcore.exclude=), and it mounts that disk and writes the
+    filtered dump, an ELF file, there; the next boot's service moves it
+    into the archive as vmcore with its log."""
     run.expect(r"^E2E: result setup status=0 loaded=1$")
+    run.expect(r"^mkcapture: filtered at 31: \d+ of \d+ bytes kept$")
     run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
-               r"dir:/dev/vdc:ext2:/dumps as /dumps/\d{8}-\d{6}/vmcore\.flat$")
+               r"dir:/dev/vdc:ext2:/dumps as /dumps/\d{8}-\d{6}/vmcore$")
     run.expect(r"^E2E: service crasharchive: /var/lib/crash/dumps/\d{8}-"
                r"\d{6}: a dump of \d+ bytes as vmcore$")
     stamp = run.expect(r"^E2E: service crasharchive: \d+ record\(s\) "
                        r"archived in /var/lib/crash/(\d{8}-\d{6})$").group(1)
     run.expect(r"^E2E: result left 0$")
     vmcore = ext2_file(run, "/%s/vmcore" % stamp)
-    if not vmcore or not vmcore.startswith(b"KDUMP   "):
-        raise CheckFailed("no kdump-compressed vmcore in the archive")
+    if not vmcore or not vmcore.startswith(b"\x7fELF"):
+        raise CheckFailed("no ELF vmcore in the archive")
     dmesg = (ext2_file(run, "/%s/dmesg.txt" % stamp) or b"").decode(
         errors="replace")
     if "sysrq: Trigger a crash" not in dmesg:
@@ -296,8 +298,9 @@ install() {
 	ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0
 	ip route add default via 10.0.2.2
 	echo root:x:0:0:root:/root:/bin/sh > /etc/passwd	# ssh needs one
-	printf 'target = %s\nexclude = 31\nkernel = /boot/vmlinuz\n' \\
+	printf 'target = %s\nexclude = 31\nfilter = makedumpfile\n' \\
 		"$(cat /etc/ssh-target)" > /etc/crash.conf
+	echo kernel = /boot/vmlinuz >> /etc/crash.conf
 }
 boot1() {
 	install
