@@ -59,7 +59,11 @@
 #define VMCORE_FILTER_ZERO	16	/* pages read at once for zeroes */
 #define VMCORE_FILTER_MAX_TABLE	SZ_64M
 #define VMCORE_FILTER_KEEPS	8	/* KEEP() lines read */
-#define VMCORE_FILTER_WINDOW	SZ_1G
+/*
+ * 64 MiB: 32 huge mappings, and 8 MiB of shadow with KASAN_VMALLOC, which
+ * the capture kernel's few MiB can give; moving it costs little.
+ */
+#define VMCORE_FILTER_WINDOW	SZ_64M
 
 /*
  * What of old memory is mapped, [@start, @end) at @va (nothing if NULL),
