@@ -325,8 +325,17 @@ def rsyslog(run):
         target("+", 6666, "ext") % {"ext": rx.port}
 
 
+# Seen once (CI run of 2026-12-06, our kernel): the guest stopped for good
+# at power-off right after virtio-net's "Unexpected TXQ" errors.  The NIC
+# is shut down before S5 and netconsole's writes then fail on it, on
+# upstream's kernel too, which powers off a millisecond later; why it
+# once did not is not understood yet.  A run that ends there runs again.
+SHUTDOWN_STALL = (r"^.*Preparing to enter system sleep state S5\n"
+                  r"(?:.*Unexpected TXQ.*\n)*\Z")
+
+
 @scenario("netconsole-rsyslog", net=True, setup=rsyslog,
-          teardown=stop_receivers, guest="""
+          teardown=stop_receivers, rerun_on=SHUTDOWN_STALL, guest="""
 boot1() {
 	echo "E2E-NC before" > /dev/kmsg
 	u=/sys/kernel/config/netconsole/cmdline0
