@@ -10,7 +10,9 @@
  *
  * The freed blocks are of an order the per-CPU free lists do not take,
  * so they go straight back to the buddy allocator, where the crashed
- * kernel's struct pages say they are free.
+ * kernel's struct pages say they are free.  They come from ZONE_DMA32:
+ * freed in ZONE_NORMAL, they were now and then taken again before the
+ * crash (a per-CPU list refilled from them), and kept as they should be.
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -43,7 +45,8 @@ static int __init filter_test_init(void)
 	filter_test_fill(page_address(kept), PAGE_SIZE, "filter-test-kept");
 	/* all allocated before any is freed: four different blocks */
 	for (i = 0; i < FILTER_TEST_FREED; i++) {
-		freed[i] = alloc_pages(GFP_KERNEL, FILTER_TEST_ORDER);
+		freed[i] = alloc_pages(GFP_KERNEL | GFP_DMA32,
+				       FILTER_TEST_ORDER);
 		if (!freed[i])
 			break;
 		filter_test_fill(page_address(freed[i]),
