@@ -123,20 +123,26 @@ static const void *vmcore_note_find(const void *notes, size_t size,
 	return NULL;
 }
 
-/* Whether [@paddr, @paddr + @size) is in one of the dump's PT_LOADs. */
-static bool vmcore_in_loads(const struct vmcore_dump *dump, u64 paddr,
-			    u64 size)
+/*
+ * Of the dump's PT_LOADs that hold [@paddr, @paddr + @size), the one that
+ * goes on furthest after it; NULL if none does.
+ */
+static const Elf64_Phdr *vmcore_load_of(const struct vmcore_dump *dump,
+					u64 paddr, u64 size)
 {
+	const Elf64_Phdr *best = NULL;
 	unsigned int i;
 
 	for (i = 0; i < dump->nr_loads; i++) {
 		const Elf64_Phdr *ph = &dump->loads[i];
 
 		if (paddr >= ph->p_offset && size <= ph->p_filesz &&
-		    paddr - ph->p_offset <= ph->p_filesz - size)
-			return true;
+		    paddr - ph->p_offset <= ph->p_filesz - size &&
+		    (!best || ph->p_offset + ph->p_filesz >
+			      best->p_offset + best->p_filesz))
+			best = ph;
 	}
-	return false;
+	return best;
 }
 
 /* Unmap what @v maps. */
@@ -158,25 +164,16 @@ static void vmcore_view_drop(const struct vmcore_filter *f,
 static bool vmcore_view_map(const struct vmcore_filter *f,
 			    struct vmcore_view *v, u64 paddr, size_t len)
 {
-	const struct vmcore_dump *dump = f->dump;
-	u64 first = 0, last = 0, start, end;
-	unsigned int i;
+	const Elf64_Phdr *ph = vmcore_load_of(f->dump, paddr, len);
+	u64 start, end;
 
 	vmcore_view_drop(f, v);
-	for (i = 0; i < dump->nr_loads; i++) {
-		const Elf64_Phdr *ph = &dump->loads[i];
-
-		if (paddr >= ph->p_offset && len <= ph->p_filesz &&
-		    paddr - ph->p_offset <= ph->p_filesz - len &&
-		    ph->p_offset + ph->p_filesz > last) {
-			first = ph->p_offset;
-			last = ph->p_offset + ph->p_filesz;
-		}
-	}
-	if (!last)
+	if (!ph)
 		return false;
-	start = max(ALIGN_DOWN(paddr, SZ_2M), ALIGN_DOWN(first, PAGE_SIZE));
-	end = min(PAGE_ALIGN(last), start + VMCORE_FILTER_WINDOW);
+	start = max(ALIGN_DOWN(paddr, SZ_2M),
+		    ALIGN_DOWN(ph->p_offset, PAGE_SIZE));
+	end = min(PAGE_ALIGN(ph->p_offset + ph->p_filesz),
+		  start + VMCORE_FILTER_WINDOW);
 	if (!IS_ALIGNED(start, SZ_2M))
 		end = min(end, max(ALIGN(start, SZ_2M), PAGE_ALIGN(paddr + len)));
 	v->va = f->mem->map(f->mem->ctx, start, end - start);
@@ -219,7 +216,7 @@ static const char *vmcore_filter_table(struct vmcore_filter *f,
 				    &size))
 		return "the crashed kernel wrote no memmap table (CONFIG_CRASH_MEMMAP)";
 	if (size < sizeof(t) || size > VMCORE_FILTER_MAX_TABLE ||
-	    !vmcore_in_loads(f->dump, paddr, size) ||
+	    !vmcore_load_of(f->dump, paddr, size) ||
 	    f->mem->read(f->mem->ctx, &t, sizeof(t), paddr, false))
 		return "its memmap table is not in its memory";
 	if (t.magic != CRASH_MEMMAP_MAGIC || t.page_size != sz ||
@@ -237,7 +234,7 @@ static const char *vmcore_filter_table(struct vmcore_filter *f,
 
 		if (!r->nr || r->nr > U64_MAX / sz || r->pfn + r->nr < r->pfn ||
 		    (i && r->pfn < r[-1].pfn + r[-1].nr) ||
-		    !vmcore_in_loads(f->dump, r->paddr, r->nr * sz))
+		    !vmcore_load_of(f->dump, r->paddr, r->nr * sz))
 			return "a run of its memmap table is wrong";
 	}
 	f->nr_runs = t.nr;

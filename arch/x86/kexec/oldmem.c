@@ -11,23 +11,6 @@
 #include <linux/processor.h>
 #include <linux/uio.h>
 
-ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
-			  bool encrypted)
-{
-	void __iomem *p;
-	size_t copied;
-
-	if (encrypted)
-		p = ioremap_encrypted(paddr, len);
-	else
-		p = ioremap_cache(paddr, len);
-	if (!p)
-		return -ENOMEM;
-	copied = copy_to_iter((__force void *)p, len, iter);
-	iounmap(p);
-	return copied == len ? len : -EFAULT;
-}
-
 void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 {
 	if (encrypted)
@@ -38,6 +21,19 @@ void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 void crash_oldmem_unmap(void *va)
 {
 	iounmap((__force void __iomem *)va);
+}
+
+ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
+			  bool encrypted)
+{
+	void *p = crash_oldmem_map(paddr, len, encrypted);
+	size_t copied;
+
+	if (!p)
+		return -ENOMEM;
+	copied = copy_to_iter(p, len, iter);
+	crash_oldmem_unmap(p);
+	return copied == len ? len : -EFAULT;
 }
 
 /* The first physical address no memory of any kernel here can have. */
