@@ -149,6 +149,12 @@ class Crashctl(unittest.TestCase):
         init = self.capture_init()
         self.assertIn("targets='dir:/dev/vda1:ext2:/var/crash "
                       "dir:/dev/vda1:ext2:/k'", init)
+        # no filesystem here has room for a full dump of 64 TiB
+        os.unlink(os.path.join(self.root, "kexec.log"))
+        self.write("proc/iomem", "100000000-3fffffffffff : System RAM\n")
+        self.refused(None, "target dir:/var/crash/: free in /var/crash/: ")
+        self.refused(None, "MiB, smaller than a full dump (67104768 MiB of "
+                     "RAM; exclude = 31 filters it)")
 
     def test_modules_the_targets_need(self):
         """A modular kernel: the disk's driver and its bus's, and a dir:
@@ -263,8 +269,33 @@ class Crashctl(unittest.TestCase):
         self.refused("target = dev:/dev/vdb\n", "target dev:/dev/vdb: 512 "
                      "MiB, smaller than a full dump (1022 MiB of RAM; "
                      "exclude = 31 filters it); nothing loaded")
-        # filtered, it fits
+        # filtered, it fits: 1022 MiB, 64 reserved, 200 free, 300 cache,
+        # 100 user, 50 buffers: 308 MiB kept, and a quarter more
+        meminfo = ("MemTotal: 900000 kB\nMemFree: 204800 kB\n"
+                   "Buffers: 51200 kB\nCached: 307200 kB\n"
+                   "AnonPages: 102400 kB\nShmem: 1000 kB\n")
+        self.write("proc/meminfo", meminfo)
         self.conf("target = dev:/dev/vdb\nexclude = 31\n")
+        p = self.crashctl("status")
+        self.assertIn("target dev:/dev/vdb: ok", p.stdout)
+        # but not when the kernel holds more than that
+        self.write("sys/class/block/vdb/size", "%d\n" % (384 * 2048))
+        self.refused(None, "target dev:/dev/vdb: 384 MiB, smaller than a "
+                     "dump at exclude = 31 (about 385 MiB: what the kernel "
+                     "holds now that it keeps, and a quarter more)")
+        # what each level leaves out: free only, 758 MiB kept
+        self.refused("target = dev:/dev/vdb\nexclude = free\n",
+                     "about 947 MiB")
+        self.refused("target = dev:/dev/vdb\nexclude = free,user,cache\n",
+                     "about 447 MiB")
+        self.write("sys/class/block/vdb/size", "%d\n" % (900 * 2048))
+        self.conf("target = dev:/dev/vdb\nexclude = free,user\n")
+        p = self.crashctl("status")
+        self.assertIn("target dev:/dev/vdb: ok", p.stdout)
+        # makedumpfile's compressed dump is not estimated
+        self.write("sys/class/block/vdb/size", "%d\n" % (64 * 2048))
+        self.conf("target = dev:/dev/vdb\nexclude = 31\n"
+                  "filter = makedumpfile\n")
         p = self.crashctl("status")
         self.assertIn("target dev:/dev/vdb: ok", p.stdout)
 
@@ -376,9 +407,18 @@ class Crashctl(unittest.TestCase):
         # no room for a full dump of 64 TiB
         iomem = self.read("proc/iomem")
         self.write("proc/iomem", "100000000-3fffffffffff : System RAM\n")
-        self.refused(conf.replace("= 31", "= 0"), "free in %s, less than a full "
-                     "dump (67104768 MiB of RAM; exclude = 31 filters it)"
-                     % remote)
+        self.refused(conf.replace("= 31", "= 0"), "free in %s: " % remote)
+        self.refused(None, "MiB, smaller than a full dump (67104768 MiB of "
+                     "RAM; exclude = 31 filters it)")
+        # nor for one the capture kernel filters, of a kernel that holds
+        # 16 TiB
+        self.write("proc/meminfo", "MemFree: %d kB\n" % (48 << 30))
+        self.refused(conf.replace("filter = makedumpfile\n", ""),
+                     "free in %s: " % remote)
+        self.refused(None, "smaller than a dump at exclude = 31 (about "
+                     "20966320 MiB: what the kernel holds now that it "
+                     "keeps, and a quarter more)")
+        os.unlink(os.path.join(self.root, "proc/meminfo"))
         self.write("proc/iomem", iomem)
         self.conf(conf)
         p = self.crashctl("setup")
