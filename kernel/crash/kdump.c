@@ -6,7 +6,6 @@
  */
 #include <linux/btf.h>
 #include <linux/cpuhotplug.h>
-#include <linux/crash_core.h>
 #include <linux/crash_handoff.h>
 #include <linux/highmem.h>
 #include <linux/kexec.h>

@@ -10,7 +10,6 @@
  *				size gives the rest back to the system
  *	crash_elfcorehdr_size	the size of its ELF header segment
  */
-#include <linux/crash_core.h>
 #include <linux/init.h>
 #include <linux/kexec.h>
 #include <linux/kobject.h>
