@@ -10,6 +10,7 @@
 #include <linux/highmem.h>
 #include <linux/kexec.h>
 #include <linux/memory.h>
+#include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/objtool.h>
 #include <linux/panic.h>
@@ -229,9 +230,50 @@ int crash_exclude_mem_range(struct crash_mem *mem, unsigned long long mstart,
 				mem->max_nr_ranges, mstart, mend);
 }
 
+#ifdef CONFIG_MEMORY_HOTPLUG
+/*
+ * The parts of the @nr ranges @ram whose memory sections are online,
+ * into @out (NULL: only counted); how many.  Memory offline holds
+ * nothing of the kernel's, and memory offlined to be unplugged may be
+ * gone by the crash: the dump leaves both out.  The header is rebuilt
+ * when a block goes online or offline (crash_memory_event()).
+ */
+static unsigned int crash_online_ranges(const struct range *ram,
+					unsigned int nr, struct range *out)
+{
+	unsigned long pfn, last, next;
+	unsigned int i, n = 0;
+	bool in;
+
+	for (i = 0; i < nr; i++) {
+		last = PHYS_PFN(ram[i].end);
+		in = false;
+		for (pfn = PHYS_PFN(ram[i].start); pfn <= last; pfn = next) {
+			next = min(round_up(pfn + 1, PAGES_PER_SECTION),
+				   last + 1);
+			if (pfn_to_section_nr(pfn) >= NR_MEM_SECTIONS ||
+			    !online_section_nr(pfn_to_section_nr(pfn))) {
+				in = false;
+				continue;
+			}
+			if (!in && out)
+				out[n].start = max_t(u64, PFN_PHYS(pfn),
+						     ram[i].start);
+			n += !in;
+			in = true;
+			if (out)
+				out[n - 1].end = min_t(u64, PFN_PHYS(next) - 1,
+						       ram[i].end);
+		}
+	}
+	return n;
+}
+#endif
+
 /**
  * crash_prepare_elf64_headers() - the ELF header for a capture kernel
- * @mem: the RAM to describe, crash region already taken out
+ * @mem: the RAM to describe, crash region already taken out (with memory
+ *	hotplug, only what is online is described)
  * @need_kernel_map: add the kernel text mapping
  * @addr: set to the header, vzalloc()ed; the caller vfree()s it
  * @sz: set to its size
@@ -254,15 +296,26 @@ int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
 		.ram = mem->ranges,
 		.nr_ram = mem->nr_ranges,
 	};
+	struct range *online = NULL;
 	phys_addr_t *notes;
 	unsigned int cpu;
 	ssize_t ret;
 	size_t size;
 	void *buf;
 
-	notes = kcalloc(num_possible_cpus(), sizeof(*notes), GFP_KERNEL);
-	if (!notes)
+#ifdef CONFIG_MEMORY_HOTPLUG
+	in.nr_ram = crash_online_ranges(mem->ranges, mem->nr_ranges, NULL);
+	online = kcalloc(in.nr_ram ?: 1, sizeof(*online), GFP_KERNEL);
+	if (!online)
 		return -ENOMEM;
+	crash_online_ranges(mem->ranges, mem->nr_ranges, online);
+	in.ram = online;
+#endif
+	notes = kcalloc(num_possible_cpus(), sizeof(*notes), GFP_KERNEL);
+	if (!notes) {
+		kfree(online);
+		return -ENOMEM;
+	}
 	for_each_possible_cpu(cpu)
 		notes[in.nr_notes++] =
 			per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu));
@@ -273,6 +326,7 @@ int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
 	buf = vzalloc(size);
 	ret = buf ? crash_elf_build(&in, buf, size) : -ENOMEM;
 	kfree(notes);
+	kfree(online);
 	if (ret < 0) {
 		pr_err("kexec: cannot build the crash ELF header: %zd\n", ret);
 		vfree(buf);
