@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/memory.h>
 #include <linux/sizes.h>
 
 #include "vmcore.h"
@@ -92,3 +93,37 @@ static int __init elfcorehdr_setup(char *arg)
 	return 0;
 }
 early_param("elfcorehdr", elfcorehdr_setup);
+
+#ifdef CONFIG_MEMORY_HOTPLUG
+/*
+ * A capture kernel finds the DIMMs the crashed kernel had hot-plugged
+ * (ACPI describes them to every kernel) and adds their memory.  All RAM
+ * outside the crash region is the crashed kernel's: onlined, it would be
+ * written over while the dump is read from it.  So none is onlined, by a
+ * hotplug policy or by hand.
+ */
+static int vmcore_keep_offline(struct notifier_block *nb,
+			       unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+
+	if (action != MEM_GOING_ONLINE)
+		return NOTIFY_OK;
+	pr_notice("not onlining [mem %#018llx-%#018llx]: the crashed kernel's memory, in its dump\n",
+		  PFN_PHYS(mn->start_pfn),
+		  PFN_PHYS(mn->start_pfn + mn->nr_pages) - 1);
+	return notifier_from_errno(-EPERM);
+}
+
+static struct notifier_block vmcore_keep_offline_nb = {
+	.notifier_call = vmcore_keep_offline,
+};
+
+/* before ACPI's scan (subsys_initcall) adds the DIMMs */
+static int __init vmcore_keep_offline_init(void)
+{
+	return is_kdump_kernel() ?
+	       register_memory_notifier(&vmcore_keep_offline_nb) : 0;
+}
+core_initcall(vmcore_keep_offline_init);
+#endif

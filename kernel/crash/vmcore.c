@@ -15,6 +15,7 @@
 #include <linux/init.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -89,14 +90,44 @@ static bool vmcore_in_header(u64 paddr, u64 size)
 	       paddr - elfcorehdr_addr <= len - size;
 }
 
+#ifdef CONFIG_MEMORY_HOTPLUG
+static int vmcore_online_ram(unsigned long pfn, unsigned long nr, void *arg)
+{
+	unsigned long end = pfn + nr;
+
+	for (; pfn < end; pfn = round_up(pfn + 1, PAGES_PER_SECTION))
+		if (pfn_to_online_page(pfn))
+			return 1;
+	return 0;
+}
+#endif
+
+/*
+ * Whether [@paddr, @paddr + @size) overlaps RAM this kernel uses.  The
+ * DIMMs the crashed kernel had hot-plugged are found and added here too,
+ * but never onlined (capture.c): that System RAM is not this kernel's.
+ */
+static bool vmcore_own_ram(u64 paddr, u64 size)
+{
+	if (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) == REGION_DISJOINT)
+		return false;
+#ifdef CONFIG_MEMORY_HOTPLUG
+	return walk_system_ram_range(PHYS_PFN(paddr),
+				     PHYS_PFN(paddr + size - 1) -
+				     PHYS_PFN(paddr) + 1, NULL,
+				     vmcore_online_ram) == 1;
+#else
+	return true;
+#endif
+}
+
 static const char *vmcore_bad_range(void *ctx, u64 paddr, u64 size)
 {
 	if (paddr >= crash_oldmem_limit() ||
 	    size > crash_oldmem_limit() - paddr)
 		return "beyond the physical address width";
-	if (!vmcore_in_header(paddr, size) &&
-	    region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT)
+	if (!vmcore_in_header(paddr, size) && vmcore_own_ram(paddr, size))
 		return "it overlaps this kernel's own RAM";
 	return NULL;
 }

@@ -4,10 +4,16 @@
  * for /proc/vmcore.  It is in no memory map of this kernel, so it is
  * mapped on demand: a whole range per call (not a page, as
  * copy_oldmem_page() does), write-back cached, with the encryption bit
- * when the crashed kernel ran with memory encryption.
+ * when the crashed kernel ran with memory encryption.  What is wholly
+ * System RAM here without being used, the DIMMs the crashed kernel had
+ * hot-plugged, which this kernel adds and keeps offline, is reached
+ * through the direct map instead: ioremap() refuses RAM whose struct
+ * pages it cannot vouch for.
  */
 #include <linux/crash_handoff.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/processor.h>
 #include <linux/uio.h>
 
@@ -15,12 +21,16 @@ void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 {
 	if (encrypted)
 		return (__force void *)ioremap_encrypted(paddr, len);
+	if (region_intersects(paddr, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) == REGION_INTERSECTS)
+		return memremap(paddr, len, MEMREMAP_WB);
 	return (__force void *)ioremap_cache(paddr, len);
 }
 
+/* memunmap() undoes either */
 void crash_oldmem_unmap(void *va)
 {
-	iounmap((__force void __iomem *)va);
+	memunmap(va);
 }
 
 ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
