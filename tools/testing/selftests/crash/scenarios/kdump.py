@@ -715,17 +715,23 @@ def capture_scenario(name, load, crash, cmdline="crashkernel=128M",
                      mem="1G", smp=2, before="", extra=None, doc=None,
                      kernels=("patched", "baseline"), task=True,
                      uefi=False, first="", targets=("dev:/dev/vdc",),
-                     args=None, append=""):
+                     args=None, append="", during=None):
     """Run @first, load the kernel with a mkcapture initramfs as capture
     kernel with @load, run @before, crash with @crash, and read the saved
     dump with real clients; @extra(run, dmesg) checks more.  @uefi: under
     OVMF.  @targets: mkcapture's (see capture_disk()), the one that takes
     the dump last: the disk, or "ssh:HOST"; @args(run): more of its
-    arguments; @append: more of the capture kernel's command line."""
+    arguments; @append: more of the capture kernel's command line;
+    @during(run, guest): what the host does before the crash."""
     def setup(run):
         capture_disk(run, targets, args(run) if args else ())
+
+    def while_running(run, guest):
+        if during:
+            during(run, guest)
+        time_capture(run, guest)
     @scenario(name, cmdline=cmdline, timeout=600 if uefi else 300, mem=mem,
-              smp=smp, kernels=kernels, during=time_capture,
+              smp=smp, kernels=kernels, during=while_running,
               teardown=stop_sshd,
               net=any(t.startswith(("net:", "ssh:")) for t in targets),
               disks=(("kexec.img", 64), ("vmcore.img", 1100)),
@@ -799,19 +805,30 @@ def ssh_dump(run):
     return m.group(2)
 
 
-def dump_bytes(vmcore, paddr, size=4096):
-    """The @size bytes at physical @paddr in the ELF dump @vmcore, or None
-    when no PT_LOAD has the first of them."""
+def dump_loads(vmcore):
+    """The (paddr, filesz, offset) of each PT_LOAD of the ELF dump
+    @vmcore but the kernel image's (paddr 0)."""
     with open(vmcore, "rb") as f:
         eh = f.read(64)
         phoff, = struct.unpack_from("<Q", eh, 32)
         phnum, = struct.unpack_from("<H", eh, 56)
         f.seek(phoff)
         phs = f.read(phnum * 56)
-        for i in range(phnum):
-            p_type, _, off, _, pa, filesz = struct.unpack_from(
-                "<IIQQQQ", phs, i * 56)
-            if p_type == 1 and pa <= paddr < pa + filesz and pa:
+    loads = []
+    for i in range(phnum):
+        p_type, _, off, _, pa, filesz = struct.unpack_from("<IIQQQQ", phs,
+                                                           i * 56)
+        if p_type == 1 and pa:
+            loads.append((pa, filesz, off))
+    return loads
+
+
+def dump_bytes(vmcore, paddr, size=4096):
+    """The @size bytes at physical @paddr in the ELF dump @vmcore, or None
+    when no PT_LOAD has the first of them."""
+    for pa, filesz, off in dump_loads(vmcore):
+        if pa <= paddr < pa + filesz:
+            with open(vmcore, "rb") as f:
                 f.seek(off + paddr - pa)
                 return f.read(min(size, pa + filesz - paddr))
     return None
@@ -1001,6 +1018,147 @@ capture_scenario(
     "vmcore_filter_test keeps in use, with its contents, and none of the "
     "blocks it freed; it is read as kdump-capture's is (readelf, "
     "makedumpfile --dump-dmesg, gdb with the panicking task).")
+
+
+# Memory plugged in and out at run time.  Once the capture kernel is
+# loaded, the guest asks for a 1 GiB DIMM, which QEMU's monitor plugs in
+# and the guest onlines for the kernel, then for a 512 MiB one, onlined
+# movable, offlined and unplugged again.  Booted with 1 GiB, all below 4 GiB, the
+# guest has no ZONE_NORMAL but the first DIMM's, so the kernel's own
+# allocations go there from then on, the test module's page in use too.
+DIMMS = (("online_kernel", 1024), ("online_movable", 512))
+PLUG_MEMORY = """
+	mem=/sys/devices/system/memory
+	plug() {
+		echo "E2E: plug $2 MiB"
+		last=
+		want=$(($2 * 1048576 / 0x$(cat $mem/block_size_bytes))) n=0
+		until [ "$(grep -l offline $mem/memory*/state | wc -l)" -ge $want ]
+		do
+			n=$((n + 1))
+			[ $n -le 60 ] || { echo "E2E: no memory was added"; break; }
+			sleep 1
+		done
+		for f in $(grep -l offline $mem/memory*/state); do
+			echo $1 > $f &&
+				echo "E2E: $1 block 0x$(cat ${f%%/state}/phys_index)"
+			last="$last $f"
+		done
+	}
+	plug %s %d
+	blocks=$(ls -d $mem/memory* | wc -l)
+	plug %s %d
+	for f in $last; do
+		echo offline > $f || echo "E2E: cannot offline $f"
+	done
+	echo "E2E: unplug"
+	n=0
+	until [ "$(ls -d $mem/memory* | wc -l)" -eq $blocks ]; do
+		n=$((n + 1))
+		[ $n -le 60 ] || { echo "E2E: the DIMM stayed"; break; }
+		sleep 1
+	done
+	[ $n -le 60 ] && echo "E2E: unplugged"
+	echo "E2E: ELF header segment $(cat /sys/kernel/crash_elfcorehdr_size)" \
+		"$(cat /sys/kernel/kexec/crash_elfcorehdr_size)"
+""" % (DIMMS[0] + DIMMS[1])
+
+
+def plug_dimms(run, guest):
+    """Plug in each DIMM the guest asks for, and unplug the last one."""
+    at = 0
+    for i, (_, mib) in enumerate(DIMMS):
+        at = guest.wait_for(r"^E2E: plug %d MiB$" % mib, 120, at).end()
+        for cmd in ("object_add memory-backend-ram,id=hot%d,size=%dM"
+                    % (i, mib),
+                    "device_add pc-dimm,id=dimm%d,memdev=hot%d" % (i, i)):
+            out = guest.monitor(cmd)
+            if out.strip():
+                raise CheckFailed("QEMU's %s: %r" % (cmd, out.strip()))
+    guest.wait_for(r"^E2E: unplug$", 120, at)
+    out = guest.monitor("device_del dimm%d" % (len(DIMMS) - 1))
+    if out.strip():
+        raise CheckFailed("QEMU's device_del: %r" % out.strip())
+
+
+def dimm_range(run, how, mib, bs):
+    """[start, end) of the DIMM of @mib MiB the guest onlined with @how,
+    in blocks of @bs bytes."""
+    blocks = [int(b, 16) * bs for b in
+              re.findall(r"^E2E: %s block 0x([0-9a-f]+)$" % how, run.log,
+                         re.M)]
+    if len(blocks) * bs != mib << 20:
+        raise CheckFailed("%d blocks of %d MiB %s, not a DIMM's %d MiB"
+                          % (len(blocks), bs >> 20, how, mib))
+    return min(blocks), min(blocks) + (mib << 20)
+
+
+def capture_hotplug(run, dmesg):
+    (how, mib), (gone_how, gone_mib) = DIMMS
+    bs = int(run.expect(r"Memory block size: (\d+)MB").group(1)) << 20
+    start, end = dimm_range(run, how, mib, bs)
+    gone = dimm_range(run, gone_how, gone_mib, bs)
+    run.expect(r"^E2E: unplugged$")
+    # upstream's file and ours: the size kexec-tools pads a header to
+    sizes = run.expect(r"^E2E: ELF header segment (\d+) (\d+)$").groups()
+    if sizes[0] != sizes[1] or not int(sizes[0]):
+        raise CheckFailed("crash_elfcorehdr_size: %s in /sys/kernel, %s in "
+                          "/sys/kernel/kexec" % sizes)
+    # the capture kernel adds the DIMM's memory too, and keeps it offline
+    # (onlining it at the add stops at the first block refused)
+    boot2 = run.expect(r"^E2E: crashing with").end()
+    run.expect(r"vmcore: not onlining \[mem %#018x-%#018x\]: the crashed "
+               r"kernel's memory, in its dump$" % (start, start + bs - 1),
+               run.log[boot2:])
+    total = int(run.expect(FILTER_LINE).group(3))
+    # 1 GiB at boot and the DIMM left in, less the crash region and holes
+    if not 1024 + mib - 256 <= total <= 1024 + mib:
+        raise CheckFailed("the capture kernel's /proc/vmcore covers %d MiB, "
+                          "not the 1 GiB of boot and the %d MiB DIMM left in "
+                          "(less the crash region): its ELF header did not "
+                          "follow the hotplug" % (total, mib))
+    kept = int(run.expect(FILTER_TEST).group(1), 16)
+    if not start <= kept < end:
+        raise CheckFailed("the test module's page at %#x is not in the "
+                          "DIMM's memory [%#x, %#x)" % (kept, start, end))
+    capture_filtered(run, dmesg)
+    vmcore = os.path.join(run.workdir, "vmcore.img")
+
+    def bytes_in(lo, hi):
+        return sum(min(pa + size, hi) - max(pa, lo)
+                   for pa, size, _ in dump_loads(vmcore)
+                   if pa < hi and pa + size > lo)
+    # the DIMM's free, cache and user pages are left out: its struct
+    # pages were in the crashed kernel's table
+    if bytes_in(start, end) > 64 << 20:
+        raise CheckFailed("the dump keeps %d MiB of the DIMM's %d"
+                          % (bytes_in(start, end) >> 20, mib))
+    if bytes_in(*gone):
+        raise CheckFailed("the dump has %d bytes of the unplugged DIMM"
+                          % bytes_in(*gone))
+
+
+capture_scenario(
+    "kdump-hotplug", "kexec -p -s", "PANIC", mem="1G,slots=2,maxmem=3G",
+    kernels=PATCHED, before=PLUG_MEMORY + KNOWN_PAGES,
+    append="memhp_default_state=online",
+    args=lambda run: ["-x", "31"], during=plug_dimms, extra=capture_hotplug,
+    doc="Memory hot-plugged before the crash: with the capture kernel "
+    "loaded, QEMU's monitor plugs a 1 GiB DIMM into a 1 GiB guest, which "
+    "onlines it for the kernel, and a 512 MiB one, onlined movable, "
+    "offlined and unplugged again (each change rewrites the loaded "
+    "image's ELF header, which describes online memory only; "
+    "/sys/kernel/kexec/crash_elfcorehdr_size says what "
+    "/sys/kernel/crash_elfcorehdr_size does); then kdump-filter's page cache, process and test module, "
+    "whose page in use lands in the first DIMM, and LKDTM PANIC.  The "
+    "capture kernel, told to online hot-plugged memory, adds the first "
+    "DIMM's and refuses to online it; its /proc/vmcore "
+    "covers the boot memory and the first DIMM, not the unplugged one; "
+    "the dump mkcapture -x 31 saves holds "
+    "the module's page with its contents and no more than 64 MiB of the "
+    "DIMM (its free, cache and user pages are left out: the crashed "
+    "kernel's memmap table has its sections), and passes kdump-filter's "
+    "checks.")
 
 
 EXCLUDE = "/sys/module/vmcore/parameters/exclude"
