@@ -754,11 +754,9 @@ boot2() {
         if targets[-1] == "ssh:HOST":
             vmcore = ssh_dump(run)
         else:
-            m = run.expect(r"mkcapture: saved /proc/vmcore \((\d+) bytes\)"
-                           r" to dev:/dev/vdc")
-            mib = (int(m.group(1)) + (1 << 20) - 1) >> 20
-            for done in range(256, mib, 256):	# the copy's progress
-                run.expect(r"^mkcapture: wrote %d of %d MiB$" % (done, mib))
+            run.expect(r"mkcapture: saved /proc/vmcore \(\d+ bytes\) to "
+                       r"dev:/dev/vdc")
+        check_progress(run)
         dmesg = check_capture(run, PANIC_LINES[crash], cpus=smp, task=task,
                               vmcore=vmcore)
         if extra:
@@ -774,6 +772,24 @@ boot2() {
         "threads, and finds it as the panicking CPU's current task, with "
         "the comm of the shell that crashed it." % (load, crash))
     return run_check
+
+
+def check_progress(run):
+    """mkcapture's progress lines (every 2 s of the copy) for the dump it
+    saved, after any target that failed: of the dump's MiB, going
+    forward."""
+    m = run.expect(r"^mkcapture: saved /proc/vmcore \((\d+) bytes\)")
+    mib = (int(m.group(1)) + (1 << 20) - 1) >> 20
+    start = max(run.expect(r"^E2E: crashing with ").end(),
+                run.log.rfind("\nmkcapture: failed", 0, m.start()))
+    done = [(int(a), int(b)) for a, b in re.findall(
+        r"^mkcapture: wrote (\d+) of (\d+) MiB$", run.log[start:m.start()],
+        re.M)]
+    run.data["progress"] = done
+    if any(all_ != mib or not 0 <= n <= mib for n, all_ in done) or \
+            [n for n, _ in done] != sorted(n for n, _ in done):
+        raise CheckFailed("mkcapture's progress %s does not go forward to "
+                          "the %d MiB saved" % (done, mib))
 
 
 def time_capture(run, guest):
@@ -911,6 +927,9 @@ capture_scenario("kdump-capture-sysrq", "kexec -p", "sysrq", mem="512M")
 
 def capture_ssh(run, dmesg):
     run.expect(r"mkcapture: failed: writing to ssh:nobody@10\.0\.2\.2:")
+    # 400 MiB through QEMU's user network take more than 2 s
+    if not run.data["progress"]:
+        raise CheckFailed("mkcapture said nothing of its progress")
     log = os.path.join(run.workdir, "sshd", "sshd.log")
     with open(log, errors="replace") as f:
         run.expect(r"User nobody from 127\.0\.0\.1 not allowed", f.read(),
@@ -922,8 +941,8 @@ capture_scenario(
     targets=("ssh:STRANGER", "ssh:HOST"), extra=capture_ssh,
     doc="mkcapture's ssh: targets, into Debian's sshd on the host: the "
     "first logs in as a user the server refuses, and fails with a line; "
-    "the second writes the whole /proc/vmcore as DIR/TIME/vmcore, the "
-    "path the console names, with no .part left, read on the host as "
+    "the second writes the whole /proc/vmcore as DIR/TIME/vmcore (saying "
+    "how far it got every 2 s), the path the console names, with no .part left, read on the host as "
     "kdump-capture's dump is (readelf, makedumpfile, gdb).")
 
 
