@@ -17,7 +17,6 @@
  * stopped is finished in a frame of its own (crash_chain_resume()) and
  * ends in panic() the same way.
  */
-#include <linux/crash_core.h>
 #include <linux/crash_handoff.h>
 #include <linux/init.h>
 #include <linux/kexec.h>
