@@ -62,12 +62,14 @@ static const char * const pstore_zalgo_names[PSTORE_ZALGO_MAX] = {
 
 static enum pstore_zalgo pstore_zalgo;
 
-/* The compressor's workspace, for one segment */
+/* A compressor's workspace, for one segment */
 struct pstore_zwork {
+	enum pstore_zalgo algo;
 	size_t size;
 	u8 mem[] __aligned(8);
 };
 
+/* The crash path's workspace */
 static struct pstore_zwork __rcu *pstore_zwork;
 /* pstore.compress was looked at (and the workspace allocated) */
 static bool pstore_zready;
@@ -75,6 +77,11 @@ static bool pstore_zready;
 bool pstore_compress_enabled(void)
 {
 	return pstore_zalgo != PSTORE_ZALGO_NONE;
+}
+
+enum pstore_zalgo pstore_compress_algo(void)
+{
+	return pstore_zalgo;
 }
 
 static enum pstore_zalgo pstore_zalgo_by_name(const char *name)
@@ -109,6 +116,27 @@ static size_t pstore_zwork_bytes(enum pstore_zalgo algo)
 	}
 }
 
+static struct pstore_zwork *pstore_zwork_alloc_algo(enum pstore_zalgo algo)
+{
+	size_t size = pstore_zwork_bytes(algo);
+	struct pstore_zwork *w;
+
+	w = kvzalloc(struct_size(w, mem, size), GFP_KERNEL);
+	if (w) {
+		w->algo = algo;
+		w->size = size;
+	}
+	return w;
+}
+
+/* A workspace of its own for the algorithm in use, or NULL */
+struct pstore_zwork *pstore_zwork_alloc(void)
+{
+	if (pstore_zalgo == PSTORE_ZALGO_NONE)
+		return NULL;
+	return pstore_zwork_alloc_algo(pstore_zalgo);
+}
+
 /*
  * Choose the algorithm @name names and allocate its workspace.  An
  * unknown name falls back to zstd; without a workspace, records are
@@ -118,7 +146,6 @@ int pstore_compress_setup(const char *name)
 {
 	enum pstore_zalgo algo = pstore_zalgo_by_name(name);
 	struct pstore_zwork *w = NULL;
-	size_t size;
 
 	pstore_compress_exit();
 	pstore_zready = true;
@@ -126,12 +153,10 @@ int pstore_compress_setup(const char *name)
 		pr_err("pstore: compress=%s: unknown, using zstd\n", name);
 		algo = PSTORE_ZALGO_ZSTD;
 	}
-	size = pstore_zwork_bytes(algo);
-	if (size) {
-		w = kvzalloc(struct_size(w, mem, size), GFP_KERNEL);
+	if (algo != PSTORE_ZALGO_NONE) {
+		w = pstore_zwork_alloc_algo(algo);
 		if (!w)
 			return -ENOMEM;
-		w->size = size;
 	}
 	pstore_zalgo = algo;
 	rcu_assign_pointer(pstore_zwork, w);
@@ -158,8 +183,10 @@ void pstore_compress_init(void)
 
 void pstore_compress_exit(void)
 {
-	struct pstore_zwork *old = rcu_replace_pointer(pstore_zwork, NULL, true);
+	struct pstore_zwork *old;
 
+	pstore_ahead_stop();
+	old = rcu_replace_pointer(pstore_zwork, NULL, true);
 	pstore_zalgo = PSTORE_ZALGO_NONE;
 	pstore_zready = false;
 	if (old) {
@@ -211,7 +238,8 @@ static ssize_t pstore_lz4(struct pstore_zwork *w, const void *in,
 }
 
 /**
- * pstore_compress_seg() - compress one segment of a record into @out
+ * pstore_compress_seg_with() - compress one segment with workspace @w
+ * @w: a workspace from pstore_zwork_alloc(), used by no one else meanwhile
  * @in: the text
  * @in_len: its length, at most PSTORE_SEG_TEXT
  * @out: where the segment goes: its length, then the compressed text
@@ -220,22 +248,17 @@ static ssize_t pstore_lz4(struct pstore_zwork *w, const void *in,
  * Return: the segment's size; -EFBIG if it does not fit; -EINVAL if there
  * is nothing to compress with or the compressor failed.
  */
-ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
-			    size_t out_size)
+ssize_t pstore_compress_seg_with(struct pstore_zwork *w, const void *in,
+				 size_t in_len, void *out, size_t out_size)
 {
-	struct pstore_zwork *w;
 	ssize_t n;
 
 	if (out_size <= sizeof(__le32))
 		return -EFBIG;
 	out_size -= sizeof(__le32);
-	rcu_read_lock();
-	w = rcu_dereference(pstore_zwork);
-	if (!w || !in_len || in_len > PSTORE_SEG_TEXT) {
-		n = -EINVAL;
-		goto out;
-	}
-	switch (pstore_zalgo) {
+	if (!w || !in_len || in_len > PSTORE_SEG_TEXT)
+		return -EINVAL;
+	switch (w->algo) {
 	case PSTORE_ZALGO_DEFLATE:
 		n = pstore_deflate(w, in, in_len, out + 4, out_size);
 		break;
@@ -249,12 +272,33 @@ ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
 		n = -EINVAL;
 		break;
 	}
-out:
-	rcu_read_unlock();
 	if (n < 0)
 		return n;
 	put_unaligned_le32(n, out);
 	return sizeof(__le32) + n;
+}
+
+/**
+ * pstore_compress_seg() - compress one segment of a crash record
+ * @in: the text
+ * @in_len: its length, at most PSTORE_SEG_TEXT
+ * @out: where the segment goes: its length, then the compressed text
+ * @out_size: the room in @out
+ *
+ * With the crash path's workspace: for the crash chain's CPU only.
+ *
+ * Return: as pstore_compress_seg_with().
+ */
+ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
+			    size_t out_size)
+{
+	ssize_t n;
+
+	rcu_read_lock();
+	n = pstore_compress_seg_with(rcu_dereference(pstore_zwork), in, in_len,
+				     out, out_size);
+	rcu_read_unlock();
+	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(pstore_compress_seg);
 

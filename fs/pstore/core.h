@@ -111,11 +111,17 @@ enum pstore_zalgo {
 	PSTORE_ZALGO_MAX
 };
 
+struct pstore_zwork;
+
 #ifdef CONFIG_PSTORE_COMPRESS
 int pstore_compress_setup(const char *name);
 void pstore_compress_init(void);
 void pstore_compress_exit(void);
 bool pstore_compress_enabled(void);
+enum pstore_zalgo pstore_compress_algo(void);
+struct pstore_zwork *pstore_zwork_alloc(void);
+ssize_t pstore_compress_seg_with(struct pstore_zwork *w, const void *in,
+				 size_t in_len, void *out, size_t out_size);
 ssize_t pstore_compress_seg(const void *in, size_t in_len, void *out,
 			    size_t out_size);
 void pstore_zhdr_init(void *out, size_t orig_len);
@@ -135,6 +141,81 @@ static inline void pstore_zhdr_init(void *out, size_t orig_len) { }
 static inline int pstore_decompress_record(struct pstore_record *record)
 {
 	return record->compressed ? -EOPNOTSUPP : 0;
+}
+#endif
+
+/**
+ * struct pstore_chunk - a piece of the log compressed ahead of a crash
+ * @gen: even while it is valid; odd while it is written or unused
+ * @first_seq: the log records it holds are [@first_seq, @next_seq)
+ * @next_seq: the record after them
+ * @off: where its segment (a length, then the data) is in the ring
+ * @size: the segment's bytes
+ * @text: the bytes of text it holds
+ * @algo: the algorithm that compressed it
+ */
+struct pstore_chunk {
+	unsigned long gen;
+	u64 first_seq;
+	u64 next_seq;
+	u32 off;
+	u32 size;
+	u32 text;
+	u8 algo;
+};
+
+#define PSTORE_AHEAD_CHUNKS	64
+
+/**
+ * struct pstore_ahead - the log compressed ahead of a crash (ahead.c)
+ * @chunk: the chunks, read locklessly at a crash
+ * @newest: the index of the newest chunk
+ * @ring_size: bytes of @ring
+ * @ring: the chunks' segments, one after the other, wrapping around
+ * @next: the worker's: where its next chunk starts in the log
+ * @seen: the worker's: the log's end when it last looked
+ * @head: the worker's: where in @ring its next chunk goes
+ * @zwork: the worker's compression workspace
+ * @text: the worker's text of one chunk
+ * @zbuf: the worker's chunk compressed, PSTORE_SEG_ROOM bytes
+ */
+struct pstore_ahead {
+	struct pstore_chunk chunk[PSTORE_AHEAD_CHUNKS];
+	unsigned int newest;
+	u32 ring_size;
+	u8 *ring;
+	u64 next;
+	u64 seen;
+	u32 head;
+	struct pstore_zwork *zwork;
+	char *text;
+	u8 *zbuf;
+};
+
+#ifdef CONFIG_PSTORE_COMPRESS
+void pstore_ahead_start(size_t record_size);
+void pstore_ahead_stop(void);
+void pstore_ahead_sync(void);
+u64 pstore_ahead_end(void);
+ssize_t pstore_ahead_take(struct kmsg_dump_iter *iter, void *dst,
+			  size_t room, size_t max_text, size_t *text,
+			  size_t *size);
+#if IS_ENABLED(CONFIG_KUNIT)
+void pstore_ahead_add(struct pstore_ahead *a, u64 first, u64 next,
+		      size_t text, size_t size);
+struct pstore_ahead *pstore_ahead_get(void);
+#endif
+#else
+static inline void pstore_ahead_start(size_t record_size) { }
+static inline void pstore_ahead_stop(void) { }
+static inline void pstore_ahead_sync(void) { }
+static inline u64 pstore_ahead_end(void) { return 0; }
+static inline ssize_t pstore_ahead_take(struct kmsg_dump_iter *iter,
+					void *dst, size_t room,
+					size_t max_text, size_t *text,
+					size_t *size)
+{
+	return 0;
 }
 #endif
 

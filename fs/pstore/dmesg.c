@@ -18,7 +18,10 @@
  * the record keeps, not more: kmsg_dump reads the log backwards from its
  * newest record, and nothing is compressed twice but a segment that
  * missed.  Kernel logs compress about 7:1 with zstd, so a record keeps
- * several times the log a plain record of the same size would.
+ * several times the log a plain record of the same size would.  And most
+ * of that log was compressed before the crash (see ahead.c): the record
+ * compresses only the log newer than the newest chunk compressed ahead,
+ * then takes the chunks before it as they are while they fit.
  *
  * Each backend has a handler of its own ("pstore:<name>"), so one that
  * fails, faults or runs past its budget costs only its own record.  This
@@ -77,27 +80,52 @@ static ssize_t pstore_fill_compressed(struct pstore_backend *b,
 				      char *buf, size_t size)
 {
 	size_t hs = sizeof(struct pstore_zhdr), end = size, text = 0;
-	size_t want, room, len;
+	u64 ahead = pstore_ahead_end(), lower = iter->cur_seq;
+	size_t want, room, len, zlen;
 	struct kmsg_dump_iter before;
 	u8 hseg[PSTORE_HEAD_SEG];
 	int misses = 0, segs;
+	bool got;
 	ssize_t hn, n;
 
 	hn = pstore_compress_seg(head, hlen, hseg, sizeof(hseg));
 	if (hn < 0 || hs + hn >= size)
 		return 0;
+	if (ahead < lower || ahead > iter->next_seq)
+		ahead = 0;
 	/* 4:1 for the first segment, then the ratio of the one before */
 	want = (size - hs - hn) * 4;
 	for (segs = 0; misses < PSTORE_FIT_MISSES && segs < PSTORE_MAX_SEGS;
 	     segs++) {
 		room = end - hs - hn;
+		n = pstore_ahead_take(iter, buf + hs + hn, room,
+				      PSTORE_MAX_TEXT - hlen - text, &len,
+				      &zlen);
+		if (n > 0) {
+			end -= n;
+			text += len;
+			misses = 0;
+			want = div64_u64((u64)(room - n) * len, n) * 15 / 16;
+			continue;
+		}
+		/* the rest of the room, sized by that chunk's ratio */
+		if (n == -EFBIG && !misses)
+			want = div64_u64((u64)len * room, zlen) * 7 / 8;
 		want = min3(want, (size_t)PSTORE_SEG_TEXT,
 			    PSTORE_MAX_TEXT - hlen - text);
 		if (want < PSTORE_SEG_MIN)
 			break;
 		before = *iter;
-		if (!kmsg_dump_get_buffer(iter, true, b->text, want, &len) ||
-		    !len) {
+		/* the log after the newest chunk compressed ahead, alone */
+		if (iter->next_seq > ahead)
+			iter->cur_seq = max(lower, ahead);
+		got = kmsg_dump_get_buffer(iter, true, b->text, want, &len);
+		iter->cur_seq = lower;
+		if ((!got || !len) && iter->next_seq > ahead && ahead > lower) {
+			ahead = 0;	/* that log is gone: read on */
+			continue;
+		}
+		if (!got || !len) {
 			if (!text)
 				return -ENODATA;
 			break;
@@ -286,6 +314,8 @@ int pstore_dmesg_register(struct pstore_backend *b)
 			pr_warn("pstore: no memory to compress %s's records: they stay plain\n",
 				psi->name);
 			pstore_free_buffers(b);
+		} else {
+			pstore_ahead_start(psi->bufsize);
 		}
 	}
 	b->dump = (struct crash_handler) {

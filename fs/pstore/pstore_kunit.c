@@ -451,6 +451,190 @@ static void pstore_dmesg_record(struct kunit *test)
 	kvfree(r.buf);
 }
 
+/* The "ahead line N" numbers of a record's text: first and last; -1: a gap */
+static void ahead_lines(struct kunit *test, const char *text, int *first,
+			int *last)
+{
+	const char *p = text;
+	int n;
+
+	*first = -1;
+	*last = -1;
+	while ((p = strstr(p, "ahead line "))) {
+		if (sscanf(p, "ahead line %d", &n) != 1) {
+			KUNIT_FAIL(test, "no line number: %.20s", p);
+			return;
+		}
+		if (*first < 0)
+			*first = n;
+		else
+			KUNIT_EXPECT_EQ(test, n, *last + 1);
+		*last = n;
+		p++;
+	}
+}
+
+/* Dump to the sink and return the record's text, decompressed. */
+static char *sink_dump(struct kunit *test)
+{
+	struct pstore_record r = { .psi = &sink_psi, .type = PSTORE_TYPE_DMESG };
+
+	sink.writes = 0;
+	kmsg_dump_desc(KMSG_DUMP_OOPS, "kunit");
+	KUNIT_ASSERT_GE(test, sink.writes, 1);
+	r.buf = kvmalloc(sink.size + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	memcpy(r.buf, sink.buf, sink.size);
+	r.size = sink.size;
+	r.compressed = sink.last.compressed;
+	KUNIT_ASSERT_TRUE(test, r.compressed);
+	KUNIT_ASSERT_EQ(test, pstore_decompress_record(&r), 0);
+	r.buf[r.size - 1] = '\0';
+	return r.buf;
+}
+
+/*
+ * A record made with the log compressed ahead holds what one compressed
+ * at the crash holds: the newest log, without a gap.  Chunks that are
+ * being written, or older than syslog's clear, are not taken.
+ */
+static void pstore_ahead_record(struct kunit *test)
+{
+	int i, first[3], last[3];
+	struct kmsg_dump_iter it;
+	size_t text, size;
+	struct pstore_ahead *a;
+	unsigned long gen;
+	char *rec[3];
+	u8 *seg;
+	u64 end;
+
+	if (!IS_ENABLED(CONFIG_PSTORE_COMPRESS))
+		kunit_skip(test, "no compression");
+	/*
+	 * A record that holds some of the log compressed ahead, not all:
+	 * lines that compress about 6:1 (a hash in each), 8 KiB records
+	 */
+	sink_psi.bufsize = SZ_8K;
+	sink_psi.buf = kunit_kzalloc(test, SZ_8K, GFP_KERNEL);
+	sink.buf = kunit_kzalloc(test, SZ_8K, GFP_KERNEL);
+	seg = kunit_kzalloc(test, PSTORE_SEG_ROOM, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sink.buf);
+	KUNIT_ASSERT_NOT_NULL(test, sink_psi.buf);
+	KUNIT_ASSERT_NOT_NULL(test, seg);
+	KUNIT_ASSERT_EQ(test, pstore_register(&sink_psi), 0);
+
+	for (i = 0; i < 1500; i++)
+		pr_info("pstore_kunit: ahead line %d of a long log, %08x\n",
+			i, i * 2654435761U);
+	pstore_ahead_sync();
+	end = pstore_ahead_end();
+	KUNIT_ASSERT_NE(test, end, 0);
+	for (i = 1500; i < 1510; i++)
+		pr_info("pstore_kunit: ahead line %d of a long log, %08x\n",
+			i, i * 2654435761U);
+
+	/* the newest chunk ends where the tail begins */
+	kmsg_dump_rewind(&it);
+	it.next_seq = end;
+	KUNIT_EXPECT_GT(test, pstore_ahead_take(&it, seg, PSTORE_SEG_ROOM,
+						PSTORE_SEG_TEXT, &text, &size),
+			0);
+	KUNIT_EXPECT_LT(test, it.next_seq, end);
+	KUNIT_EXPECT_GT(test, text, SZ_8K);
+	/* too little room: not copied, but its sizes are told */
+	it.next_seq = end;
+	KUNIT_EXPECT_EQ(test, pstore_ahead_take(&it, seg, size - 1,
+						PSTORE_SEG_TEXT, &text, &size),
+			-EFBIG);
+	KUNIT_EXPECT_EQ(test, it.next_seq, end);
+	/* cleared by syslog: the chunk holds log the dump leaves out */
+	it.cur_seq = end - 1;
+	KUNIT_EXPECT_EQ(test, pstore_ahead_take(&it, seg, PSTORE_SEG_ROOM,
+						PSTORE_SEG_TEXT, &text, &size),
+			0);
+
+	rec[0] = sink_dump(test);
+	/* the newest chunk being written when the crash came */
+	a = pstore_ahead_get();
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	gen = a->chunk[a->newest].gen;
+	a->chunk[a->newest].gen = gen + 1;
+	rec[1] = sink_dump(test);
+	a->chunk[a->newest].gen = gen;
+	/* and without any chunk */
+	pstore_ahead_stop();
+	rec[2] = sink_dump(test);
+	pstore_unregister(&sink_psi);
+
+	for (i = 0; i < 3; i++) {
+		ahead_lines(test, rec[i], &first[i], &last[i]);
+		KUNIT_EXPECT_EQ(test, last[i], 1509);
+		KUNIT_EXPECT_GT(test, first[i], 0);
+		/* compressed: several times the record's size */
+		KUNIT_EXPECT_GT(test, strlen(rec[i]), 3 * sink_psi.bufsize);
+		kvfree(rec[i]);
+	}
+	kunit_info(test, "lines kept: %d ahead, %d with the newest chunk busy, %d compressed at the crash\n",
+		   1510 - first[0], 1510 - first[1], 1510 - first[2]);
+	/* within a tenth of each other: the chunks cost little room */
+	KUNIT_EXPECT_GT(test, (1510 - first[0]) * 10, (1510 - first[2]) * 9);
+}
+
+/*
+ * The ring: a chunk retires those whose bytes it overwrites and the one
+ * whose place it takes; the valid ones never overlap, and the newest
+ * ones that fit stay.
+ */
+static void pstore_ahead_ring(struct kunit *test)
+{
+	struct pstore_ahead *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	unsigned int i, j, k, valid;
+	size_t size;
+
+	if (!IS_ENABLED(CONFIG_PSTORE_COMPRESS))
+		kunit_skip(test, "no compression");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	memset(a->chunk, 0xff, sizeof(a->chunk));
+	a->newest = PSTORE_AHEAD_CHUNKS - 1;
+	a->ring_size = 4096;
+	a->ring = kunit_kzalloc(test, a->ring_size, GFP_KERNEL);
+	a->zbuf = kunit_kzalloc(test, 1500, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a->ring);
+	KUNIT_ASSERT_NOT_NULL(test, a->zbuf);
+	for (i = 0; i < 300; i++) {
+		size = 8 + (i * 577) % 1400;
+		memset(a->zbuf, i, size);
+		pstore_ahead_add(a, 10 * i, 10 * i + 10, 1000, size);
+		KUNIT_ASSERT_EQ(test, a->newest, (i % PSTORE_AHEAD_CHUNKS));
+		valid = 0;
+		for (j = 0; j < PSTORE_AHEAD_CHUNKS; j++) {
+			struct pstore_chunk *c = &a->chunk[j];
+
+			if (c->gen & 1)
+				continue;
+			valid++;
+			KUNIT_EXPECT_LE(test, c->off + c->size, a->ring_size);
+			/* its bytes are its own */
+			KUNIT_EXPECT_EQ(test, a->ring[c->off],
+					(u8)(c->first_seq / 10));
+			KUNIT_EXPECT_EQ(test, a->ring[c->off + c->size - 1],
+					(u8)(c->first_seq / 10));
+			for (k = j + 1; k < PSTORE_AHEAD_CHUNKS; k++) {
+				struct pstore_chunk *d = &a->chunk[k];
+
+				if (d->gen & 1)
+					continue;
+				KUNIT_EXPECT_TRUE(test, c->off + c->size <= d->off ||
+						  d->off + d->size <= c->off);
+			}
+		}
+		/* the newest is valid, and at least the two before it */
+		KUNIT_EXPECT_FALSE(test, a->chunk[a->newest].gen & 1);
+		KUNIT_EXPECT_GE(test, valid, min(i + 1, 2U));
+	}
+}
+
 /* A backend that keeps the first parts of a crash. */
 static struct {
 	char *buf[3];
@@ -700,6 +884,8 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_reads_upstream_deflate),
 	KUNIT_CASE(pstore_dmesg_record),
 	KUNIT_CASE(pstore_parts_continue),
+	KUNIT_CASE(pstore_ahead_record),
+	KUNIT_CASE(pstore_ahead_ring),
 	KUNIT_CASE(pstore_every_backend),
 	KUNIT_CASE(pstore_backend_order),
 #ifdef CONFIG_PSTORE_FTRACE
