@@ -296,6 +296,7 @@ kunit: tree
 	@cd $(TREE) && set -o pipefail && python3 tools/testing/kunit/kunit.py \
 		run --arch=x86_64 --build_dir=$(BUILD_KUNIT) --jobs=$(JOBS) \
 		--make_options=CC="$(CC_WRAP)" --qemu_args="-smp 2" \
+		--kernel_args=printk.time=1 \
 		$(addprefix --kunitconfig=,$(KUNITCONFIGS)) \
 		| tee $(OUT)/kunit/kunit.log
 
@@ -306,7 +307,8 @@ kunit-debug: debug
 	@mkdir -p $(OUT)/kunit
 	@cd $(TREE) && set -o pipefail && python3 tools/testing/kunit/kunit.py \
 		exec --arch=x86_64 --build_dir=$(BUILD_DEBUG) --timeout=900 \
-		--qemu_args="-smp 2" | tee $(OUT)/kunit/kunit.log
+		--qemu_args="-smp 2" --kernel_args=printk.time=1 \
+		| tee $(OUT)/kunit/kunit.log
 
 $(INITRAMFS): $(E2E_DIR)/mkinitramfs.sh $(wildcard $(E2E_DIR)/guest/*) | base
 	@$(E2E_DIR)/mkinitramfs.sh $@ $(BASE)/tools/testing/selftests
