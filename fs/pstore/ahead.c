@@ -107,11 +107,13 @@ EXPORT_SYMBOL_IF_KUNIT(pstore_ahead_add);
 
 /*
  * The text of the records from @iter's oldest on, whole records up to
- * PSTORE_AHEAD_TEXT bytes, into a->text.  Returns its length, 0 when the
- * log does not yet hold a whole chunk (or changed while it was read).
+ * PSTORE_AHEAD_TEXT bytes, into a->text.  Returns its length; -EAGAIN
+ * when the log does not yet hold a whole chunk (or changed while it was
+ * read); -E2BIG for a record larger than a chunk (hundreds of lines in
+ * one printk), with @iter after it: the crash path compresses it.
  */
-static size_t pstore_ahead_text(struct pstore_ahead *a,
-				struct kmsg_dump_iter *iter)
+static ssize_t pstore_ahead_text(struct pstore_ahead *a,
+				 struct kmsg_dump_iter *iter)
 {
 	struct kmsg_dump_iter peek;
 	size_t len = 0, l;
@@ -119,15 +121,19 @@ static size_t pstore_ahead_text(struct pstore_ahead *a,
 	for (;;) {
 		peek = *iter;
 		if (!kmsg_dump_get_line(&peek, true, NULL, 0, &l))
-			return 0;
+			return -EAGAIN;
 		/* as kmsg_dump_get_buffer() takes it: with room for a NUL */
-		if (len + l + 1 > PSTORE_AHEAD_TEXT)
-			return len;
+		if (len + l + 1 > PSTORE_AHEAD_TEXT) {
+			if (len)
+				return len;
+			*iter = peek;
+			return -E2BIG;
+		}
 		/* the same record, not one that took its place meanwhile */
 		if (!kmsg_dump_get_line(iter, true, a->text + len,
 					PSTORE_AHEAD_TEXT - len, &l) ||
 		    iter->cur_seq != peek.cur_seq || !l)
-			return 0;
+			return -EAGAIN;
 		len += l;
 	}
 }
@@ -136,9 +142,8 @@ static size_t pstore_ahead_text(struct pstore_ahead *a,
 static bool pstore_ahead_fill(struct pstore_ahead *a)
 {
 	struct kmsg_dump_iter iter;
+	ssize_t len, n;
 	bool grew;
-	size_t len;
-	ssize_t n;
 	u64 first;
 
 	kmsg_dump_rewind(&iter);
@@ -148,9 +153,11 @@ static bool pstore_ahead_fill(struct pstore_ahead *a)
 		first = max(a->next, iter.cur_seq);
 		iter.cur_seq = first;
 		len = pstore_ahead_text(a, &iter);
-		if (!len)
+		if (len == -EAGAIN)
 			return grew;
-		n = pstore_compress_seg_with(a->zwork, a->text, len, a->zbuf,
+		/* a record too large is left to the crash path: a gap here */
+		n = len < 0 ? 0 :
+		    pstore_compress_seg_with(a->zwork, a->text, len, a->zbuf,
 					     PSTORE_SEG_ROOM);
 		if (n > 0 && n <= a->ring_size)
 			pstore_ahead_add(a, first, iter.cur_seq, len, n);

@@ -451,17 +451,19 @@ static void pstore_dmesg_record(struct kunit *test)
 	kvfree(r.buf);
 }
 
-/* The "ahead line N" numbers of a record's text: first and last; -1: a gap */
-static void ahead_lines(struct kunit *test, const char *text, int *first,
-			int *last)
+/* The first and last N of "@word line N" in a record; a gap fails */
+static void ahead_lines(struct kunit *test, const char *text,
+			const char *word, int *first, int *last)
 {
 	const char *p = text;
+	char pat[24];
 	int n;
 
 	*first = -1;
 	*last = -1;
-	while ((p = strstr(p, "ahead line "))) {
-		if (sscanf(p, "ahead line %d", &n) != 1) {
+	snprintf(pat, sizeof(pat), "%s line ", word);
+	while ((p = strstr(p, pat))) {
+		if (sscanf(p + strlen(pat), "%d", &n) != 1) {
 			KUNIT_FAIL(test, "no line number: %.20s", p);
 			return;
 		}
@@ -568,7 +570,7 @@ static void pstore_ahead_record(struct kunit *test)
 	pstore_unregister(&sink_psi);
 
 	for (i = 0; i < 3; i++) {
-		ahead_lines(test, rec[i], &first[i], &last[i]);
+		ahead_lines(test, rec[i], "ahead", &first[i], &last[i]);
 		KUNIT_EXPECT_EQ(test, last[i], 1509);
 		KUNIT_EXPECT_GT(test, first[i], 0);
 		/* compressed: several times the record's size */
@@ -579,6 +581,58 @@ static void pstore_ahead_record(struct kunit *test)
 		   1510 - first[0], 1510 - first[1], 1510 - first[2]);
 	/* within a tenth of each other: the chunks cost little room */
 	KUNIT_EXPECT_GT(test, (1510 - first[0]) * 10, (1510 - first[2]) * 9);
+}
+
+/*
+ * A record larger than a chunk (hundreds of lines in one printk) is left
+ * to the crash path; the worker goes on after it, and a record still
+ * holds it and the log around it.
+ */
+static void pstore_ahead_large_record(struct kunit *test)
+{
+	struct kmsg_dump_iter it;
+	int first, last, i;
+	char *big, *rec;
+	size_t len;
+
+	if (!IS_ENABLED(CONFIG_PSTORE_COMPRESS))
+		kunit_skip(test, "no compression");
+	big = kunit_kzalloc(test, 1000, GFP_KERNEL);
+	sink_psi.bufsize = SZ_8K;
+	sink_psi.buf = kunit_kzalloc(test, SZ_8K, GFP_KERNEL);
+	sink.buf = kunit_kzalloc(test, SZ_8K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_ASSERT_NOT_NULL(test, sink.buf);
+	KUNIT_ASSERT_NOT_NULL(test, sink_psi.buf);
+	KUNIT_ASSERT_EQ(test, pstore_register(&sink_psi), 0);
+
+	/*
+	 * 980 empty lines, each with its own prefix: with printk.time=1
+	 * (as make kunit and kunit-debug boot) more than 16 KiB
+	 */
+	memset(big, '\n', 980);
+	pr_info("pstore_kunit: big record%s", big);
+	kmsg_dump_rewind(&it);		/* it.next_seq: just after it */
+	it.cur_seq = it.next_seq - 1;
+	KUNIT_ASSERT_TRUE(test, kmsg_dump_get_line(&it, true, NULL, 0, &len));
+	if (len <= SZ_16K) {
+		pstore_unregister(&sink_psi);
+		kunit_skip(test, "a record of %zu bytes: needs printk.time=1",
+			   len);
+	}
+	for (i = 0; i < 600; i++)
+		pr_info("pstore_kunit: later line %d of a long log, %08x\n",
+			i, i * 2654435761U);
+	pstore_ahead_sync();
+	/* chunks after the big record */
+	KUNIT_EXPECT_GT(test, pstore_ahead_end(), it.next_seq);
+	rec = sink_dump(test);
+	pstore_unregister(&sink_psi);
+	ahead_lines(test, rec, "later", &first, &last);
+	KUNIT_EXPECT_EQ(test, first, 0);
+	KUNIT_EXPECT_EQ(test, last, 599);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(rec, "pstore_kunit: big record"));
+	kvfree(rec);
 }
 
 /*
@@ -886,6 +940,7 @@ static struct kunit_case pstore_test_cases[] = {
 	KUNIT_CASE(pstore_parts_continue),
 	KUNIT_CASE(pstore_ahead_record),
 	KUNIT_CASE(pstore_ahead_ring),
+	KUNIT_CASE(pstore_ahead_large_record),
 	KUNIT_CASE(pstore_every_backend),
 	KUNIT_CASE(pstore_backend_order),
 #ifdef CONFIG_PSTORE_FTRACE
