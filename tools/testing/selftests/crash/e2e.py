@@ -164,9 +164,54 @@ def initrd_with_modules(initrd, build_dir, outdir, arch="x86_64"):
     return out
 
 
-def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1):
+def kaslr_offset(guest, symbols):
+    """How far KASLR moved the running kernel: the 2 MiB step at which
+    linux_banner reads "Linux version", found through the monitor."""
+    banner = symbols.get("linux_banner")
+    for step in range(512) if banner else ():
+        out = guest.monitor("x/2bx %#x" % (banner + (step << 21)))
+        if re.search(r"0x4c\s+0x69", out):	# "Li"
+            return step << 21
+    return 0
+
+
+def hang_snapshot(guest, vmlinux):
+    """Where each vCPU of a guest that hangs is: the monitor's registers,
+    kept in the scenario's hang.txt, and their instruction pointers as
+    symbols of @vmlinux (x86-64)."""
+    try:
+        regs = guest.monitor("info registers -a")
+        with open(os.path.join(guest.workdir, "hang.txt"), "w") as f:
+            f.write(regs)
+        # the blocked tasks and every CPU's stack, from the keyboard's SysRq
+        for key in "wl":
+            guest.monitor("sendkey alt-sysrq-" + key)
+        end = time.monotonic() + 3
+        while time.monotonic() < end and guest._read(0.2):
+            pass
+        ips = [int(m, 16) for m in re.findall(r"\bRIP=([0-9a-f]+)", regs)]
+        text = []
+        if vmlinux and os.path.exists(vmlinux):
+            out = subprocess.run(["nm", "-n", vmlinux], capture_output=True,
+                                 text=True, check=True).stdout
+            text = [(int(f[0], 16), f[2]) for f in map(str.split,
+                                                       out.splitlines())
+                    if len(f) == 3 and f[1] in "tTWwDdRr"]
+        shift = kaslr_offset(guest, {n: a for a, n in text}) if ips else 0
+    except (OSError, subprocess.CalledProcessError) as e:
+        return "no register dump: %s" % e
+    where = []
+    for ip in ips:
+        name = [(n, ip - shift - a) for a, n in text if a <= ip - shift]
+        where.append("%s+%#x" % name[-1] if name else "%#x" % ip)
+    return "vCPUs at %s (hang.txt)" % ", ".join(where)
+
+
+def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1,
+                 vmlinux=None):
     """Run one scenario; (ok, message, seconds).  @reports: fail it on a
-    debug report in its console; @slow: every wait that many times longer."""
+    debug report in its console; @slow: every wait that many times longer;
+    @vmlinux: to name where a guest that hangs is."""
     workdir = os.path.join(outdir, sc.name)
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
@@ -197,7 +242,9 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1):
         guest.wait_for(sc.until, sc.timeout)
         if guest.wait_exit(POWEROFF_GRACE) is None:
             raise GuestError("guest said done but did not power off "
-                             "within %ds" % (POWEROFF_GRACE * slow))
+                             "within %ds; %s" % (POWEROFF_GRACE * slow,
+                                                 hang_snapshot(guest,
+                                                               vmlinux)))
         run.log = guest.text
         run.boot_count, run.outputs = read_control_disk(ctl)
         sc.check(run)
@@ -215,16 +262,21 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1):
 
 # Console lines worth seeing when a scenario failed
 NOTABLE = re.compile(r"E2E: |Linux version |BUG:|Oops|WARNING:|Kernel panic|"
-                     r"INFO: task|circular locking|Call Trace")
+                     r"INFO: task|circular locking|Call Trace|reboot: |"
+                     r"netconsole: ")
 
 
 def console_tail(workdir, n=15):
-    """The last @n notable lines of a scenario's serial console log."""
+    """The last @n notable lines of a scenario's serial console log; of a
+    guest that hung, the last 60 lines whatever they are (its SysRq
+    output)."""
     try:
         with open(os.path.join(workdir, "serial.log"), "rb") as f:
             text = f.read().decode("utf-8", "replace").replace("\r", "")
     except OSError:
         return []
+    if os.path.exists(os.path.join(workdir, "hang.txt")):
+        return text.splitlines()[-60:]
     return [t for t in text.splitlines() if NOTABLE.search(t)][-n:]
 
 
@@ -286,7 +338,8 @@ def main():
     tails = []
     for sc in chosen:
         ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
-                                     args.debug_reports, args.slow)
+                                     args.debug_reports, args.slow,
+                                     args.vmlinux)
         why = None if ok else rerun_reason(sc, os.path.join(args.out,
                                                             sc.name))
         if why:
@@ -296,7 +349,7 @@ def main():
             first_msg = msg
             ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd,
                                          args.out, args.debug_reports,
-                                         args.slow)
+                                         args.slow, args.vmlinux)
             msg = "%s; run again after \"%s\" (first run: %s, in %s)" % (
                 msg or "", why, first_msg, first)
         if ok:
