@@ -64,6 +64,7 @@ CTL_OUTPUT = 2 << 20
 BASE_CMDLINE = {"x86_64": "console=ttyS0 panic=10 printk.time=1",
                 "arm64": "console=ttyAMA0 panic=10 printk.time=1"}
 POWEROFF_GRACE = 30
+NO_POWEROFF = "guest said done but did not power off"
 
 
 def make_control_disk(path, guest_script):
@@ -241,8 +242,8 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1,
             sc.during(run, guest)
         guest.wait_for(sc.until, sc.timeout)
         if guest.wait_exit(POWEROFF_GRACE) is None:
-            raise GuestError("guest said done but did not power off "
-                             "within %ds; %s" % (POWEROFF_GRACE * slow,
+            raise GuestError("%s within %ds; %s" % (NO_POWEROFF,
+                                                    POWEROFF_GRACE * slow,
                                                  hang_snapshot(guest,
                                                                vmlinux)))
         run.log = guest.text
@@ -280,17 +281,19 @@ def console_tail(workdir, n=15):
     return [t for t in text.splitlines() if NOTABLE.search(t)][-n:]
 
 
-def rerun_reason(sc, workdir):
-    """The console line of a failed run that its scenario's rerun_on
-    matches (a failure outside this project), or None."""
-    if not sc.rerun_on:
-        return None
+def rerun_reason(sc, workdir, msg):
+    """Why a failed run (@msg) failed outside this project, or None: the
+    console line its scenario's rerun_on matches, or QEMU that did not
+    exit after the guest's kernel powered off."""
     try:
         with open(os.path.join(workdir, "serial.log"), "rb") as f:
             text = f.read().decode("utf-8", "replace").replace("\r", "")
     except OSError:
         return None
-    m = re.search(sc.rerun_on, text, re.M)
+    if msg.startswith(NO_POWEROFF) and re.search(
+            r"^E2E: done$(?:.*\n)*.*reboot: Power down$", text, re.M):
+        return "QEMU did not exit after reboot: Power down"
+    m = re.search(sc.rerun_on, text, re.M) if sc.rerun_on else None
     return m.group(0).strip() if m else None
 
 
@@ -341,7 +344,7 @@ def main():
                                      args.debug_reports, args.slow,
                                      args.vmlinux)
         why = None if ok else rerun_reason(sc, os.path.join(args.out,
-                                                            sc.name))
+                                                            sc.name), msg)
         if why:
             first = os.path.join(args.out, sc.name + ".first")
             shutil.rmtree(first, ignore_errors=True)

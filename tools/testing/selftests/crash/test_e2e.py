@@ -75,16 +75,39 @@ class Rerun(unittest.TestCase):
             log = os.path.join(d, "serial.log")
             with open(log, "w") as f:
                 f.write(LOG + "[    2.460044] Oops: int3: 0000 [#1] SMP\n")
-            self.assertEqual(e2e.rerun_reason(sc, d),
+            self.assertEqual(e2e.rerun_reason(sc, d, "x"),
                              "[    2.460044] Oops: int3: 0000 [#1] SMP")
             with open(log, "w") as f:
                 f.write(LOG + "[    2.4] Oops: general protection fault\n")
-            self.assertIsNone(e2e.rerun_reason(sc, d))
+            self.assertIsNone(e2e.rerun_reason(sc, d, "x"))
             # a scenario without rerun_on is never run again
             with open(log, "w") as f:
                 f.write(LOG + "[    2.460044] Oops: int3: 0000 [#1] SMP\n")
-            self.assertIsNone(e2e.rerun_reason(REGISTRY["chain-panic"], d))
-        self.assertIsNone(e2e.rerun_reason(sc, "/nonexistent"))
+            self.assertIsNone(e2e.rerun_reason(REGISTRY["chain-panic"], d, "x"))
+        self.assertIsNone(e2e.rerun_reason(sc, "/nonexistent", "x"))
+
+    def test_qemu_that_stays_after_power_down_is_run_again(self):
+        sc = REGISTRY["chain-panic"]
+        hung = e2e.NO_POWEROFF + " within 30s; vCPUs at ..."
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "serial.log")
+            with open(log, "w") as f:
+                f.write("E2E: boot 2\nE2E: done\n[    1.8] ACPI: PM: "
+                        "Preparing to enter system sleep state S5\n"
+                        "[    1.9] reboot: Power down\n[   31.0] sysrq: "
+                        "Show Blocked State\n")
+            self.assertEqual(e2e.rerun_reason(sc, d, hung),
+                             "QEMU did not exit after reboot: Power down")
+            self.assertIsNone(e2e.rerun_reason(sc, d, "no E2E: done"))
+            # the kernel that never got to power down is not run again
+            with open(log, "w") as f:
+                f.write("E2E: boot 2\nE2E: done\n[   31.0] sysrq: Show "
+                        "Blocked State\n")
+            self.assertIsNone(e2e.rerun_reason(sc, d, hung))
+            # nor the one that powered down before the scenario was done
+            with open(log, "w") as f:
+                f.write("[    1.9] reboot: Power down\nE2E: done\n")
+            self.assertIsNone(e2e.rerun_reason(sc, d, hung))
 
 
 if __name__ == "__main__":
