@@ -136,5 +136,24 @@ class CrashRegions(unittest.TestCase):
                          0)
 
 
+class Order(unittest.TestCase):
+    def test_the_kernel_that_goes_first_alternates(self):
+        calls = []
+
+        def fig(kernel, initrd, workdir):
+            calls.append(kernel)
+            return 1.0
+        fake = [("fig", "s", "a figure", fig)]
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(bench, "BENCHES", fake), \
+                mock.patch.object(bench, "ARCH_BENCHES", {}), \
+                mock.patch.object(sys, "argv", [
+                    "bench.py", "--ours", "O", "--upstream", "U",
+                    "--initramfs", "I", "--out", tmp, "--rounds", "4"]), \
+                mock.patch("builtins.print"):
+            bench.main()
+        self.assertEqual(calls, ["O", "U", "U", "O", "O", "U", "U", "O"])
+
+
 if __name__ == "__main__":
     unittest.main()
