@@ -2,8 +2,8 @@
 /*
  * /proc/vmcore: in a capture kernel, the crashed kernel's memory as an ELF
  * core file, laid out by vmcore_elf.c from the header elfcorehdr= points
- * to.  read() maps the old memory a whole request (up to a window) at a
- * time; mmap() maps it into the reader directly.  Drivers may mark pages
+ * to.  read() keeps windows of the old memory mapped and copies from
+ * them; mmap() maps it into the reader directly.  Drivers may mark pages
  * that must not be read (register_vmcore_cb()), and add device dumps as
  * notes before the file is first opened.
  */
@@ -20,6 +20,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/srcu.h>
 #include <linux/sysfs.h>
@@ -29,8 +30,8 @@
 #include "pagefilter.h"
 #include "vmcore.h"
 
-/* The most of the old memory one read() call maps at once. */
-#define VMCORE_WINDOW	SZ_4M
+/* The most of the old memory read() maps at once, and its alignment. */
+#define VMCORE_WINDOW	SZ_16M
 
 /*
  * The file changes (device dumps) only until it is first opened: readers
@@ -158,10 +159,93 @@ static bool vmcore_pfn_is_ram(unsigned long pfn)
 	return ram;
 }
 
-/* Copy @len bytes of old memory at @paddr, zeroes where a driver says so. */
-static ssize_t vmcore_copy_old(struct iov_iter *iter, u64 paddr, size_t len)
+/*
+ * read() keeps the old memory it mapped.  Mapping and unmapping it for
+ * each request took a third of a read's time under function_graph (the
+ * unmap's TLB flush most of it, 27%), so windows of up to VMCORE_WINDOW
+ * stay mapped, VMCORE_MAPS of them, the oldest replaced.  A window is the
+ * part of one segment inside a VMCORE_WINDOW-aligned stretch: never
+ * memory outside the dump.  Readers copy under vmcore_maps_lock held for
+ * reading; a replacement takes it for writing.  Where the architecture
+ * maps nothing (crash_oldmem_map() NULL), reads copy a page at a time.
+ */
+#define VMCORE_MAPS	8
+
+static struct {
+	u64 paddr;
+	u64 size;	/* 0: unused */
+	void *va;
+} vmcore_maps[VMCORE_MAPS];
+static unsigned int vmcore_maps_next;
+static bool vmcore_maps_off;
+static DECLARE_RWSEM(vmcore_maps_lock);
+
+static void *vmcore_map_find(u64 paddr, u64 size)
 {
-	bool enc = vmcore_encrypted(false);
+	unsigned int i;
+
+	for (i = 0; i < VMCORE_MAPS; i++)
+		if (vmcore_maps[i].size == size && vmcore_maps[i].paddr == paddr)
+			return vmcore_maps[i].va;
+	return NULL;
+}
+
+/* Map a window in place of the oldest; with vmcore_maps_lock written. */
+static void *vmcore_map_add(u64 paddr, u64 size)
+{
+	unsigned int i = vmcore_maps_next;
+	void *va = crash_oldmem_map(paddr, size, vmcore_encrypted(false));
+
+	if (!va) {
+		WRITE_ONCE(vmcore_maps_off, true);
+		return NULL;
+	}
+	if (vmcore_maps[i].size)
+		crash_oldmem_unmap(vmcore_maps[i].va);
+	vmcore_maps[i].paddr = paddr;
+	vmcore_maps[i].size = size;
+	vmcore_maps[i].va = va;
+	vmcore_maps_next = (i + 1) % VMCORE_MAPS;
+	return va;
+}
+
+/* Copy up to @len bytes at @paddr in @seg, to the end of its window. */
+static ssize_t vmcore_copy_window(struct iov_iter *iter,
+				  const struct vmcore_seg *seg, u64 paddr,
+				  size_t len)
+{
+	u64 block = ALIGN_DOWN(paddr, VMCORE_WINDOW);
+	u64 start = max(block, seg->paddr);
+	u64 size = min(block + VMCORE_WINDOW, seg->paddr + seg->size) - start;
+	size_t copied = 0;
+	void *va;
+
+	len = min_t(u64, len, start + size - paddr);
+	if (READ_ONCE(vmcore_maps_off))
+		return crash_oldmem_copy(iter, paddr, len,
+					 vmcore_encrypted(false));
+	down_read(&vmcore_maps_lock);
+	va = vmcore_map_find(start, size);
+	if (!va) {
+		up_read(&vmcore_maps_lock);
+		down_write(&vmcore_maps_lock);
+		va = vmcore_map_find(start, size) ?: vmcore_map_add(start, size);
+		downgrade_write(&vmcore_maps_lock);
+	}
+	if (va)
+		copied = copy_to_iter(va + (paddr - start), len, iter);
+	up_read(&vmcore_maps_lock);
+	if (!va)
+		return crash_oldmem_copy(iter, paddr, len,
+					 vmcore_encrypted(false));
+	return copied == len ? len : -EFAULT;
+}
+
+/* Copy @len bytes at @paddr in @seg, zeroes where a driver says so. */
+static ssize_t vmcore_copy_old(struct iov_iter *iter,
+			       const struct vmcore_seg *seg, u64 paddr,
+			       size_t len)
+{
 	size_t done = 0;
 
 	while (done < len) {
@@ -178,11 +262,11 @@ static ssize_t vmcore_copy_old(struct iov_iter *iter, u64 paddr, size_t len)
 				continue;
 			}
 		}
-		ret = crash_oldmem_copy(iter, paddr, n, enc);
+		ret = vmcore_copy_window(iter, seg, paddr, n);
 		if (ret < 0)
 			return ret;
-		done += n;
-		paddr += n;
+		done += ret;
+		paddr += ret;
 	}
 	return done;
 }
@@ -203,7 +287,7 @@ static ssize_t vmcore_copy(struct iov_iter *iter, u64 pos, size_t len)
 		return 0;
 	len = min_t(u64, len, seg->offset + seg->size - pos);
 	len = min_t(size_t, len, VMCORE_WINDOW);
-	return vmcore_copy_old(iter, seg->paddr + pos - seg->offset, len);
+	return vmcore_copy_old(iter, seg, seg->paddr + pos - seg->offset, len);
 }
 
 static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)

@@ -320,9 +320,10 @@ CAPTURE_APPEND = "console=ttyS0 panic=10 printk.time=1 maxcpus=1 reset_devices"
 
 
 def kdump_scenario(name, load, crash="PANIC", cmdline="crashkernel=128M",
-                   mem="1G", above_4g=False):
+                   mem="1G", above_4g=False, compare=False):
     """Load a capture kernel with @load, crash with @crash, and check the
-    capture kernel's /proc/vmcore."""
+    capture kernel's /proc/vmcore; @compare: all of it, read() against
+    mmap()."""
     @scenario(name, cmdline=cmdline, timeout=240, mem=mem,
               disks=(("kexec.img", 64),), setup=kexec_disk, guest="""
 boot1() {
@@ -334,10 +335,12 @@ boot1() {
 boot2() {
 	e2e_result capture=$(cat /proc/cmdline | grep -o 'elfcorehdr=[0-9a-fx]*')
 	e2e_result vmcore=$(stat -c %%s /proc/vmcore)
+	%s
 	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=4 2>/dev/null
 	cd /tmp && e2e_output hdr
 }
-""" % (load, CAPTURE_APPEND, crash))
+""" % (load, CAPTURE_APPEND, crash,
+       "e2e_result $(vmcore-mmap-cmp)" if compare else ""))
     def run_check(run):
         run.expect(r"^E2E: result loaded=1$")
         if above_4g:
@@ -352,11 +355,14 @@ boot2() {
         size = int(run.expect(r"^E2E: result vmcore=(\d+)$").group(1))
         if size < 512 * M:
             raise CheckFailed("/proc/vmcore is only %d bytes" % size)
+        if compare:
+            run.expect(r"^E2E: result mmap=same bytes=%d$" % size)
         check_vmcore_notes(run, run.outputs.get("hdr", b""))
     run_check.__doc__ = (
         "`%s` loads a capture kernel; a %s crash with two CPUs enters it; "
-        "its /proc/vmcore has both CPUs' registers and vmcoreinfo"
-        % (load, crash))
+        "its /proc/vmcore has both CPUs' registers and vmcoreinfo%s"
+        % (load, crash, ", and read() gives what mmap() maps, every byte"
+           if compare else ""))
     return run_check
 
 
@@ -372,7 +378,7 @@ def kexec_segments_above_4g(run):
         raise CheckFailed("the capture kernel is not above 4 GiB: %s" % ours)
 
 
-kdump_scenario("kdump-smoke", "kexec -p -s")
+kdump_scenario("kdump-smoke", "kexec -p -s", compare=True)
 kdump_scenario("kdump-legacy", "kexec -p")
 kdump_scenario("kdump-sysrq", "kexec -p -s", crash="sysrq")
 kdump_scenario("kdump-bug", "kexec -p -s", crash="BUG",
