@@ -10,9 +10,10 @@ host slows both alike), ROUNDS times, and the median is reported with the
 ratio ours/upstream.  Which kernel goes first alternates too: with ours
 always first, boot's QEMU-start-to-kernel time was 120 ms longer for
 ours in the medians of 7 rounds, and for upstream when the order was
-swapped (the same 0.53 s each over 10 rounds in alternating order).  Results go to DIR/bench.txt.  With --arch arm64
-the kernels are arm64 Images, run on QEMU's virt machine, and only the
-benchmarks in ARCH_BENCHES["arm64"] run.
+swapped (the same 0.53 s each over 10 rounds in alternating order).
+Results go to DIR/bench.txt.  With --arch arm64 the kernels are arm64
+Images, run on QEMU's virt machine, and only the benchmarks in
+ARCH_BENCHES["arm64"] run.
 
   boot      host wall time from QEMU start to the guest's first line of
             userspace output

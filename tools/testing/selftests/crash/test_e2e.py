@@ -83,7 +83,8 @@ class Rerun(unittest.TestCase):
             # a scenario without rerun_on is never run again
             with open(log, "w") as f:
                 f.write(LOG + "[    2.460044] Oops: int3: 0000 [#1] SMP\n")
-            self.assertIsNone(e2e.rerun_reason(REGISTRY["chain-panic"], d, "x"))
+            self.assertIsNone(e2e.rerun_reason(REGISTRY["chain-panic"], d,
+                                               "x"))
         self.assertIsNone(e2e.rerun_reason(sc, "/nonexistent", "x"))
 
     def test_qemu_that_stays_after_power_down_is_run_again(self):
