@@ -165,10 +165,9 @@ def initrd_with_modules(initrd, build_dir, outdir, arch="x86_64"):
     return out
 
 
-def kaslr_offset(guest, symbols):
+def kaslr_offset(guest, banner):
     """How far KASLR moved the running kernel: the 2 MiB step at which
-    linux_banner reads "Linux version", found through the monitor."""
-    banner = symbols.get("linux_banner")
+    linux_banner (linked at @banner) reads "Li", through the monitor."""
     for step in range(512) if banner else ():
         out = guest.monitor("x/2bx %#x" % (banner + (step << 21)))
         if re.search(r"0x4c\s+0x69", out):	# "Li"
@@ -191,14 +190,15 @@ def hang_snapshot(guest, vmlinux):
         while time.monotonic() < end and guest._read(0.2):
             pass
         ips = [int(m, 16) for m in re.findall(r"\bRIP=([0-9a-f]+)", regs)]
-        text = []
+        text, banner = [], 0
         if vmlinux and os.path.exists(vmlinux):
             out = subprocess.run(["nm", "-n", vmlinux], capture_output=True,
                                  text=True, check=True).stdout
-            text = [(int(f[0], 16), f[2]) for f in map(str.split,
-                                                       out.splitlines())
-                    if len(f) == 3 and f[1] in "tTWwDdRr"]
-        shift = kaslr_offset(guest, {n: a for a, n in text}) if ips else 0
+            syms = [(int(f[0], 16), f[1], f[2]) for f in map(
+                str.split, out.splitlines()) if len(f) == 3]
+            text = [(a, n) for a, t, n in syms if t in "tTWw"]
+            banner = next((a for a, t, n in syms if n == "linux_banner"), 0)
+        shift = kaslr_offset(guest, banner) if ips else 0
     except (OSError, subprocess.CalledProcessError) as e:
         return "no register dump: %s" % e
     where = []
@@ -242,10 +242,9 @@ def run_scenario(sc, kind, kernel, initrd, outdir, reports=False, slow=1,
             sc.during(run, guest)
         guest.wait_for(sc.until, sc.timeout)
         if guest.wait_exit(POWEROFF_GRACE) is None:
-            raise GuestError("%s within %ds; %s" % (NO_POWEROFF,
-                                                    POWEROFF_GRACE * slow,
-                                                 hang_snapshot(guest,
-                                                               vmlinux)))
+            where = hang_snapshot(guest, vmlinux)
+            raise GuestError("%s within %ds; %s" % (
+                NO_POWEROFF, POWEROFF_GRACE * slow, where))
         run.log = guest.text
         run.boot_count, run.outputs = read_control_disk(ctl)
         sc.check(run)
