@@ -279,6 +279,9 @@ static void crash_run_close(struct crash_chain *c)
 	struct crash_receipt *rc = &r->receipt;
 
 	crash_watch_disarm(c);
+	/* a panic run is the last: the watchdog has nothing more to watch */
+	if (rc->reason == KMSG_DUMP_PANIC)
+		crash_watch_retire(c);
 	rc->usecs = div_u64(c->clock() - r->start, NSEC_PER_USEC);
 	if (rc->nr_lines || rc->reason == KMSG_DUMP_PANIC)
 		crash_run_print(c, 0, true);

@@ -663,6 +663,23 @@ static void chain_watchdog_comes_and_goes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(state), CRASH_WATCH_OFF);
 }
 
+/* A panic run is the last one: its end sends the watchdog away. */
+static void chain_panic_run_retires_the_watchdog(struct kunit *test)
+{
+	struct test_handler th = TH("p", CRASH_STAGE_PERSIST, 0, ALL);
+	atomic_t *state = &t.chain.watch.state;
+
+	t.tick = NSEC_PER_MSEC;		/* the retirement waits, bounded */
+	add_all(test, &th, 1);
+	atomic_set(state, CRASH_WATCH_ON);
+	run(KMSG_DUMP_OOPS);
+	KUNIT_EXPECT_EQ(test, atomic_read(state), CRASH_WATCH_ON);
+	run(KMSG_DUMP_PANIC);
+	KUNIT_EXPECT_EQ(test, atomic_read(state), CRASH_WATCH_RETIRE);
+	KUNIT_EXPECT_EQ(test, th.ran, 2);
+	del_all(&th, 1);
+}
+
 /* With no watchdog, the run hands off before the stages that could hang. */
 static void promote_handoff(struct test_handler *th)
 {
@@ -866,6 +883,7 @@ static struct kunit_case chain_test_cases[] = {
 	KUNIT_CASE(chain_watchdog_stops_a_hung_handler),
 	KUNIT_CASE(chain_watchdog_kicks_only_the_overdue),
 	KUNIT_CASE(chain_watchdog_comes_and_goes),
+	KUNIT_CASE(chain_panic_run_retires_the_watchdog),
 	KUNIT_CASE(chain_unwatched_hands_off_first),
 	KUNIT_CASE(chain_keeps_the_faults_registers),
 	KUNIT_CASE(chain_receipt_text),

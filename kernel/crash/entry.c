@@ -510,8 +510,9 @@ EXPORT_SYMBOL_GPL(crash_chain_run);
  *
  * Called by the architecture's crash stop on each CPU it stops, with
  * interrupts off, after the CPU saved its registers.  The first CPU to
- * come watches the handlers of the chain until the hand-off retires it;
- * it returns at once on the others, and when no run wants a watchdog.
+ * come watches the handlers of the chain until the hand-off or the end
+ * of the panic run retires it; it returns at once on the others, and when
+ * no run wants a watchdog.
  */
 void crash_chain_watch(void)
 {

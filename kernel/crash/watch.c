@@ -32,7 +32,9 @@
  *
  * - Before the hand-off jumps, the chain retires the watchdog (ON to
  *   RETIRE, and waits up to CRASH_WATCH_RETIRE_MS for it to go back to
- *   OFF and halt), so that no NMI follows the jump into the next kernel.
+ *   OFF and halt), so that no NMI follows the jump into the next kernel;
+ *   and at the end of a panic run that did not jump, so that its CPU
+ *   halts with the others instead of polling until the reboot.
  *
  * Without a watchdog the budgets cannot stop a handler: with one CPU, on
  * an architecture that does not select CRASH_CHAIN_WATCHDOG, or when the
@@ -159,7 +161,8 @@ bool crash_chain_overdue(struct crash_chain *c)
 EXPORT_SYMBOL_IF_KUNIT(crash_chain_overdue);
 
 /**
- * crash_watch_retire() - stop the watchdog before the hand-off jumps
+ * crash_watch_retire() - stop the watchdog: before the hand-off jumps,
+ * and when a panic run ends
  * @c: the chain
  */
 void crash_watch_retire(struct crash_chain *c)
