@@ -284,7 +284,7 @@ static void crash_run_close(struct crash_chain *c)
 		crash_watch_retire(c);
 	rc->usecs = div_u64(c->clock() - r->start, NSEC_PER_USEC);
 	if (rc->nr_lines || rc->reason == KMSG_DUMP_PANIC)
-		crash_run_print(c, 0, true);
+		crash_run_print(c, r->printed, true);
 
 	raw_write_seqcount_begin(&c->last_seq);
 	c->last = *rc;

@@ -811,6 +811,14 @@ static void chain_receipt_text(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, strstr(buf, "note: x"));
 	KUNIT_EXPECT_EQ(test, strspn(strstr(buf, "note: ") + 6, "x"),
 			sizeof(r3.note));
+	/* the longest summary is whole */
+	r3 = (struct crash_receipt){ .reason = KMSG_DUMP_EMERG,
+		.cause = CRASH_CAUSE_MCE, .dropped = 4000, .faults = 4000,
+		.overruns = 4000, .usecs = U64_MAX, .taken_from = 4095,
+		.unwatched = true, .handoff_moved = true };
+	crash_receipt_format(&r3, buf, 512);
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(buf, "first; some lines not recorded\n"));
 
 	for (i = 0; i < ARRAY_SIZE(many); i++) {
 		many[i] = (struct test_handler)TH("h", CRASH_STAGE_STREAM, i,

@@ -133,7 +133,7 @@ static int crash_receipt_summary(const struct crash_receipt *r, char *buf,
  */
 int crash_receipt_format(const struct crash_receipt *r, char *buf, size_t size)
 {
-	char line[128];
+	char line[192];	/* the longest summary: about 170 */
 	unsigned int i;
 	int n;
 
@@ -174,16 +174,23 @@ void crash_run_info(const struct crash_chain *c, const char *fmt, ...)
 	va_end(args);
 }
 
-/* Print receipt lines [first, nr_lines), after a summary or a heading. */
+/*
+ * Print receipt lines [first, nr_lines), after a summary or a heading.
+ * The lines before @first were printed under headings earlier in the run.
+ */
 void crash_run_print(struct crash_chain *c, unsigned int first, bool summary)
 {
 	const struct crash_receipt *r = &c->run.receipt;
-	char line[128];
+	char line[192];	/* the longest summary: about 170 */
 	unsigned int i;
 
 	if (summary) {
 		crash_receipt_summary(r, line, sizeof(line));
-		crash_run_info(c, "%s", line);
+		if (first)
+			crash_run_info(c, "%s; first %u line%s above", line,
+				       first, first == 1 ? "" : "s");
+		else
+			crash_run_info(c, "%s", line);
 	} else {
 		crash_run_info(c, "receipt so far:");
 	}

@@ -199,15 +199,13 @@ def panic_receipt(log):
     first = [p for p in first if "Linux version " in p][:1]
     text = first[0] if first else ""
     m = re.search(r"^.*crash_chain: (panic run: .*)$", text, re.M)
-    heads = [m] if m else list(re.finditer(
-        r"^.*crash_chain: (receipt so far:)$", text, re.M))
-    lines = []
-    for head in heads:
-        if not m and not lines:
-            lines.append("(the run jumped to the capture kernel; the lines "
-                         "printed before that)")
-        elif m:
-            lines.append(head.group(1))
+    heads = list(re.finditer(r"^.*crash_chain: (receipt so far:)$",
+                             text[:m.start()] if m else text, re.M))
+    if not m and not heads:
+        return []
+    lines = [m.group(1) if m else "(the run jumped to the capture kernel; "
+             "the lines printed before that)"]
+    for head in heads + ([m] if m else []):
         for line in text[head.end() + 1:].splitlines():
             r = re.match(r"^.*crash_chain:   (.*)$", line)
             if not r:

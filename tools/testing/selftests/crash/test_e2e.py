@@ -136,3 +136,47 @@ class DebugReports(unittest.TestCase):
             self.assertEqual(len(found), 1, report)
             self.assertIn(report, found[0])
             self.assertIn("next", found[0])
+
+
+RECEIPT = """[    1.0] Linux version 6.12.117 (a@b)
+[    1.1] crash_chain: oops run: 1 handler, 0 faults, 9 us
+[    1.2] crash_chain:   persist  pstore:ramoops           ok        3 us
+[    2.0] Kernel panic - not syncing: dumptest
+[    2.1] crash_chain: receipt so far:
+[    2.2] crash_chain:   capture  stop-cpus                ok     1565 us
+[    2.3] crash_chain: receipt so far:
+[    2.4] crash_chain:   persist  pstore:ramoops           FAULT    7 us
+[    2.5] crash_chain:   stream   netconsole               idle    60 us
+[    2.6] some other CPU's line
+[    2.7] crash_chain: panic run: 4 handlers, 1 fault, 138 us; first 3 lines above
+[    2.8] crash_chain:   handoff  kexec                    idle    42 us
+[    2.9] Rebooting in 1 seconds..
+"""
+
+
+class Receipt(unittest.TestCase):
+    """The receipt's lines printed before its summary count as its own."""
+
+    def test_chain_receipt(self):
+        from scenarios.chain import receipt
+        got = receipt(None, RECEIPT)
+        self.assertEqual(list(got), ["stop-cpus", "pstore:ramoops",
+                                     "netconsole", "kexec"])
+        self.assertEqual(got["pstore:ramoops"], ("persist", "FAULT"))
+        self.assertEqual(receipt(None, RECEIPT, "oops"),
+                         {"pstore:ramoops": ("persist", "ok")})
+        with self.assertRaises(CheckFailed):
+            receipt(None, RECEIPT, "emergency")
+
+    def test_demo_receipt(self):
+        import demo
+        got = demo.panic_receipt(RECEIPT)
+        self.assertTrue(got[0].startswith("panic run: 4 handlers"))
+        self.assertEqual([g.split()[1] for g in got[1:]],
+                         ["stop-cpus", "pstore:ramoops", "netconsole",
+                          "kexec"])
+        jumped = RECEIPT.split("[    2.6]")[0]
+        got = demo.panic_receipt(jumped)
+        self.assertIn("jumped", got[0])
+        self.assertEqual(len(got), 4)
+        self.assertEqual(demo.panic_receipt("Linux version 6.12\n"), [])

@@ -23,18 +23,31 @@ boot2() {
 """
 
 
+SUMMARY = re.compile(r"crash_chain: \w+ run(?: \([^)]*\))?: \d+ handlers?, "
+                     r"\d+ faults?, (?:\d+ over budget, )?\d+ us[^\n]*\n")
+
+
 def receipt(run, text, reason="panic"):
     """{name: (stage, result)} of the last @reason receipt in @text, in
-    the order printed; CheckFailed if there is none."""
-    starts = [m.end() for m in re.finditer(
-        r"crash_chain: %s run(?: \([^)]*\))?: \d+ handlers?, \d+ faults?, "
-        r"(?:\d+ over budget, )?\d+ us[^\n]*\n" % reason,
-        text)]
-    if not starts:
+    the order printed; CheckFailed if there is none.  Its lines are those
+    after its summary and those printed under "receipt so far:" since the
+    run before it."""
+    ends = [m for m in SUMMARY.finditer(text)]
+    last = [i for i, m in enumerate(ends)
+            if re.match(r"crash_chain: %s run" % reason, m.group(0))]
+    if not last:
         raise CheckFailed("no receipt of a %s run" % reason)
+    i = last[-1]
+    since = ends[i - 1].end() if i else 0
+    heads = [m.end() for m in re.finditer(r"crash_chain: receipt so far:\n",
+                                          text[since:ends[i].start()])]
+    after = text[ends[i].end():]
+    after = re.split(r"crash_chain: receipt so far:|" + SUMMARY.pattern,
+                     after)[0]
+    before = text[since + heads[0]:ends[i].start()] if heads else ""
     lines = {}
     for m in re.finditer(r"^.*crash_chain:   (\w+)\s+(\S+)\s+(.+?)\s+\d+ us$",
-                         text[starts[-1]:], re.M):
+                         before + after, re.M):
         if m.group(2) in lines:
             break
         lines[m.group(2)] = (m.group(1), m.group(3))
