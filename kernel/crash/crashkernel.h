@@ -29,6 +29,9 @@
  * @err: on -EINVAL, what was wrong, for the caller's pr_err()
  * @arg: the crashkernel= value the request came from (not terminated)
  * @arg_len: its length
+ * @cma_arg: the last crashkernel=SIZE,cma value, which this kernel does
+ *	not reserve, or NULL
+ * @cma_arg_len: its length
  */
 struct crashkernel_req {
 	u64 size;
@@ -40,6 +43,8 @@ struct crashkernel_req {
 	const char *err;
 	const char *arg;
 	int arg_len;
+	const char *cma_arg;
+	int cma_arg_len;
 };
 
 u64 crashkernel_auto_size(u64 system_ram);

@@ -71,6 +71,14 @@ static const struct ck_case ck_cases[] = {
 	     6ULL * SZ_1G, SZ_256M, 0, true),
 	HIGH("crashkernel=auto,high", 16ULL * SZ_1G, SZ_128M, 0, false),
 
+	/* ,cma (6.16) is noted, and is never the plain value */
+	OK("crashkernel=64M crashkernel=256M,cma", SZ_1G, SZ_64M, 0),
+	OK("crashkernel=256M,cma crashkernel=64M", SZ_1G, SZ_64M, 0),
+	HIGH("crashkernel=256M,high crashkernel=1G,cma", 6ULL * SZ_1G,
+	     SZ_256M, 0, false),
+	{ "crashkernel=256M,cma", SZ_1G, -ENOENT },
+	{ "crashkernel=junk,cma", SZ_1G, -ENOENT },
+
 	/* malformed: numbers */
 	BAD("crashkernel=", SZ_1G),
 	BAD("crashkernel= 64M", SZ_1G),
@@ -200,10 +208,27 @@ static void crashkernel_error_reasons(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, req.err, "memory value expected");
 }
 
+/* The ,cma value a warning names: the last one, suffix included. */
+static void crashkernel_cma_noted(struct kunit *test)
+{
+	static const char line[] =
+		"crashkernel=1G,cma crashkernel=64M crashkernel=2G,cma quiet";
+	struct crashkernel_req req;
+
+	KUNIT_EXPECT_EQ(test, crashkernel_parse(line, SZ_8G, &req), 0);
+	KUNIT_EXPECT_EQ(test, req.size, SZ_64M);
+	KUNIT_ASSERT_NOT_NULL(test, req.cma_arg);
+	KUNIT_EXPECT_EQ(test, req.cma_arg_len, 6);
+	KUNIT_EXPECT_EQ(test, memcmp(req.cma_arg, "2G,cma", 6), 0);
+	crashkernel_parse("crashkernel=64M", SZ_1G, &req);
+	KUNIT_EXPECT_NULL(test, req.cma_arg);
+}
+
 static struct kunit_case crashkernel_test_cases[] = {
 	KUNIT_CASE_PARAM(crashkernel_parse_table, ck_gen_params),
 	KUNIT_CASE(crashkernel_auto_formula),
 	KUNIT_CASE(crashkernel_error_reasons),
+	KUNIT_CASE(crashkernel_cma_noted),
 	{}
 };
 

@@ -10,7 +10,9 @@
  *   crashkernel=auto  and  crashkernel=auto,high
  *
  * As upstream: the last plain crashkernel= wins, and the ,high/,low pair is
- * only looked at when there is no plain one.  Unlike upstream, a value is
+ * only looked at when there is no plain one.  crashkernel=SIZE,cma (from
+ * Linux 6.16) goes with the others; it is noted, not reserved, and never
+ * taken for a plain value.  Unlike upstream, a value is
  * rejected as a whole when any part of it is malformed (trailing garbage, a
  * number that overflows, ranges out of order), and the caller is told why.
  */
@@ -44,8 +46,8 @@ static bool ck_ends_with(const struct ck_value *v, const char *suffix)
 
 /*
  * Find the last crashkernel= whose value ends with @suffix, or, for a NULL
- * @suffix, the last one ending with neither ",high" nor ",low".  Only
- * whole parameters count: "foo.crashkernel=" is somebody else's.
+ * @suffix, the last one ending with none of ",high", ",low" and ",cma".
+ * Only whole parameters count: "foo.crashkernel=" is somebody else's.
  */
 static bool ck_find_last(const char *cmdline, const char *suffix,
 			 struct ck_value *found)
@@ -64,7 +66,8 @@ static bool ck_find_last(const char *cmdline, const char *suffix,
 		if (!at_start)
 			continue;
 		if (suffix ? !ck_ends_with(&v, suffix) :
-		    ck_ends_with(&v, ",high") || ck_ends_with(&v, ",low"))
+		    ck_ends_with(&v, ",high") || ck_ends_with(&v, ",low") ||
+		    ck_ends_with(&v, ",cma"))
 			continue;
 		if (suffix)
 			v.end -= strlen(suffix);
@@ -303,7 +306,8 @@ static void ck_note_arg(struct crashkernel_req *req, const struct ck_value *v,
  *
  * Return: 0 on success (@req->size may still be 0: a range list that does
  * not cover this machine, or an explicit 0), -ENOENT when the command line
- * has no crashkernel=, -EINVAL when it is malformed.
+ * has no crashkernel= to reserve (a ,cma one is only noted in
+ * @req->cma_arg), -EINVAL when it is malformed.
  */
 int crashkernel_parse(const char *cmdline, u64 system_ram,
 		      struct crashkernel_req *req)
@@ -311,6 +315,10 @@ int crashkernel_parse(const char *cmdline, u64 system_ram,
 	struct ck_value v;
 
 	memset(req, 0, sizeof(*req));
+	if (ck_find_last(cmdline, ",cma", &v)) {
+		req->cma_arg = v.pos;
+		req->cma_arg_len = v.end - v.pos + strlen(",cma");
+	}
 	if (ck_find_last(cmdline, NULL, &v)) {
 		ck_note_arg(req, &v, "");
 		return ck_plain(&v, system_ram, req);

@@ -96,6 +96,9 @@ int __init parse_crashkernel(char *cmdline, unsigned long long system_ram,
 
 	*crash_size = 0;
 	*crash_base = 0;
+	if (req.cma_arg)
+		pr_warn("crashkernel: \"crashkernel=%.*s\": this kernel reserves no CMA for the capture kernel; ignored\n",
+			req.cma_arg_len, req.cma_arg);
 	if (ret == -ENOENT)
 		return ret;
 	if (!ret && req.high && !high) {

@@ -79,6 +79,18 @@ reserved("crashkernel-ranges", "crashkernel=512M-2G:96M,2G-:128M",
 reserved("crashkernel-auto", "crashkernel=auto", one_low(68 * M))
 
 
+def cma_ignored(run, got):
+    """A 6.16 command line: its ,cma part is named in a warning, and the
+    plain value is still reserved."""
+    one_low(64 * M)(run, got)
+    run.expect(r'crashkernel: "crashkernel=256M,cma": this kernel reserves '
+               r'no CMA for the capture kernel; ignored$')
+
+
+reserved("crashkernel-cma", "crashkernel=64M crashkernel=256M,cma",
+         cma_ignored)
+
+
 def high_with_low(low):
     def check(run, got):
         high = [r for r in got if r[0] >= 4 * G]
