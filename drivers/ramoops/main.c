@@ -656,7 +656,7 @@ static int ramoops_probe(struct platform_device *pdev)
 	ramoops_cxt = cxt;
 	ret = pstore_register(&cxt->pstore);
 	if (ret) {
-		pr_err("ramoops: pstore did not take ramoops: %d\n", ret);
+		pr_err("ramoops: pstore did not take ramoops: %pe\n", ERR_PTR(ret));
 		ramoops_cxt = NULL;
 		goto fail;
 	}
