@@ -29,7 +29,12 @@
  * The crash chain's stream stage runs "netconsole", which pushes what
  * printk has not yet handed to the consoles, sends what netpoll had left
  * for its worker, and polls the targets' devices so that their transmit
- * queues drain, before the hand-off to a capture kernel or the reboot.
+ * queues drain, before the hand-off to a capture kernel or the reboot:
+ * until nothing is queued, for up to NC_CRASH_DRAIN_MS.  netpoll's worker
+ * never runs again after a crash, and netpoll queues every datagram
+ * behind one it queued, so while the kernel crashes each message first
+ * sends what netpoll holds (a device that takes nothing costs each
+ * message netpoll's one try, 4 ms at HZ=250).
  *
  * /sys/kernel/debug/netconsole/stats counts, per target, the messages and
  * datagrams sent and the messages not sent because the device was down;
@@ -51,11 +56,14 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/utsname.h>
 
 #include "netconsole.h"
 
 #define NC_PARAM_MAX	256
+/* The most the stream stage waits for what netpoll holds to be sent */
+#define NC_CRASH_DRAIN_MS	1000
 
 static char config[NC_PARAM_MAX];
 module_param_string(netconsole, config, NC_PARAM_MAX, 0);
@@ -130,7 +138,52 @@ static void nc_udp(void *ctx, const char *buf, size_t len)
 	t->datagrams++;
 }
 
-/* Whether @t takes this console's messages; counts those it cannot send. */
+/*
+ * netpoll queues what the device cannot take at once for a worker, and
+ * then queues everything after it too, to keep the order: at a crash the
+ * worker never runs, and the panic would wait behind the queue forever.
+ * Send the queue from here, in order; what still does not go is queued
+ * again.
+ */
+static void nc_drain(struct netpoll *np)
+{
+	struct netpoll_info *npinfo;
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&q);
+	rcu_read_lock();
+	npinfo = rcu_dereference_bh(np->dev->npinfo);
+	if (npinfo && spin_trylock_irqsave(&npinfo->txq.lock, flags)) {
+		skb_queue_splice_init(&npinfo->txq, &q);
+		spin_unlock_irqrestore(&npinfo->txq.lock, flags);
+	}
+	rcu_read_unlock();
+	while ((skb = __skb_dequeue(&q)))
+		netpoll_send_skb(np, skb);
+}
+
+/* Datagrams netpoll holds for its worker. */
+static unsigned int nc_queued(struct nc_target *t)
+{
+	struct netpoll_info *npinfo;
+	unsigned int n = 0;
+
+	if (!t->enabled || !t->np.dev)
+		return 0;
+	rcu_read_lock();
+	npinfo = rcu_dereference_bh(t->np.dev->npinfo);
+	if (npinfo)
+		n = skb_queue_len(&npinfo->txq);
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Whether @t takes this console's messages; counts those it cannot send.
+ * In a crash, what netpoll holds for its worker goes out first.
+ */
 static bool nc_sending(struct nc_target *t, bool extended)
 {
 	if (!t->enabled || t->extended != extended)
@@ -139,6 +192,8 @@ static bool nc_sending(struct nc_target *t, bool extended)
 		t->unsent++;
 		return false;
 	}
+	if ((oops_in_progress || crash_chain_running_here()) && nc_queued(t))
+		nc_drain(&t->np);
 	return true;
 }
 
@@ -209,48 +264,6 @@ static struct console nc_console_ext = {
 	.write = nc_write_ext,
 };
 
-/*
- * netpoll queues what the device cannot take at once for a worker, and
- * then queues everything after it too, to keep the order: at a crash the
- * worker never runs, and the panic would wait behind the queue forever.
- * Send the queue from here, in order; what still does not go is queued
- * again.
- */
-static void nc_drain(struct netpoll *np)
-{
-	struct netpoll_info *npinfo;
-	struct sk_buff_head q;
-	struct sk_buff *skb;
-	unsigned long flags;
-
-	__skb_queue_head_init(&q);
-	rcu_read_lock();
-	npinfo = rcu_dereference_bh(np->dev->npinfo);
-	if (npinfo && spin_trylock_irqsave(&npinfo->txq.lock, flags)) {
-		skb_queue_splice_init(&npinfo->txq, &q);
-		spin_unlock_irqrestore(&npinfo->txq.lock, flags);
-	}
-	rcu_read_unlock();
-	while ((skb = __skb_dequeue(&q)))
-		netpoll_send_skb(np, skb);
-}
-
-/* Datagrams netpoll holds for its worker. */
-static unsigned int nc_queued(struct nc_target *t)
-{
-	struct netpoll_info *npinfo;
-	unsigned int n = 0;
-
-	if (!t->enabled || !t->np.dev)
-		return 0;
-	rcu_read_lock();
-	npinfo = rcu_dereference_bh(t->np.dev->npinfo);
-	if (npinfo)
-		n = skb_queue_len(&npinfo->txq);
-	rcu_read_unlock();
-	return n;
-}
-
 static void nc_visit_poll(struct nc_target *t, struct nc_msg *m)
 {
 	if (t->enabled && t->np.dev) {
@@ -258,28 +271,6 @@ static void nc_visit_poll(struct nc_target *t, struct nc_msg *m)
 		netpoll_poll_dev(t->np.dev);
 		m->polled++;
 	}
-}
-
-/* The stream stage: push what is pending, let the transmit queues drain. */
-static int nc_crash_flush(struct crash_handler *h,
-			  const struct crash_context *ctx)
-{
-	struct nc_msg m = { };
-
-	/*
-	 * Not in NMI (a machine check): console_trylock() and the poll's
-	 * netpoll_poll_dev() take a semaphore with down_trylock(), which
-	 * spins on the semaphore's own lock, and the NMI may have
-	 * interrupted its holder.  panic() flushes the consoles itself
-	 * later, through netconsole's writes.
-	 */
-	if (in_nmi())
-		return CRASH_IDLE;
-	if (console_trylock())
-		console_unlock();
-	if (!nc_each_target(nc_visit_poll, &m, true))
-		return -EBUSY;
-	return m.polled ? 0 : CRASH_IDLE;
 }
 
 /* Bytes the device took and has not sent yet, as its queue limits count. */
@@ -304,6 +295,43 @@ static void nc_visit_flush(struct nc_target *t, struct nc_msg *m)
 	nc_visit_poll(t, m);
 	m->queued += nc_queued(t);
 	m->in_flight += nc_in_flight(t);
+}
+
+/*
+ * The stream stage: push what is pending, and let the devices send what
+ * netpoll holds and what they took, for up to NC_CRASH_DRAIN_MS: after a
+ * burst on a slow NIC most of it, and the panic, was still queued.
+ */
+static int nc_crash_flush(struct crash_handler *h,
+			  const struct crash_context *ctx)
+{
+	u64 end = ktime_get_mono_fast_ns() + NC_CRASH_DRAIN_MS * NSEC_PER_MSEC;
+	struct nc_msg m;
+
+	/*
+	 * Not in NMI (a machine check): console_trylock() and the poll's
+	 * netpoll_poll_dev() take a semaphore with down_trylock(), which
+	 * spins on the semaphore's own lock, and the NMI may have
+	 * interrupted its holder.  panic() flushes the consoles itself
+	 * later, through netconsole's writes.
+	 */
+	if (in_nmi())
+		return CRASH_IDLE;
+	if (console_trylock())
+		console_unlock();
+	for (;;) {
+		m = (struct nc_msg){ };
+		if (!nc_each_target(nc_visit_flush, &m, true))
+			return -EBUSY;
+		if ((!m.queued && !m.in_flight) ||
+		    ktime_get_mono_fast_ns() > end)
+			break;
+		mdelay(1);
+	}
+	if (m.queued || m.in_flight)
+		pr_err("netconsole: %u datagrams queued and %u bytes in the devices after %d ms of a crash: left behind\n",
+		       m.queued, m.in_flight, NC_CRASH_DRAIN_MS);
+	return m.polled ? 0 : CRASH_IDLE;
 }
 
 /*

@@ -182,6 +182,35 @@ def netconsole_slow_nic(run):
                r"the devices before shutdown")
     run.expect_not(r"netconsole: .* at shutdown: lost")
 
+
+@scenario("netconsole-slow-nic-panic", net=SLOW_NIC, kernels=PATCHED,
+          timeout=180,
+          setup=receivers(("ext",), ALL + "printk.devkmsg=on panic=1 "
+                          "netconsole=" + target("+", 6666, "ext")),
+          teardown=stop_receivers, guest="""
+boot1() {
+	sleep 3		# the boot log replayed to the target goes out first
+	e2e_kmsg_flood "E2E-NC slow" %d
+	e2e_crash PANIC
+}
+boot2() { :; }
+""" % SLOW_FLOOD)
+def netconsole_slow_nic_panic(run):
+    """The same slow NIC and burst, then a panic: the burst, the panic,
+    the receipt printed after netconsole's stream stage and the last line
+    before the reboot all arrive, though netpoll still held datagrams for
+    a worker that never runs."""
+    msgs = extended(run, "ext")
+    got = {int(b.split()[2]) for b in body_with(msgs, "E2E-NC slow ")}
+    lost = sorted(set(range(SLOW_FLOOD)) - got)
+    if lost:
+        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+    for what in ("Kernel panic - not syncing: dumptest",
+                 "crash_chain: panic run: ", "Rebooting in "):
+        if not body_with(msgs, what):
+            raise CheckFailed("no %r at the receiver" % what)
+
+
 CONFIGFS = """
 D=/sys/kernel/config/netconsole
 port=$(sed -n 's/.*e2e_nc_port=\\([0-9]*\\).*/\\1/p' /proc/cmdline)
