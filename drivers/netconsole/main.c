@@ -99,6 +99,7 @@ struct nc_msg {
 	int polled;
 	unsigned int queued;
 	unsigned int in_flight;
+	bool crash;	/* set by nc_each_target(): visited during a crash */
 };
 
 static struct crash_handler nc_crash_handler;
@@ -115,8 +116,8 @@ static bool nc_each_target(void (*visit)(struct nc_target *t,
 	struct nc_target *t;
 	unsigned long flags;
 
-	if (crash || oops_in_progress || crash_chain_running_here() ||
-	    crash_handler_dead(&nc_crash_handler)) {
+	m->crash = crash || oops_in_progress || crash_chain_running_here();
+	if (m->crash || crash_handler_dead(&nc_crash_handler)) {
 		if (!spin_trylock_irqsave(&nc_lock, flags)) {
 			atomic_long_inc(&nc_busy);
 			return false;
@@ -184,7 +185,8 @@ static unsigned int nc_queued(struct nc_target *t)
  * Whether @t takes this console's messages; counts those it cannot send.
  * In a crash, what netpoll holds for its worker goes out first.
  */
-static bool nc_sending(struct nc_target *t, bool extended)
+static bool nc_sending(struct nc_target *t, const struct nc_msg *m,
+		       bool extended)
 {
 	if (!t->enabled || t->extended != extended)
 		return false;
@@ -192,14 +194,14 @@ static bool nc_sending(struct nc_target *t, bool extended)
 		t->unsent++;
 		return false;
 	}
-	if ((oops_in_progress || crash_chain_running_here()) && nc_queued(t))
+	if (m->crash && nc_queued(t))
 		nc_drain(&t->np);
 	return true;
 }
 
 static void nc_visit_plain(struct nc_target *t, struct nc_msg *m)
 {
-	if (!nc_sending(t, false))
+	if (!nc_sending(t, m, false))
 		return;
 	nc_send_plain(m->text, m->len, nc_udp, t);
 	t->messages++;
@@ -228,7 +230,7 @@ static void nc_visit_ext(struct nc_target *t, struct nc_msg *m)
 
 	if (t->enabled && t->extended)
 		t->msgid++;
-	if (!nc_sending(t, true))
+	if (!nc_sending(t, m, true))
 		return;
 	if (t->sysdata) {
 		sd = (struct nc_sysdata){
