@@ -29,9 +29,10 @@
  * @err: on -EINVAL, what was wrong, for the caller's pr_err()
  * @arg: the crashkernel= value the request came from (not terminated)
  * @arg_len: its length
- * @cma_arg: the last crashkernel=SIZE,cma value, which this kernel does
- *	not reserve, or NULL
+ * @cma_arg: the last crashkernel=SIZE,cma value, or NULL
  * @cma_arg_len: its length
+ * @cma_size: its size; 0 when there is none or it is malformed
+ * @cma_err: why it was refused, or NULL
  */
 struct crashkernel_req {
 	u64 size;
@@ -45,6 +46,8 @@ struct crashkernel_req {
 	int arg_len;
 	const char *cma_arg;
 	int cma_arg_len;
+	u64 cma_size;
+	const char *cma_err;
 };
 
 u64 crashkernel_auto_size(u64 system_ram);

@@ -208,7 +208,7 @@ static void crashkernel_error_reasons(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, req.err, "memory value expected");
 }
 
-/* The ,cma value a warning names: the last one, suffix included. */
+/* The ,cma value: the last one, suffix included, and its size. */
 static void crashkernel_cma_noted(struct kunit *test)
 {
 	static const char line[] =
@@ -220,8 +220,66 @@ static void crashkernel_cma_noted(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, req.cma_arg);
 	KUNIT_EXPECT_EQ(test, req.cma_arg_len, 6);
 	KUNIT_EXPECT_EQ(test, memcmp(req.cma_arg, "2G,cma", 6), 0);
+	KUNIT_EXPECT_EQ(test, req.cma_size, SZ_2G);
+	KUNIT_EXPECT_NULL(test, req.cma_err);
 	crashkernel_parse("crashkernel=64M", SZ_1G, &req);
 	KUNIT_EXPECT_NULL(test, req.cma_arg);
+	KUNIT_EXPECT_EQ(test, req.cma_size, 0);
+}
+
+struct ck_cma_case {
+	const char *cmdline;
+	u64 size;
+	const char *err;
+};
+
+/* A bad ,cma value is refused alone: the main request stands. */
+static void crashkernel_cma_values(struct kunit *test)
+{
+	static const struct ck_cma_case cases[] = {
+		{ "crashkernel=64M crashkernel=256M,cma", SZ_256M, NULL },
+		{ "crashkernel=0x10000000,cma crashkernel=64M", SZ_256M, NULL },
+		{ "crashkernel=64M crashkernel=0,cma", 0,
+		  "crashkernel=,cma needs a size" },
+		{ "crashkernel=64M crashkernel=,cma", 0,
+		  "memory value expected" },
+		{ "crashkernel=64M crashkernel=256Mx,cma", 0,
+		  "unexpected character before ,cma" },
+		{ "crashkernel=64M crashkernel=256M@1G,cma", 0,
+		  "unexpected character before ,cma" },
+		{ "crashkernel=64M crashkernel=1G-:256M,cma", 0,
+		  "unexpected character before ,cma" },
+		{ "crashkernel=64M crashkernel=auto,cma", 0,
+		  "memory value expected" },
+		{ "crashkernel=64M crashkernel=8G,cma", 0,
+		  "size not smaller than RAM" },
+		{ "crashkernel=64M crashkernel=99999999999999999999,cma", 0,
+		  "number too large" },
+		{ "crashkernel=64M crashkernel=32E,cma", 0,
+		  "number too large" },
+	};
+	struct crashkernel_req req;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, crashkernel_parse(cases[i].cmdline,
+							    SZ_8G, &req), 0,
+				    "%s", cases[i].cmdline);
+		KUNIT_EXPECT_EQ_MSG(test, req.size, SZ_64M, "%s",
+				    cases[i].cmdline);
+		KUNIT_EXPECT_EQ_MSG(test, req.cma_size, cases[i].size, "%s",
+				    cases[i].cmdline);
+		if (cases[i].err)
+			KUNIT_EXPECT_STREQ_MSG(test, req.cma_err, cases[i].err,
+					       "%s", cases[i].cmdline);
+		else
+			KUNIT_EXPECT_NULL_MSG(test, req.cma_err, "%s",
+					      cases[i].cmdline);
+	}
+	/* alone: nothing to reserve, the size still read */
+	KUNIT_EXPECT_EQ(test, crashkernel_parse("crashkernel=256M,cma", SZ_1G,
+						&req), -ENOENT);
+	KUNIT_EXPECT_EQ(test, req.cma_size, SZ_256M);
 }
 
 static struct kunit_case crashkernel_test_cases[] = {
@@ -229,6 +287,7 @@ static struct kunit_case crashkernel_test_cases[] = {
 	KUNIT_CASE(crashkernel_auto_formula),
 	KUNIT_CASE(crashkernel_error_reasons),
 	KUNIT_CASE(crashkernel_cma_noted),
+	KUNIT_CASE(crashkernel_cma_values),
 	{}
 };
 

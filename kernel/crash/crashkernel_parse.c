@@ -8,11 +8,13 @@
  *   crashkernel=START-[END]:SIZE[,START-[END]:SIZE...][@OFFSET]
  *   crashkernel=SIZE,high  with an optional  crashkernel=SIZE,low
  *   crashkernel=auto  and  crashkernel=auto,high
+ *   crashkernel=SIZE,cma  with one of the above
  *
  * As upstream: the last plain crashkernel= wins, and the ,high/,low pair is
  * only looked at when there is no plain one.  crashkernel=SIZE,cma (from
- * Linux 6.16) goes with the others; it is noted, not reserved, and never
- * taken for a plain value.  Unlike upstream, a value is
+ * Linux 6.16) goes with the others, is read on its own (a bad one costs
+ * only itself), and is never taken for a plain value.  Unlike upstream, a
+ * value is
  * rejected as a whole when any part of it is malformed (trailing garbage, a
  * number that overflows, ranges out of order), and the caller is told why.
  */
@@ -290,6 +292,26 @@ static int ck_high(struct ck_value *v, const char *cmdline, u64 system_ram,
 	return ret;
 }
 
+/* SIZE,cma: a size only, checked apart from the main request. */
+static void ck_cma(struct ck_value v, u64 system_ram,
+		   struct crashkernel_req *req)
+{
+	struct crashkernel_req scratch = { };
+
+	req->cma_arg = v.pos;
+	req->cma_arg_len = v.end - v.pos + strlen(",cma");
+	if (ck_number(&v, &req->cma_size, &scratch))
+		req->cma_err = scratch.err;
+	else if (!ck_done(&v))
+		req->cma_err = "unexpected character before ,cma";
+	else if (!req->cma_size)
+		req->cma_err = "crashkernel=,cma needs a size";
+	else if (req->cma_size >= system_ram)
+		req->cma_err = "size not smaller than RAM";
+	if (req->cma_err)
+		req->cma_size = 0;
+}
+
 /* Remember the value for messages, with its suffix. */
 static void ck_note_arg(struct crashkernel_req *req, const struct ck_value *v,
 			const char *suffix)
@@ -306,8 +328,8 @@ static void ck_note_arg(struct crashkernel_req *req, const struct ck_value *v,
  *
  * Return: 0 on success (@req->size may still be 0: a range list that does
  * not cover this machine, or an explicit 0), -ENOENT when the command line
- * has no crashkernel= to reserve (a ,cma one is only noted in
- * @req->cma_arg), -EINVAL when it is malformed.
+ * has no crashkernel= to reserve (a ,cma one alone is only read into
+ * @req->cma_size), -EINVAL when it is malformed.
  */
 int crashkernel_parse(const char *cmdline, u64 system_ram,
 		      struct crashkernel_req *req)
@@ -315,10 +337,8 @@ int crashkernel_parse(const char *cmdline, u64 system_ram,
 	struct ck_value v;
 
 	memset(req, 0, sizeof(*req));
-	if (ck_find_last(cmdline, ",cma", &v)) {
-		req->cma_arg = v.pos;
-		req->cma_arg_len = v.end - v.pos + strlen(",cma");
-	}
+	if (ck_find_last(cmdline, ",cma", &v))
+		ck_cma(v, system_ram, req);
 	if (ck_find_last(cmdline, NULL, &v)) {
 		ck_note_arg(req, &v, "");
 		return ck_plain(&v, system_ram, req);
