@@ -18,6 +18,7 @@
 struct iov_iter;
 struct kimage;
 struct pt_regs;
+struct range;
 struct xxh64_state;
 
 /* The crash chain's hand-off: returns only if it did not jump. */
@@ -79,6 +80,35 @@ static inline const void *crash_arch_vmcore_notes(const void *notes,
 {
 	*note_size = 0;
 	return NULL;
+}
+#endif
+
+/*
+ * crashkernel=SIZE,cma (kernel/crash/movable.c): memory the running
+ * kernel lends to movable allocations until a crash.  The crash ELF
+ * header leaves crash_movable_range() out and the loader passes it to a
+ * capture kernel as crash_cma=SIZE@ADDR; crash_movable_reserve() takes
+ * it out of memblock at boot.  In the capture kernel,
+ * crash_movable_taken() says whether [@start, @end] is in that range and
+ * the range is being (or was) added.
+ */
+#ifdef CONFIG_CRASH_MOVABLE
+bool crash_movable_range(struct range *r);
+void crash_movable_reserve(u64 size);
+bool crash_movable_taken(u64 start, u64 end);
+#else
+static inline bool crash_movable_range(struct range *r)
+{
+	return false;
+}
+
+static inline void crash_movable_reserve(u64 size)
+{
+}
+
+static inline bool crash_movable_taken(u64 start, u64 end)
+{
+	return false;
 }
 #endif
 

@@ -8,6 +8,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/crash_dump.h>
+#include <linux/crash_handoff.h>
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -100,14 +101,17 @@ early_param("elfcorehdr", elfcorehdr_setup);
  * (ACPI describes them to every kernel) and adds their memory.  All RAM
  * outside the crash region is the crashed kernel's: onlined, it would be
  * written over while the dump is read from it.  So none is onlined, by a
- * hotplug policy or by hand.
+ * hotplug policy or by hand, but what it lent with crashkernel=,cma,
+ * which is not in the dump, once this kernel takes it.
  */
 static int vmcore_keep_offline(struct notifier_block *nb,
 			       unsigned long action, void *arg)
 {
 	struct memory_notify *mn = arg;
 
-	if (action != MEM_GOING_ONLINE)
+	if (action != MEM_GOING_ONLINE ||
+	    crash_movable_taken(PFN_PHYS(mn->start_pfn),
+				PFN_PHYS(mn->start_pfn + mn->nr_pages) - 1))
 		return NOTIFY_OK;
 	pr_notice("not onlining [mem %#018llx-%#018llx]: the crashed kernel's memory, in its dump\n",
 		  PFN_PHYS(mn->start_pfn),

@@ -273,7 +273,8 @@ static unsigned int crash_online_ranges(const struct range *ram,
 /**
  * crash_prepare_elf64_headers() - the ELF header for a capture kernel
  * @mem: the RAM to describe, crash region already taken out (with memory
- *	hotplug, only what is online is described)
+ *	hotplug, only what is online is described; what crashkernel=,cma
+ *	lent is left out here)
  * @need_kernel_map: add the kernel text mapping
  * @addr: set to the header, vzalloc()ed; the caller vfree()s it
  * @sz: set to its size
@@ -296,7 +297,7 @@ int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
 		.ram = mem->ranges,
 		.nr_ram = mem->nr_ranges,
 	};
-	struct range *online = NULL;
+	struct range *online = NULL, lent;
 	phys_addr_t *notes;
 	unsigned int cpu;
 	ssize_t ret;
@@ -322,7 +323,13 @@ int crash_prepare_elf64_headers(struct crash_mem *mem, int need_kernel_map,
 	in.note_paddr = notes;
 	crash_arch_note(&in.arch_note_paddr, &in.arch_note_size);
 
-	size = crash_elf_size(in.nr_notes + !!in.arch_note_size, in.nr_ram, 0);
+	/* what crashkernel=,cma lent: the capture kernel will write over it */
+	if (crash_movable_range(&lent)) {
+		in.exclude = &lent;
+		in.nr_exclude = 1;
+	}
+	size = crash_elf_size(in.nr_notes + !!in.arch_note_size, in.nr_ram,
+			      in.nr_exclude);
 	buf = vzalloc(size);
 	ret = buf ? crash_elf_build(&in, buf, size) : -ENOMEM;
 	kfree(notes);

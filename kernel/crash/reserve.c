@@ -9,6 +9,7 @@
  * so it never holds anything of the running kernel, and is put into
  * iomem_resource as "Crash kernel", where kexec finds it.
  */
+#include <linux/crash_handoff.h>
 #include <linux/crash_reserve.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
@@ -45,6 +46,9 @@ early_param("crashkernel", crashkernel_param);
 /* The architecture reserves the region itself, and any low part. */
 #define DEFAULT_CRASH_KERNEL_LOW_SIZE	0
 #endif
+
+/* crashkernel=SIZE,cma, lent once the capture kernel's region is in */
+static u64 crash_cma_size __initdata;
 
 /* 32-bit DMA allocations of a capture kernel: rings, coherent buffers */
 #define CRASH_LOW_DMA32		SZ_16M
@@ -96,9 +100,18 @@ int __init parse_crashkernel(char *cmdline, unsigned long long system_ram,
 
 	*crash_size = 0;
 	*crash_base = 0;
-	if (req.cma_arg)
-		pr_warn("crashkernel: \"crashkernel=%.*s\": this kernel reserves no CMA for the capture kernel; ignored\n",
+	crash_cma_size = 0;
+	if (req.cma_err)
+		pr_err("crashkernel: \"crashkernel=%.*s\": %s; nothing lent\n",
+		       req.cma_arg_len, req.cma_arg, req.cma_err);
+	else if (req.cma_arg && !IS_ENABLED(CONFIG_CRASH_MOVABLE))
+		pr_warn("crashkernel: \"crashkernel=%.*s\": this kernel cannot lend memory to a capture kernel (CONFIG_CRASH_MOVABLE); ignored\n",
 			req.cma_arg_len, req.cma_arg);
+	else if (req.cma_arg && ret)
+		pr_err("crashkernel: \"crashkernel=%.*s\" needs a crashkernel= the capture kernel boots in; nothing lent\n",
+		       req.cma_arg_len, req.cma_arg);
+	else
+		crash_cma_size = req.cma_size;
 	if (ret == -ENOENT)
 		return ret;
 	if (!ret && req.high && !high) {
@@ -257,6 +270,8 @@ void __init reserve_crashkernel_generic(char *cmdline, unsigned long long size,
 	crash_claim(&crashk_res, base, size);
 	pr_info("crashkernel: reserved %llu MiB at 0x%llx-0x%llx\n",
 		size >> 20, base, base + size - 1);
+	if (crash_cma_size)
+		crash_movable_reserve(crash_cma_size);
 }
 #endif /* CONFIG_ARCH_HAS_GENERIC_CRASHKERNEL_RESERVATION */
 

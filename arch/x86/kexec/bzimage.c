@@ -25,6 +25,7 @@
 #include <linux/log2.h>
 #include <linux/pgtable.h>
 #include <linux/random.h>
+#include <linux/range.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/sort.h>
@@ -41,6 +42,8 @@
 
 /* "elfcorehdr=0x<16 digits>@0x<16 digits> " and its NUL */
 #define ELFCOREHDR_LEN		52
+/* "crash_cma=0x<16 digits>@0x<16 digits> " */
+#define CRASH_CMA_LEN		48
 #define KERNEL_ENTRY_64		0x200
 #define LOADER_KEXEC		0xd0
 
@@ -322,15 +325,18 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 	const struct setup_header *h = bzimage_header(kernel);
 	unsigned long setup = bzimage_setup_size(h), size, params, entry;
 	bool crash = image->type == KEXEC_TYPE_CRASH;
-	unsigned long initrd_addr = 0, sd_off;
+	unsigned long initrd_addr = 0, sd_off, args;
 	struct kexec_setup sd = { };
 	u8 seed[KEXEC_RNG_SEED];
 	struct kexec_e820 *map;
 	struct boot_params *bp;
+	struct range lent;
 	char *line;
 	int ret;
 
-	if (cmdline_len + ELFCOREHDR_LEN > h->cmdline_size) {
+	args = ELFCOREHDR_LEN +
+	       (crash && crash_movable_range(&lent) ? CRASH_CMA_LEN : 0);
+	if (cmdline_len + args > h->cmdline_size) {
 		pr_err("kexec: the command line is longer than the kernel takes (%u bytes)\n",
 		       h->cmdline_size);
 		return -EINVAL;
@@ -342,7 +348,7 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 		return ret;
 	}
 
-	sd_off = ALIGN(sizeof(*bp) + ELFCOREHDR_LEN + cmdline_len, 8);
+	sd_off = ALIGN(sizeof(*bp) + args + cmdline_len, 8);
 	size = sd_off + KEXEC_SETUP_DATA_MAX;
 	bp = kzalloc(size, GFP_KERNEL);
 	load->params = bp;	/* freed with @load */
@@ -376,6 +382,11 @@ static int bzimage_load_ours(struct kimage *image, struct bzimage_load *load,
 	/* SIZE@ADDR, so that the capture kernel reserves just that */
 	size = crash ? scnprintf(line, ELFCOREHDR_LEN, "elfcorehdr=0x%lx@0x%lx ",
 				 image->elf_headers_sz, image->elf_load_addr) : 0;
+	/* not in its memory map: a kernel that does not know it never uses it */
+	if (args > ELFCOREHDR_LEN)
+		size += scnprintf(line + size, args - size,
+				  "crash_cma=0x%llx@0x%llx ", range_len(&lent),
+				  lent.start);
 	if (cmdline_len)
 		memcpy(line + size, cmdline, cmdline_len);
 	bp->hdr.cmd_line_ptr = lower_32_bits(params + sizeof(*bp));

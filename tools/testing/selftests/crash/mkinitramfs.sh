@@ -66,6 +66,9 @@ ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-read" \
 # /proc/vmcore through mmap() against read(), for the scenarios
 ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-mmap-cmp" \
 	"$here/guest/vmcore_mmap_cmp.c"
+# a device's DMA into user pages, in flight at a crash
+${CC:-gcc} -static -O2 -Wall -o "$root/sbin/dma-into" \
+	"$here/guest/dma_into.c"
 # the edges of /proc/vmcore: pread and mmap at and past them
 ${CC:-gcc} -static -O2 -Wall -o "$root/sbin/vmcore-edges" \
 	"$here/guest/vmcore_edges.c"

@@ -10,6 +10,7 @@ import struct
 import subprocess
 import sys
 import tarfile
+import time
 
 from . import CheckFailed, scenario, NULL_DEREF
 
@@ -79,16 +80,32 @@ reserved("crashkernel-ranges", "crashkernel=512M-2G:96M,2G-:128M",
 reserved("crashkernel-auto", "crashkernel=auto", one_low(68 * M))
 
 
-def cma_ignored(run, got):
-    """A 6.16 command line: its ,cma part is named in a warning, and the
-    plain value is still reserved."""
+def cma_lent(run, got):
+    """A 6.16 command line: the plain value is the capture kernel's region
+    and the ,cma one is lent to movable allocations, as ZONE_MOVABLE."""
     one_low(64 * M)(run, got)
-    run.expect(r'crashkernel: "crashkernel=256M,cma": this kernel reserves '
-               r'no CMA for the capture kernel; ignored$')
+    run.expect(r"crashkernel: 256 MiB at 0x[0-9a-f]+-0x[0-9a-f]+ lent to "
+               r"movable allocations until a crash \(crashkernel=,cma\)$")
+    run.expect(r"^E2E: result movable=65536$")
 
 
+def cma_bad(run, got):
+    """A malformed ,cma value costs only itself."""
+    one_low(64 * M)(run, got)
+    run.expect(r'crashkernel: "crashkernel=256Mx,cma": unexpected character '
+               r'before ,cma; nothing lent$')
+    run.expect(r"^E2E: result movable=0$")
+
+
+MOVABLE = """
+	e2e_result movable=$(awk '/zone +Movable/ {m = 1}
+		m && $1 == "present" {print $2; exit}
+		END {if (!m) print 0}' /proc/zoneinfo)
+"""
 reserved("crashkernel-cma", "crashkernel=64M crashkernel=256M,cma",
-         cma_ignored)
+         cma_lent, extra=MOVABLE)
+reserved("crashkernel-cma-bad", "crashkernel=64M crashkernel=256Mx,cma",
+         cma_bad, extra=MOVABLE)
 
 
 def high_with_low(low):
@@ -839,22 +856,28 @@ def ssh_dump(run):
     return m.group(2)
 
 
+def dump_loads_of(hdr):
+    """The (paddr, filesz, offset) of each PT_LOAD of the ELF core file
+    that @hdr starts, but the kernel image's (paddr 0)."""
+    phoff, = struct.unpack_from("<Q", hdr, 32)
+    phnum, = struct.unpack_from("<H", hdr, 56)
+    loads = []
+    for i in range(phnum):
+        p_type, _, off, _, pa, filesz = struct.unpack_from(
+            "<IIQQQQ", hdr, phoff + i * 56)
+        if p_type == 1 and pa:
+            loads.append((pa, filesz, off))
+    return loads
+
+
 def dump_loads(vmcore):
-    """The (paddr, filesz, offset) of each PT_LOAD of the ELF dump
-    @vmcore but the kernel image's (paddr 0)."""
+    """dump_loads_of() the ELF dump @vmcore."""
     with open(vmcore, "rb") as f:
         eh = f.read(64)
         phoff, = struct.unpack_from("<Q", eh, 32)
         phnum, = struct.unpack_from("<H", eh, 56)
-        f.seek(phoff)
-        phs = f.read(phnum * 56)
-    loads = []
-    for i in range(phnum):
-        p_type, _, off, _, pa, filesz = struct.unpack_from("<IIQQQQ", phs,
-                                                           i * 56)
-        if p_type == 1 and pa:
-            loads.append((pa, filesz, off))
-    return loads
+        f.seek(0)
+        return dump_loads_of(f.read(phoff + phnum * 56))
 
 
 def dump_bytes(vmcore, paddr, size=4096):
@@ -1204,6 +1227,123 @@ capture_scenario(
     "checks but the size next to makedumpfile's (a dump this small can be "
     "more than 10% larger: the kernel image's own PT_LOAD keeps its zero "
     "pages).")
+
+
+def slow_disk(run):
+    """kexec_disk, and a disk QEMU reads at 1 MiB/s: each 4 MiB O_DIRECT
+    read is a DMA into the reader's pages about 4 s after it was issued."""
+    kexec_disk(run)
+    path = os.path.join(run.workdir, "slow.img")
+    with open(path, "wb") as f:
+        f.truncate(64 * M)
+    run.data["qemu_args"] = [
+        "-drive", "file=%s,format=raw,if=virtio,cache=unsafe,index=2,"
+        "id=slow,throttling.bps-read=%d" % (path, M)]
+
+
+def slow_reads(guest):
+    """Reads the slow disk has completed, from QEMU's monitor."""
+    m = re.search(r"^slow: .*\brd_operations=(\d+)",
+                  guest.monitor("info blockstats"), re.M)
+    return int(m.group(1)) if m else -1
+
+
+def dma_after_crash(run, guest):
+    """Host seconds (QEMU's clock) from the crash to the end of the read
+    the dying kernel left in flight, and to the capture kernel's adding
+    the lent range."""
+    crash = guest.wait_for(r"^E2E: crashing with", 120)
+    reads = slow_reads(guest)
+    t0 = guest.elapsed()
+    while slow_reads(guest) == reads and guest.elapsed() - t0 < 60:
+        time.sleep(0.1)
+    run.data["dma_done"] = guest.elapsed() - t0
+    guest.wait_for(r"added the crashed kernel's crashkernel=,cma", 120,
+                   crash.end())
+    run.data["cma_added"] = guest.elapsed() - t0
+    with open(os.path.join(run.workdir, "dma.txt"), "w") as f:
+        f.write("read ended %.2f s after the crash, range added after "
+                "%.2f s\n" % (run.data["dma_done"], run.data["cma_added"]))
+
+
+@scenario("kdump-cma", cmdline="crashkernel=192M crashkernel=256M,cma",
+          kernels=PATCHED, timeout=300, mem="2G", disks=(("kexec.img", 64),),
+          setup=slow_disk, during=dma_after_crash, guest="""
+boot1() {
+	%s
+	range=$(dmesg | sed -n 's/.*MiB at 0x\\([0-9a-f]*\\)-0x\\([0-9a-f]*\\) lent.*/\\1 \\2/p')
+	tar -xf /dev/vdb -C /tmp bzImage initrd
+	kexec -p -s /tmp/bzImage --initrd=/tmp/initrd --append="%s" || exit
+	# user pages a device writes into, in flight at the crash
+	dma-into /dev/vdc $range > /tmp/dma.log &
+	i=0
+	until grep -q "dma-read 1" /tmp/dma.log || [ $i -ge 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	sed 's/^/E2E: result /' /tmp/dma.log
+	e2e_crash PANIC
+}
+boot2() {
+	e2e_result capture=$(grep -o 'crash_cma=[0-9a-fx@]*' /proc/cmdline)
+	dd if=/proc/vmcore of=/tmp/hdr bs=4096 count=4 2>/dev/null
+	(cd /tmp && e2e_output hdr)
+	i=0
+	until dmesg | grep -q "added the crashed kernel's" || [ $i -ge 600 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	e2e_result total=$(awk '/MemTotal/ {print $2 * 1024}' /proc/meminfo)
+	# more than the 192 MiB the capture kernel booted in
+	mount -o remount,size=320M /tmp 2>/dev/null
+	dd if=/dev/zero of=/tmp/fill bs=1M count=250 2>/dev/null &&
+		e2e_result filled=$(stat -c %%s /tmp/fill)
+}
+""" % (MOVABLE, CAPTURE_APPEND))
+def kdump_cma(run):
+    m = run.expect(r"crashkernel: 256 MiB at 0x([0-9a-f]+)-0x([0-9a-f]+) "
+                   r"lent to movable allocations until a crash")
+    start, end = int(m.group(1), 16), int(m.group(2), 16)
+    run.expect(r"^E2E: result movable=65536$")
+    # the whole DMA buffer in the lent range, read once before the crash
+    run.expect(r"^E2E: result dma-buffer in=1024 of=1024 first=0x[0-9a-f]+$")
+    run.expect(r"^E2E: result dma-read 1$")
+    run.expect(r"^E2E: result capture=crash_cma=0x%x@0x%x$"
+               % (end - start + 1, start))
+    hdr = run.outputs.get("hdr", b"")
+    check_vmcore_notes(run, hdr)
+    inside = [(pa, sz) for pa, sz, _ in dump_loads_of(hdr)
+              if pa <= end and pa + sz > start]
+    if inside:
+        raise CheckFailed("/proc/vmcore has the lent range: %s" % inside)
+    run.expect(r"the crashed kernel's crashkernel=,cma \(256 MiB\) is "
+               r"added 10 s after boot")
+    after = run.expect(r"added the crashed kernel's crashkernel=,cma: 256 "
+                       r"MiB at 0x%x-0x%x, (\d+) s after boot"
+                       % (start, end)).group(1)
+    if int(after) < 10:
+        raise CheckFailed("the range was added %s s after boot" % after)
+    # the 192 MiB region (less what the kernel keeps) and the 256 MiB
+    total = int(run.expect(r"^E2E: result total=(\d+)$").group(1))
+    if not 256 * M < total <= 448 * M:
+        raise CheckFailed("the capture kernel has %d MiB" % (total // M))
+    run.expect(r"^E2E: result filled=262144000$")
+    # the dying kernel's read ended after the crash, before the range
+    # was taken
+    done, added = run.data["dma_done"], run.data["cma_added"]
+    if not 0 < done < added:
+        raise CheckFailed("the read in flight ended %.1f s after the crash, "
+                          "the range was added after %.1f s" % (done, added))
+
+
+kdump_cma.__doc__ = (
+    "crashkernel=192M crashkernel=256M,cma on 2 GiB: the first kernel "
+    "has 256 MiB of ZONE_MOVABLE; a program's pages, all in that range "
+    "(from /proc/self/pagemap), are read into with O_DIRECT from a disk "
+    "QEMU throttles to 1 MiB/s, and LKDTM PANIC comes while a 4 MiB read "
+    "is in flight.  The capture kernel gets crash_cma=SIZE@ADDR, its "
+    "/proc/vmcore leaves the range out, the read ends (QEMU's blockstats) "
+    "after the crash and before the capture kernel adds the range, 10 s "
+    "after its boot; MemTotal then has them and 250 MiB of tmpfs "
+    "fit, more than the 192 MiB it booted in.")
 
 
 EXCLUDE = "/sys/module/vmcore/parameters/exclude"
