@@ -72,7 +72,7 @@ bool crash_movable_range(struct range *r)
 void __init crash_movable_reserve(u64 size)
 {
 	u64 block = memory_block_size_bytes();
-	u64 base;
+	u64 base, want = size;
 
 	size = round_up(size, block);
 	base = memblock_phys_alloc_range(size, block, 0,
@@ -82,6 +82,9 @@ void __init crash_movable_reserve(u64 size)
 		       size >> 20, block >> 20);
 		return;
 	}
+	if (size != want)
+		pr_info("lending %llu MiB for crashkernel=,cma's %llu bytes: whole %llu MiB memory blocks\n",
+			size >> 20, want, block >> 20);
 	memblock_phys_free(base, size);
 	memblock_remove(base, size);
 	crash_movable.start = base;
