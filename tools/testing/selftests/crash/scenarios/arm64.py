@@ -184,6 +184,23 @@ def arm64_crashkernel_bad(run):
     run.expect_not(r"Kernel panic|BUG:|Oops")
 
 
+@scenario("arm64-crashkernel-cma", arch=ARM64, kernels=PATCHED,
+          cmdline="crashkernel=64M crashkernel=256M,cma", guest="""
+boot1() {
+	e2e_result region=$(grep -c "Crash kernel" /proc/iomem)
+}
+""")
+def arm64_crashkernel_cma(run):
+    """crashkernel=,cma needs x86-64's loader (CRASH_MOVABLE): on arm64
+    it is named in a warning and ignored, and the main region is still
+    reserved."""
+    run.expect(r'crashkernel: "crashkernel=256M,cma": this kernel cannot '
+               r'lend memory to a capture kernel \(CONFIG_CRASH_MOVABLE\); '
+               r'ignored$')
+    run.expect(r"^E2E: result region=1$")
+    run.expect_not(r"lent to movable|Kernel panic|BUG:|Oops")
+
+
 # ramoops in memory reserve_mem= sets aside, found by name (both 6.12)
 RAMOOPS = ("reserve_mem=1M:4K:oops ramoops.mem_name=oops "
            "ramoops.record_size=0x10000 ramoops.console_size=0x10000 "

@@ -82,11 +82,18 @@ reserved("crashkernel-auto", "crashkernel=auto", one_low(68 * M))
 
 def cma_lent(run, got):
     """A 6.16 command line: the plain value is the capture kernel's region
-    and the ,cma one is lent to movable allocations, as ZONE_MOVABLE."""
+    and the ,cma one is lent to movable allocations, as ZONE_MOVABLE; a
+    lent block taken offline cannot come back as kernel memory, only as
+    movable."""
     one_low(64 * M)(run, got)
-    run.expect(r"crashkernel: 256 MiB at 0x[0-9a-f]+-0x[0-9a-f]+ lent to "
-               r"movable allocations until a crash \(crashkernel=,cma\)$")
+    m = run.expect(r"crashkernel: 256 MiB at 0x([0-9a-f]+)-0x[0-9a-f]+ lent "
+                   r"to movable allocations until a crash "
+                   r"\(crashkernel=,cma\)$")
     run.expect(r"^E2E: result movable=65536$")
+    run.expect(r"^E2E: result block=memory%d offline=0 kernel=1 "
+               r"movable=0 zones=Movable$"
+               % (int(m.group(1), 16) // (128 * M)))
+    run.expect(r"is lent by crashkernel=,cma: movable memory only$")
 
 
 def cma_bad(run, got):
@@ -102,8 +109,33 @@ MOVABLE = """
 		m && $1 == "present" {print $2; exit}
 		END {if (!m) print 0}' /proc/zoneinfo)
 """
+# the first lent block: offline, online_kernel (refused), online_movable
+LENT_BLOCK = MOVABLE + """
+	start=$(dmesg | sed -n 's/.*MiB at 0x\\([0-9a-f]*\\)-.* lent.*/\\1/p')
+	b=memory$(( 0x$start / $(( 0x$(cat /sys/devices/system/memory/block_size_bytes) )) ))
+	s=/sys/devices/system/memory/$b/state
+	echo offline > $s; off=$?
+	echo online_kernel > $s 2>/dev/null; kern=$?
+	echo online_movable > $s; mov=$?
+	e2e_result block=$b offline=$off kernel=$kern movable=$mov \\
+		zones=$(cat /sys/devices/system/memory/$b/valid_zones)
+"""
 reserved("crashkernel-cma", "crashkernel=64M crashkernel=256M,cma",
-         cma_lent, extra=MOVABLE)
+         cma_lent, extra=LENT_BLOCK)
+
+
+def cma_alone(run, got):
+    """,cma alone has no region for the capture kernel to boot in: nothing
+    is reserved or lent, and a line says so."""
+    if got:
+        raise CheckFailed("Crash kernel regions: %s" % got)
+    run.expect(r'crashkernel: "crashkernel=256M,cma" needs a crashkernel= '
+               r'the capture kernel boots in; nothing lent$')
+    run.expect(r"^E2E: result movable=0$")
+
+
+reserved("crashkernel-cma-alone", "crashkernel=256M,cma", cma_alone,
+         extra=MOVABLE)
 reserved("crashkernel-cma-bad", "crashkernel=64M crashkernel=256Mx,cma",
          cma_bad, extra=MOVABLE)
 
