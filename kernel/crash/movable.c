@@ -91,11 +91,21 @@ void __init crash_movable_reserve(u64 size)
 	crash_movable.end = base + size - 1;
 }
 
-/* Add [@base, @base + @size) and online its blocks as @type. */
+static int crash_movable_online(struct memory_block *mem, void *arg)
+{
+	*(unsigned int *)arg += mem->state == MEM_ONLINE;
+	return 0;
+}
+
+/*
+ * Add [@base, @base + @size), @what, and online its blocks as @type;
+ * say which did not come online.
+ */
 static int crash_movable_add(struct resource *res, u64 base, u64 size,
-			     enum mmop type)
+			     enum mmop type, const char *what)
 {
 	int nid = memory_add_physaddr_to_nid(base);
+	unsigned int online = 0;
 	enum mmop was;
 	int ret;
 
@@ -106,7 +116,16 @@ static int crash_movable_add(struct resource *res, u64 base, u64 size,
 		    __add_memory(nid, base, size, MHP_NONE);
 	mhp_set_default_online_type(was);
 	unlock_device_hotplug();
-	return ret;
+	if (ret) {
+		pr_err("cannot add %s at 0x%llx-0x%llx: %pe\n", what, base,
+		       base + size - 1, ERR_PTR(ret));
+		return ret;
+	}
+	walk_memory_blocks(base, size, &online, crash_movable_online);
+	if (online * memory_block_size_bytes() < size)
+		pr_err("only %u of %llu memory blocks of %s came online\n",
+		       online, div_u64(size, memory_block_size_bytes()), what);
+	return 0;
 }
 
 /* Blocks of the range online anywhere but ZONE_MOVABLE are refused. */
@@ -130,12 +149,6 @@ static struct notifier_block crash_movable_nb = {
 	.notifier_call = crash_movable_notify,
 };
 
-static int crash_movable_online(struct memory_block *mem, void *arg)
-{
-	*(unsigned int *)arg += mem->state == MEM_ONLINE;
-	return 0;
-}
-
 static int __init crash_movable_lend(void)
 {
 	static struct resource res = {
@@ -143,8 +156,6 @@ static int __init crash_movable_lend(void)
 		.flags = IORESOURCE_SYSTEM_RAM,
 	};
 	u64 size = range_len(&crash_movable);
-	unsigned int online = 0;
-	int ret;
 
 	if (!crash_movable.end)
 		return 0;
@@ -152,16 +163,9 @@ static int __init crash_movable_lend(void)
 	/* e820's System RAM still covers it: add it under a name of its own */
 	res.start = crash_movable.start;
 	res.end = crash_movable.end;
-	ret = crash_movable_add(&res, res.start, size, MMOP_ONLINE_MOVABLE);
-	if (ret) {
-		pr_err("cannot add 0x%llx-0x%llx for crashkernel=,cma: %pe; unused until a crash\n",
-		       res.start, res.end, ERR_PTR(ret));
+	if (crash_movable_add(&res, res.start, size, MMOP_ONLINE_MOVABLE,
+			      "crashkernel=,cma"))
 		return 0;
-	}
-	walk_memory_blocks(res.start, size, &online, crash_movable_online);
-	if (online * memory_block_size_bytes() < size)
-		pr_err("only %u of %llu memory blocks of crashkernel=,cma came online\n",
-		       online, div_u64(size, memory_block_size_bytes()));
 	pr_info("%llu MiB at 0x%llx-0x%llx lent to movable allocations until a crash (crashkernel=,cma)\n",
 		size >> 20, res.start, res.end);
 	return 0;
@@ -205,22 +209,10 @@ early_param("crash_cma", crash_cma_param);
 static void crash_cma_take(struct work_struct *work)
 {
 	u64 size = range_len(&crash_cma);
-	unsigned int online = 0;
-	int ret;
 
 	WRITE_ONCE(crash_cma_taken, true);
-	ret = crash_movable_add(NULL, crash_cma.start, size,
-				MMOP_ONLINE_KERNEL);
-	if (!ret)
-		walk_memory_blocks(crash_cma.start, size, &online,
-				   crash_movable_online);
-	if (!ret && online * memory_block_size_bytes() < size)
-		pr_err("only %u of %llu memory blocks of the crashed kernel's crashkernel=,cma came online\n",
-		       online, div_u64(size, memory_block_size_bytes()));
-	if (ret)
-		pr_err("cannot add the crashed kernel's crashkernel=,cma at 0x%llx-0x%llx: %pe\n",
-		       crash_cma.start, crash_cma.end, ERR_PTR(ret));
-	else
+	if (!crash_movable_add(NULL, crash_cma.start, size, MMOP_ONLINE_KERNEL,
+			       "the crashed kernel's crashkernel=,cma"))
 		pr_info("added the crashed kernel's crashkernel=,cma: %llu MiB at 0x%llx-0x%llx, %u s after boot\n",
 			size >> 20, crash_cma.start, crash_cma.end,
 			jiffies_to_msecs(jiffies - INITIAL_JIFFIES) / 1000);
