@@ -47,6 +47,12 @@ void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted);
 void crash_oldmem_unmap(void *va);
 
 /*
+ * Called once for each range of the crashed kernel's RAM before any is
+ * mapped: it is write-back memory, however much of it a mapping takes.
+ */
+void crash_oldmem_prepare(u64 paddr, u64 size);
+
+/*
  * What an architecture adds to a crash dump (x86-64: a fatal machine
  * check's records, CONFIG_CRASH_MCE):
  * - crash_arch_note(): a note segment for the crash ELF header, written

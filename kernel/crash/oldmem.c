@@ -33,6 +33,11 @@ ssize_t crash_oldmem_copy(struct iov_iter *iter, u64 paddr, size_t len,
 	return done;
 }
 
+/* Mappings of old memory take their cache mode from the VMA here. */
+void crash_oldmem_prepare(u64 paddr, u64 size)
+{
+}
+
 /* Nothing maps old memory here but copy_oldmem_page(). */
 void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 {

@@ -17,6 +17,8 @@
 #include <linux/processor.h>
 #include <linux/uio.h>
 
+#include <asm/memtype.h>
+
 void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 {
 	if (encrypted)
@@ -25,6 +27,23 @@ void *crash_oldmem_map(u64 paddr, size_t len, bool encrypted)
 			      IORES_DESC_NONE) == REGION_INTERSECTS)
 		return memremap(paddr, len, MEMREMAP_WB);
 	return (__force void *)ioremap_cache(paddr, len);
+}
+
+/*
+ * PAT gives memory it has no record of UC- when it is mapped a part at a
+ * time (mmap() of /proc/vmcore, page by page or in PMDs; ioremap_cache()
+ * records the windows read() keeps, for as long as it keeps them).  The
+ * crashed kernel's RAM is write-back: record it so once.  What is System
+ * RAM here (the hot-plugged DIMMs) PAT knows as write-back already.
+ */
+void crash_oldmem_prepare(u64 paddr, u64 size)
+{
+	if (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return;
+	if (memtype_reserve(paddr, paddr + size, _PAGE_CACHE_MODE_WB, NULL))
+		pr_warn("vmcore: 0x%llx-0x%llx: PAT keeps it from being mapped write-back\n",
+			paddr, paddr + size - 1);
 }
 
 /* memunmap() undoes either */
