@@ -12,6 +12,7 @@
 #include <linux/cc_platform.h>
 #include <linux/crash_dump.h>
 #include <linux/crash_handoff.h>
+#include <linux/huge_mm.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
@@ -19,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/pfn_t.h>
 #include <linux/proc_fs.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
@@ -285,6 +287,10 @@ static ssize_t vmcore_copy(struct iov_iter *iter, u64 pos, size_t len)
 	seg = vmcore_seg_find(&vmcore, pos);
 	if (!seg)
 		return 0;
+	if (pos < seg->offset) {	/* the hole before it */
+		len = min_t(u64, len, seg->offset - pos);
+		return iov_iter_zero(len, iter) == len ? len : -EFAULT;
+	}
 	len = min_t(u64, len, seg->offset + seg->size - pos);
 	len = min_t(size_t, len, VMCORE_WINDOW);
 	return vmcore_copy_old(iter, seg, seg->paddr + pos - seg->offset, len);
@@ -308,66 +314,184 @@ static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 	return done ?: n;
 }
 
-/* Map old memory, the zero page where a driver says it is not to be read. */
-static int vmcore_remap_old(struct vm_area_struct *vma, unsigned long uaddr,
-			    u64 paddr, unsigned long size)
+/*
+ * DOC: mmap() of /proc/vmcore
+ *
+ * The head and the old memory are both mapped by pfn (VM_PFNMAP), never
+ * writable.  Where the kernel can map pfns in PMDs (THP), every 2 MiB of
+ * a mapping that one PMD can map whole is left to its first fault, which
+ * maps it in one entry; the rest is mapped at mmap() time.  Mapping a
+ * 4 MiB window page by page and zapping it again was most of mmap()'s
+ * time (the profile in kdump-setup.rst).  vmcore_get_unmapped_area()
+ * places a mapping so that its addresses and the old memory's agree
+ * modulo 2 MiB.  A fault that cannot be huge (the mapping was split, THP
+ * is off for the process) maps a page.  Pages a driver says are not to
+ * be read are the zero page, and then nothing is mapped huge.
+ */
+
+/* The pfn behind the file's page at @pos */
+static unsigned long vmcore_pfn(u64 pos)
 {
-	unsigned long pfn = PHYS_PFN(paddr), end = pfn + PHYS_PFN(size);
+	const struct vmcore_seg *seg;
+	unsigned long pfn;
 
-	if (list_empty(&vmcore_cbs))
-		return remap_pfn_range(vma, uaddr, pfn, size,
-				       vma->vm_page_prot);
-	for (; pfn < end; pfn++, uaddr += PAGE_SIZE) {
-		unsigned long to = vmcore_pfn_is_ram(pfn) ? pfn : my_zero_pfn(0);
-		int ret = remap_pfn_range(vma, uaddr, to, PAGE_SIZE,
-					  vma->vm_page_prot);
+	if (pos < vmcore.data_offset)
+		return vmalloc_to_pfn(vmcore.head + pos);
+	seg = vmcore_seg_find(&vmcore, pos);
+	if (!seg || pos < seg->offset)	/* a hole */
+		return my_zero_pfn(0);
+	pfn = PHYS_PFN(seg->paddr + pos - seg->offset);
+	if (!list_empty(&vmcore_cbs) && !vmcore_pfn_is_ram(pfn))
+		return my_zero_pfn(0);
+	return pfn;
+}
 
+/* Where the PMD for the file's 2 MiB at @pos maps from, or 0: none can */
+static u64 vmcore_pmd_paddr(u64 pos)
+{
+	const struct vmcore_seg *seg;
+	u64 paddr;
+
+	if (pos < vmcore.data_offset || !list_empty(&vmcore_cbs))
+		return 0;
+	seg = vmcore_seg_find(&vmcore, pos);
+	if (!seg || pos < seg->offset ||
+	    seg->offset + seg->size - pos < PMD_SIZE)
+		return 0;
+	paddr = seg->paddr + pos - seg->offset;
+	return IS_ALIGNED(paddr, PMD_SIZE) ? paddr : 0;
+}
+
+static vm_fault_t vmcore_fault(struct vm_fault *vmf)
+{
+	u64 pos = (u64)vmf->pgoff << PAGE_SHIFT;
+
+	if (pos >= vmcore.size)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address, vmcore_pfn(pos));
+}
+
+static vm_fault_t vmcore_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long addr = vmf->address & PMD_MASK;
+	u64 paddr;
+
+	if (!IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) ||
+	    order != PMD_ORDER || addr < vma->vm_start ||
+	    vma->vm_end - addr < PMD_SIZE)
+		return VM_FAULT_FALLBACK;
+	paddr = vmcore_pmd_paddr(((u64)vma->vm_pgoff << PAGE_SHIFT) +
+				 addr - vma->vm_start);
+	if (!paddr)
+		return VM_FAULT_FALLBACK;
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(PHYS_PFN(paddr), PFN_DEV),
+				  false);
+}
+
+static const struct vm_operations_struct vmcore_vm_ops = {
+	.fault = vmcore_fault,
+	.huge_fault = vmcore_huge_fault,
+};
+
+/*
+ * Map [@uaddr, @uaddr + @size) of @vma, the file from @pos on, but the
+ * 2 MiB stretches a PMD fault will map when @huge.
+ */
+static int vmcore_remap(struct vm_area_struct *vma, unsigned long uaddr,
+			u64 pos, unsigned long size, bool huge)
+{
+	unsigned long end = uaddr + size;
+
+	while (uaddr < end) {
+		unsigned long n = min(end, ALIGN(uaddr + 1, PMD_SIZE)) - uaddr;
+		const struct vmcore_seg *seg = NULL;
+		int ret = 0;
+
+		if (pos >= vmcore.data_offset)
+			seg = vmcore_seg_find(&vmcore, pos);
+		if (seg && pos >= seg->offset && list_empty(&vmcore_cbs)) {
+			/* @n stays inside @seg: vmcore_mmap() cuts at its end */
+			if (!(huge && n == PMD_SIZE && vmcore_pmd_paddr(pos)))
+				ret = remap_pfn_range(vma, uaddr,
+						      PHYS_PFN(seg->paddr + pos -
+							       seg->offset),
+						      n, vma->vm_page_prot);
+		} else {
+			n = PAGE_SIZE;
+			ret = remap_pfn_range(vma, uaddr, vmcore_pfn(pos), n,
+					      vma->vm_page_prot);
+		}
 		if (ret)
 			return ret;
+		uaddr += n;
+		pos += n;
 	}
 	return 0;
 }
 
-/*
- * The head is inserted page by page before old memory is remapped: a
- * mapping that has become VM_PFNMAP takes no more inserted pages.
- */
 static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	u64 pos = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	unsigned long uaddr = vma->vm_start;
 	u64 left = vma->vm_end - vma->vm_start;
+	bool huge;
 	int ret = 0;
 
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
-	vm_flags_mod(vma, VM_MIXEDMAP, VM_MAYWRITE | VM_MAYEXEC);
-
 	if (pos >= vmcore.size || left > vmcore.size - pos)
 		return -EINVAL;
+	vm_flags_mod(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP,
+		     VM_MAYWRITE | VM_MAYEXEC);
+	vma->vm_ops = &vmcore_vm_ops;
+	huge = thp_vma_allowable_order(vma, vma->vm_flags,
+				       TVA_IN_PF | TVA_ENFORCE_SYSFS,
+				       PMD_ORDER);
 	while (left && !ret) {
 		const struct vmcore_seg *seg;
-		u64 n;
+		u64 n = left;
 
+		/* the head, then a segment or the hole before one at a time */
 		if (pos < vmcore.data_offset) {
-			n = min(left, vmcore.data_offset - pos);
-			ret = remap_vmalloc_range_partial(vma, uaddr,
-							  vmcore.head + pos,
-							  0, n);
+			n = min(n, vmcore.data_offset - pos);
 		} else {
 			seg = vmcore_seg_find(&vmcore, pos);
-			if (WARN_ON_ONCE(!seg))	/* segments are back to back */
+			if (WARN_ON_ONCE(!seg))	/* within vmcore.size */
 				return -EINVAL;
-			n = min(left, seg->offset + seg->size - pos);
-			ret = vmcore_remap_old(vma, uaddr,
-					       seg->paddr + pos - seg->offset, n);
+			n = min(n, (pos < seg->offset ? seg->offset :
+				    seg->offset + seg->size) - pos);
 		}
+		ret = vmcore_remap(vma, uaddr, pos, n, huge);
 		pos += n;
 		uaddr += n;
 		left -= n;
 	}
 	return ret;
 }
+
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+/*
+ * A mapping's addresses agree with the old memory's modulo 2 MiB, from
+ * the segment it starts in on: thp_get_unmapped_area() aligns on the
+ * offset it is given, here that of the old memory (physical).
+ */
+static unsigned long vmcore_get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	u64 pos = (u64)pgoff << PAGE_SHIFT;
+	const struct vmcore_seg *seg = NULL;
+
+	if (pos >= vmcore.data_offset && pos < vmcore.size)
+		seg = vmcore_seg_find(&vmcore, pos);
+	if (seg && pos >= seg->offset)
+		pgoff = PHYS_PFN(seg->paddr + pos - seg->offset);
+	return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+}
+#endif
 
 /* Lay the file out from the dump, filtered when vmcore.exclude= says so. */
 static int vmcore_build(struct vmcore_layout *out)
@@ -476,6 +600,9 @@ static const struct proc_ops vmcore_proc_ops = {
 	.proc_read_iter	= vmcore_read_iter,
 	.proc_lseek	= default_llseek,
 	.proc_mmap	= vmcore_mmap,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	.proc_get_unmapped_area = vmcore_get_unmapped_area,
+#endif
 };
 
 /**
@@ -579,6 +706,7 @@ static int __init vmcore_init(void)
 {
 	const void *note;
 	size_t note_size;
+	unsigned int i;
 	int ret;
 
 	if (!is_vmcore_usable())
@@ -586,6 +714,14 @@ static int __init vmcore_init(void)
 	ret = vmcore_dump_read(&vmcore_mem, elfcorehdr_addr, elfcorehdr_size,
 			       &vmcore_dump);
 	if (!ret) {
+		for (i = 0; i < vmcore_dump.nr_loads; i++) {
+			const Elf64_Phdr *load = &vmcore_dump.loads[i];
+
+			if (load->p_filesz)
+				crash_oldmem_prepare(round_down(load->p_offset,
+								PAGE_SIZE),
+						     vmcore_load_span(load));
+		}
 		note = crash_arch_vmcore_notes(vmcore_dump.notes,
 					       vmcore_dump.notes_size,
 					       &note_size);

@@ -9,6 +9,8 @@
 
 #include <linux/elf.h>
 #include <linux/fs.h>
+#include <linux/math.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
@@ -71,9 +73,10 @@ struct vmcore_seg {
  * @head: its first @data_offset bytes (vmalloc_user'ed, so mappable): the
  *	ELF header, the program headers, the merged notes at @notes_offset
  * @notes_offset: page aligned
- * @data_offset: the first @segs' offset; page aligned
+ * @data_offset: where the old memory starts (the first of @segs, or the
+ *	hole before it); page aligned
  * @size: the file's size
- * @segs: the rest of the file, ascending and back to back
+ * @segs: the rest of the file, ascending; a hole before one reads as zeroes
  * @nr_segs: how many
  */
 struct vmcore_layout {
@@ -90,6 +93,15 @@ struct vmcore_layout {
 #define VMCORE_MAX_HEADER	SZ_4M	/* the ELF header and its phdrs */
 /* the old memory in the file: half the largest file, room for the head */
 #define VMCORE_MAX_DATA		((u64)MAX_LFS_FILESIZE / 2)
+/* a PT_LOAD this large is laid out so that mmap() maps it in PMDs */
+#define VMCORE_PMD_LOAD		(64 * (u64)PMD_SIZE)
+
+/* The file bytes a PT_LOAD's contents take: whole pages, as laid out. */
+static inline u64 vmcore_load_span(const Elf64_Phdr *ph)
+{
+	return round_up(ph->p_offset + ph->p_filesz, PAGE_SIZE) -
+	       round_down(ph->p_offset, PAGE_SIZE);
+}
 
 int vmcore_dump_read(const struct vmcore_mem *mem, u64 addr, u64 size,
 		     struct vmcore_dump *dump);

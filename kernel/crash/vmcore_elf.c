@@ -146,13 +146,6 @@ static int vmcore_read_phdrs(const struct vmcore_mem *mem, u64 addr, u64 size,
 	return ret;
 }
 
-/* The file bytes @ph's contents take: whole pages, as laid out. */
-static u64 vmcore_load_span(const Elf64_Phdr *ph)
-{
-	return round_up(ph->p_offset + ph->p_filesz, PAGE_SIZE) -
-	       round_down(ph->p_offset, PAGE_SIZE);
-}
-
 /* Keep the notes and the PT_LOADs that pass the checks in @dump. */
 static int vmcore_take(const struct vmcore_mem *mem, const Elf64_Phdr *phdrs,
 		       unsigned int phnum, struct vmcore_dump *dump)
@@ -306,7 +299,13 @@ EXPORT_SYMBOL_IF_KUNIT(vmcore_notes_append);
  * The file is: the ELF header and program headers (one PT_NOTE with all
  * the notes, then the PT_LOADs in their order), the notes, then each
  * PT_LOAD's contents, from and to page boundaries so that they can be
- * mapped; p_offset points into that at the PT_LOAD's first byte.
+ * mapped; p_offset points into that at the PT_LOAD's first byte.  A
+ * PT_LOAD of VMCORE_PMD_LOAD or more starts where the file's offset and
+ * its physical address agree modulo PMD_SIZE, so that mmap() maps it in
+ * PMDs wherever a reader's window starts; the hole before it (less than
+ * PMD_SIZE, so at most 1/64 of what follows) reads as zeroes, and no
+ * offset wraps: the headers allow far fewer holes than VMCORE_MAX_DATA
+ * leaves room for.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -355,6 +354,10 @@ int vmcore_layout_build(const struct vmcore_dump *dump,
 		if (!load->p_filesz)
 			continue;
 		/* no wrap: vmcore_take() kept the sum below VMCORE_MAX_DATA */
+		if (vmcore_load_span(load) >= VMCORE_PMD_LOAD) {
+			offset += (start - offset) & (PMD_SIZE - 1);
+			ph->p_offset = offset + load->p_offset - start;
+		}
 		out->segs[out->nr_segs++] = (struct vmcore_seg) {
 			.offset = offset, .paddr = start,
 			.size = vmcore_load_span(load),
@@ -379,7 +382,9 @@ EXPORT_SYMBOL_IF_KUNIT(vmcore_layout_free);
  * @layout: the file
  * @pos: an offset at or after @layout->data_offset
  *
- * Return: the segment, or NULL if @pos is past the end.
+ * Return: the segment @pos is in, or when @pos is in the hole before one
+ * (see vmcore_layout_build()) that segment, whose offset is then past
+ * @pos; NULL if @pos is past the end.
  */
 const struct vmcore_seg *vmcore_seg_find(const struct vmcore_layout *layout,
 					 u64 pos)
@@ -390,13 +395,11 @@ const struct vmcore_seg *vmcore_seg_find(const struct vmcore_layout *layout,
 		unsigned int mid = lo + (hi - lo) / 2;
 		const struct vmcore_seg *seg = &layout->segs[mid];
 
-		if (pos < seg->offset)
-			hi = mid;
-		else if (pos - seg->offset >= seg->size)
+		if (pos >= seg->offset && pos - seg->offset >= seg->size)
 			lo = mid + 1;
 		else
-			return seg;
+			hi = mid;
 	}
-	return NULL;
+	return lo < layout->nr_segs ? &layout->segs[lo] : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmcore_seg_find);

@@ -383,6 +383,56 @@ static void vmcore_leaves_out_bad_segments(struct kunit *test)
 }
 
 /*
+ * A PT_LOAD of VMCORE_PMD_LOAD or more starts at a file offset that agrees
+ * with its physical address modulo PMD_SIZE (mmap() maps it in PMDs), the
+ * hole before it less than PMD_SIZE; smaller ones stay back to back, and
+ * an offset in a hole finds the segment after it.
+ */
+static void vmcore_aligns_large_loads(struct kunit *test)
+{
+	const u64 big = VMCORE_PMD_LOAD;
+	struct vmcore_layout l;
+	struct vmcore_dump d;
+	struct vmcore_mem mem;
+	struct old_mem *m = old_mem_new(test, &mem);
+	const Elf64_Phdr *ph;
+	unsigned int i;
+
+	add_phdr(m, PT_LOAD, 0x1000, 0x9f000, 0x9f000);
+	add_phdr(m, PT_LOAD, 0x100000, big, big);
+	add_phdr(m, PT_LOAD, 0x100003456ULL, big, big);	/* not page aligned */
+	add_phdr(m, PT_LOAD, 0x200000000ULL, SZ_8K, SZ_8K);
+	m->limit = BIT_ULL(40);
+	KUNIT_ASSERT_EQ(test, vmcore_dump_read(&mem, OLD_BASE, 0, &d), 0);
+	KUNIT_ASSERT_EQ(test, vmcore_layout_build(&d, &l), 0);
+	KUNIT_ASSERT_EQ(test, l.nr_segs, 4);
+	ph = l.head + sizeof(Elf64_Ehdr);
+	KUNIT_EXPECT_EQ(test, l.segs[0].offset, l.data_offset);
+	for (i = 1; i < 3; i++) {
+		u64 end = l.segs[i - 1].offset + l.segs[i - 1].size;
+
+		KUNIT_EXPECT_EQ(test, (l.segs[i].offset - l.segs[i].paddr) &
+				(PMD_SIZE - 1), 0);
+		KUNIT_EXPECT_GE(test, l.segs[i].offset, end);
+		KUNIT_EXPECT_LT(test, l.segs[i].offset - end, PMD_SIZE);
+		KUNIT_EXPECT_EQ(test, ph[i].p_offset - l.segs[i].offset,
+				offset_in_page(ph[i].p_paddr));
+		if (l.segs[i].offset > end)	/* a hole: the next one */
+			KUNIT_EXPECT_PTR_EQ(test, vmcore_seg_find(&l, end),
+					    &l.segs[i]);
+	}
+	KUNIT_EXPECT_NE(test, l.segs[1].offset,
+			l.segs[0].offset + l.segs[0].size);
+	KUNIT_EXPECT_EQ(test, l.segs[3].offset,
+			l.segs[2].offset + l.segs[2].size);
+	KUNIT_EXPECT_EQ(test, l.size, l.segs[3].offset + SZ_8K);
+	KUNIT_EXPECT_PTR_EQ(test, vmcore_seg_find(&l, l.size - 1), &l.segs[3]);
+	KUNIT_EXPECT_NULL(test, vmcore_seg_find(&l, l.size));
+	vmcore_layout_free(&l);
+	vmcore_dump_free(&d);
+}
+
+/*
  * Overlapping PT_LOADs as large as the physical address space would make
  * a file larger than a file offset holds, and wrap the layout's sum: the
  * ones past VMCORE_MAX_DATA are left out, and every offset in the file
@@ -405,7 +455,9 @@ static void vmcore_bounds_the_file(struct kunit *test)
 	KUNIT_EXPECT_LT(test, d.nr_loads, 300);
 	KUNIT_EXPECT_LE(test, (u64)d.nr_loads * huge, VMCORE_MAX_DATA);
 	KUNIT_ASSERT_EQ(test, vmcore_layout_build(&d, &l), 0);
-	KUNIT_EXPECT_EQ(test, l.size, l.data_offset + d.nr_loads * huge);
+	/* the first starts on a PMD boundary, as its physical address does */
+	KUNIT_EXPECT_EQ(test, l.segs[0].offset, ALIGN(l.data_offset, PMD_SIZE));
+	KUNIT_EXPECT_EQ(test, l.size, l.segs[0].offset + d.nr_loads * huge);
 	KUNIT_EXPECT_LE(test, l.size, (u64)MAX_LFS_FILESIZE);
 	KUNIT_EXPECT_NOT_NULL(test, vmcore_seg_find(&l, l.size - 1));
 	KUNIT_EXPECT_NULL(test, vmcore_seg_find(&l, l.size));
@@ -561,6 +613,7 @@ static struct kunit_case vmcore_cases[] = {
 	KUNIT_CASE(vmcore_refuses_a_header_in_own_ram),
 	KUNIT_CASE(vmcore_leaves_out_bad_notes),
 	KUNIT_CASE(vmcore_leaves_out_bad_segments),
+	KUNIT_CASE(vmcore_aligns_large_loads),
 	KUNIT_CASE(vmcore_bounds_the_file),
 	KUNIT_CASE(vmcore_bounds_the_notes),
 	KUNIT_CASE(vmcore_refuses_a_header_of_nothing),

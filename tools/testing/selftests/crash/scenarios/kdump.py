@@ -401,7 +401,8 @@ boot2() {
 	cd /tmp && e2e_output hdr
 }
 """ % (load, CAPTURE_APPEND, crash,
-       "e2e_result $(vmcore-mmap-cmp)" if compare else ""))
+       "e2e_result $(vmcore-mmap-cmp)\n\te2e_result $(vmcore-mmap-cmp "
+       "--windows)" if compare else ""))
     def run_check(run):
         run.expect(r"^E2E: result loaded=1$")
         if above_4g:
@@ -418,11 +419,20 @@ boot2() {
             raise CheckFailed("/proc/vmcore is only %d bytes" % size)
         if compare:
             run.expect(r"^E2E: result mmap=same bytes=%d$" % size)
+            m = run.expect(r"^E2E: result windows=same loads=(\d+) "
+                           r"huge=(\d+)$")
+            if int(m.group(1)) < 1:
+                raise CheckFailed("no PT_LOAD of 7 MiB or more to map")
+            if run.kind == "patched" and m.group(2) != m.group(1):
+                raise CheckFailed("%s of %s windows had their middle 2 MiB "
+                                  "mapped in one PMD" % (m.group(2),
+                                                         m.group(1)))
         check_vmcore_notes(run, run.outputs.get("hdr", b""))
     run_check.__doc__ = (
         "`%s` loads a capture kernel; a %s crash with two CPUs enters it; "
         "its /proc/vmcore has both CPUs' registers and vmcoreinfo%s"
-        % (load, crash, ", and read() gives what mmap() maps, every byte"
+        % (load, crash, ", and read() gives what mmap() maps, every byte, "
+           "also in windows mapped in 2 MiB pages, split and misaligned"
            if compare else ""))
     return run_check
 
