@@ -321,12 +321,14 @@ static ssize_t vmcore_read_iter(struct kiocb *iocb, struct iov_iter *iter)
  * writable.  Where the kernel can map pfns in PMDs (THP), every 2 MiB of
  * a mapping that one PMD can map whole is left to its first fault, which
  * maps it in one entry; the rest is mapped at mmap() time.  Mapping a
- * 4 MiB window page by page and zapping it again was most of mmap()'s
- * time (the profile in kdump-setup.rst).  vmcore_get_unmapped_area()
- * places a mapping so that its addresses and the old memory's agree
- * modulo 2 MiB.  A fault that cannot be huge (the mapping was split, THP
- * is off for the process) maps a page.  Pages a driver says are not to
- * be read are the zero page, and then nothing is mapped huge.
+ * 4 MiB window page by page and zapping it again took as long as reading
+ * it (kdump-setup.rst).  vmcore_get_unmapped_area() places a mapping so
+ * that its addresses and the old memory's agree modulo 2 MiB, and
+ * vmcore_layout_build() lays large PT_LOADs out so that file offsets do
+ * too.  The old memory is write-back (crash_oldmem_prepare()).  A fault
+ * that cannot be huge (the mapping was split, THP is off for the
+ * process) maps a page.  Pages a driver says are not to be read are the
+ * zero page, and then nothing is mapped huge; nor is the head.
  */
 
 /* The pfn behind the file's page at @pos */
@@ -396,7 +398,9 @@ static const struct vm_operations_struct vmcore_vm_ops = {
 
 /*
  * Map [@uaddr, @uaddr + @size) of @vma, the file from @pos on, but the
- * 2 MiB stretches a PMD fault will map when @huge.
+ * 2 MiB stretches a PMD fault will map when @huge.  Without @huge, a
+ * stretch of old memory is mapped in one call: one that covers the whole
+ * VMA has x86's PAT record its type once, not look each page up.
  */
 static int vmcore_remap(struct vm_area_struct *vma, unsigned long uaddr,
 			u64 pos, unsigned long size, bool huge)
@@ -404,14 +408,15 @@ static int vmcore_remap(struct vm_area_struct *vma, unsigned long uaddr,
 	unsigned long end = uaddr + size;
 
 	while (uaddr < end) {
-		unsigned long n = min(end, ALIGN(uaddr + 1, PMD_SIZE)) - uaddr;
+		unsigned long n = huge ? min(end, ALIGN(uaddr + 1, PMD_SIZE)) -
+					 uaddr : end - uaddr;
 		const struct vmcore_seg *seg = NULL;
 		int ret = 0;
 
 		if (pos >= vmcore.data_offset)
 			seg = vmcore_seg_find(&vmcore, pos);
 		if (seg && pos >= seg->offset && list_empty(&vmcore_cbs)) {
-			/* @n stays inside @seg: vmcore_mmap() cuts at its end */
+			/* @n stays inside @seg: vmcore_mmap() cut @size there */
 			if (!(huge && n == PMD_SIZE && vmcore_pmd_paddr(pos)))
 				ret = remap_pfn_range(vma, uaddr,
 						      PHYS_PFN(seg->paddr + pos -

@@ -18,13 +18,15 @@
  *	the same at an address chosen to disagree with the old memory's
  *	modulo 2 MiB (MAP_FIXED).
  *
+ * Then all of it again with THP off for the process (PR_SET_THP_DISABLE).
  * It prints
  *
- *	windows=same loads=N huge=H	or	windows=differs at=OFFSET how=WAY
+ *	windows=same loads=N huge=H nothp=P
+ *	or	windows=differs at=OFFSET how=WAY
  *
  * where H counts the first windows whose 2 MiB aligned middle the page
  * tables (debugfs' page_tables/current_kernel, x86) show as one PMD,
- * write-back (not PCD).
+ * write-back (not PCD), and P the same with THP off.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,11 +158,12 @@ static int windows(int fd, const Elf64_Phdr *ph, int *huge)
 	return 0;
 }
 
-static int all_windows(int fd)
+/* Each PT_LOAD's windows; @huge counts those mapped in a PMD */
+static int all_windows(int fd, int *loads, int *huge)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
-	int loads = 0, huge = 0, ret;
+	int ret;
 
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
@@ -171,12 +175,29 @@ static int all_windows(int fd)
 			return -1;
 		if (ph.p_type != PT_LOAD || ph.p_filesz < WINDOW + PAGE)
 			continue;
-		ret = windows(fd, &ph, &huge);
+		ret = windows(fd, &ph, huge);
 		if (ret)
 			return ret;
-		loads++;
+		(*loads)++;
 	}
-	printf("windows=same loads=%d huge=%d\n", loads, huge);
+	return 0;
+}
+
+/* The windows, then again with THP off for this process */
+static int both_ways(int fd)
+{
+	int loads = 0, huge = 0, plain = 0, ret;
+
+	ret = all_windows(fd, &loads, &huge);
+	if (ret)
+		return ret;
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		return -1;
+	ret = all_windows(fd, &loads, &plain);
+	if (ret)
+		return ret;
+	printf("windows=same loads=%d huge=%d nothp=%d\n", loads / 2, huge,
+	       plain);
 	return 0;
 }
 
@@ -185,7 +206,7 @@ int main(int argc, char **argv)
 	int many = argc > 1 && !strcmp(argv[1], "--windows");
 	const char *path = argc > 1 + many ? argv[1 + many] : "/proc/vmcore";
 	int fd = open(path, O_RDONLY);
-	int ret = fd < 0 ? -1 : many ? all_windows(fd) : whole(fd);
+	int ret = fd < 0 ? -1 : many ? both_ways(fd) : whole(fd);
 
 	if (ret < 0) {
 		perror(path);

@@ -420,19 +420,23 @@ boot2() {
         if compare:
             run.expect(r"^E2E: result mmap=same bytes=%d$" % size)
             m = run.expect(r"^E2E: result windows=same loads=(\d+) "
-                           r"huge=(\d+)$")
+                           r"huge=(\d+) nothp=(\d+)$")
             if int(m.group(1)) < 1:
                 raise CheckFailed("no PT_LOAD of 7 MiB or more to map")
             if run.kind == "patched" and m.group(2) != m.group(1):
                 raise CheckFailed("%s of %s windows had their middle 2 MiB "
                                   "mapped in one PMD" % (m.group(2),
                                                          m.group(1)))
+            if m.group(3) != "0":
+                raise CheckFailed("%s windows were mapped in PMDs with THP "
+                                  "off" % m.group(3))
         check_vmcore_notes(run, run.outputs.get("hdr", b""))
     run_check.__doc__ = (
         "`%s` loads a capture kernel; a %s crash with two CPUs enters it; "
         "its /proc/vmcore has both CPUs' registers and vmcoreinfo%s"
         % (load, crash, ", and read() gives what mmap() maps, every byte, "
-           "also in windows mapped in 2 MiB pages, split and misaligned"
+           "also in windows mapped in 2 MiB pages, split, misaligned and with "
+           "THP off"
            if compare else ""))
     return run_check
 
