@@ -108,11 +108,13 @@ static int whole(int fd)
 /* One PT_LOAD's windows; 0, 1 when they differ, -1 on errors */
 static int windows(int fd, const Elf64_Phdr *ph, int *huge)
 {
-	off_t off = ph->p_offset + PAGE;
+	/* a page into the PT_LOAD, at a page of the file and of old memory */
+	off_t off = (ph->p_offset & ~(PAGE - 1)) + PAGE;
+	unsigned long paddr = (ph->p_paddr & ~(PAGE - 1)) + PAGE;
+	unsigned long mid, fixed;
 	size_t len = WINDOW;
-	long long at;
 	char *map, *area;
-	unsigned long mid;
+	long long at;
 
 	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
 	if (map == MAP_FAILED)
@@ -144,9 +146,10 @@ static int windows(int fd, const Elf64_Phdr *ph, int *huge)
 		    -1, 0);
 	if (area == MAP_FAILED)
 		return -1;
-	mid = (((unsigned long)area + PMD - 1) & ~(PMD - 1)) +
-	      ((ph->p_paddr + PAGE + PAGE) & (PMD - 1));
-	map = mmap((void *)mid, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, off);
+	fixed = (((unsigned long)area + PMD - 1) & ~(PMD - 1)) +
+		((paddr + PAGE) & (PMD - 1));
+	map = mmap((void *)fixed, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd,
+		   off);
 	if (map == MAP_FAILED)
 		return -1;
 	at = differs(fd, map, off, len);
@@ -173,7 +176,7 @@ static int all_windows(int fd, int *loads, int *huge)
 		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
 		    sizeof(ph))
 			return -1;
-		if (ph.p_type != PT_LOAD || ph.p_filesz < WINDOW + PAGE)
+		if (ph.p_type != PT_LOAD || ph.p_filesz < WINDOW + 2 * PAGE)
 			continue;
 		ret = windows(fd, &ph, huge);
 		if (ret)
