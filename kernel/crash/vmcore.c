@@ -397,42 +397,40 @@ static const struct vm_operations_struct vmcore_vm_ops = {
 };
 
 /*
- * Map [@uaddr, @uaddr + @size) of @vma, the file from @pos on, but the
- * 2 MiB stretches a PMD fault will map when @huge.  Without @huge, a
- * stretch of old memory is mapped in one call: one that covers the whole
- * VMA has x86's PAT record its type once, not look each page up.
+ * Map [@uaddr, @uaddr + @size) of @vma, the file from @pos on: in @seg
+ * when there is one (else the head or a hole, page by page), but the
+ * 2 MiB stretches a PMD fault will map when @huge.  Without @huge, old
+ * memory is mapped in one call: one that covers the whole VMA has x86's
+ * PAT record its type once, not look each page up.
  */
 static int vmcore_remap(struct vm_area_struct *vma, unsigned long uaddr,
-			u64 pos, unsigned long size, bool huge)
+			u64 pos, unsigned long size,
+			const struct vmcore_seg *seg, bool huge)
 {
 	unsigned long end = uaddr + size;
+	int ret = 0;
 
-	while (uaddr < end) {
-		unsigned long n = huge ? min(end, ALIGN(uaddr + 1, PMD_SIZE)) -
-					 uaddr : end - uaddr;
-		const struct vmcore_seg *seg = NULL;
-		int ret = 0;
+	if (!list_empty(&vmcore_cbs))
+		seg = NULL;	/* page by page, asking the drivers */
+	while (uaddr < end && !ret) {
+		unsigned long n = PAGE_SIZE;
+		u64 paddr;
 
-		if (pos >= vmcore.data_offset)
-			seg = vmcore_seg_find(&vmcore, pos);
-		if (seg && pos >= seg->offset && list_empty(&vmcore_cbs)) {
-			/* @n stays inside @seg: vmcore_mmap() cut @size there */
-			if (!(huge && n == PMD_SIZE && vmcore_pmd_paddr(pos)))
-				ret = remap_pfn_range(vma, uaddr,
-						      PHYS_PFN(seg->paddr + pos -
-							       seg->offset),
-						      n, vma->vm_page_prot);
-		} else {
-			n = PAGE_SIZE;
+		if (!seg) {
 			ret = remap_pfn_range(vma, uaddr, vmcore_pfn(pos), n,
 					      vma->vm_page_prot);
+		} else {
+			n = huge ? min(end, ALIGN(uaddr + 1, PMD_SIZE)) - uaddr :
+				   end - uaddr;
+			paddr = seg->paddr + pos - seg->offset;
+			if (!huge || n < PMD_SIZE || !IS_ALIGNED(paddr, PMD_SIZE))
+				ret = remap_pfn_range(vma, uaddr, PHYS_PFN(paddr),
+						      n, vma->vm_page_prot);
 		}
-		if (ret)
-			return ret;
 		uaddr += n;
 		pos += n;
 	}
-	return 0;
+	return ret;
 }
 
 static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
@@ -454,7 +452,7 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 				       TVA_IN_PF | TVA_ENFORCE_SYSFS,
 				       PMD_ORDER);
 	while (left && !ret) {
-		const struct vmcore_seg *seg;
+		const struct vmcore_seg *seg = NULL;
 		u64 n = left;
 
 		/* the head, then a segment or the hole before one at a time */
@@ -464,10 +462,14 @@ static int vmcore_mmap(struct file *file, struct vm_area_struct *vma)
 			seg = vmcore_seg_find(&vmcore, pos);
 			if (WARN_ON_ONCE(!seg))	/* within vmcore.size */
 				return -EINVAL;
-			n = min(n, (pos < seg->offset ? seg->offset :
-				    seg->offset + seg->size) - pos);
+			if (pos < seg->offset) {
+				n = min(n, seg->offset - pos);
+				seg = NULL;
+			} else {
+				n = min(n, seg->offset + seg->size - pos);
+			}
 		}
-		ret = vmcore_remap(vma, uaddr, pos, n, huge);
+		ret = vmcore_remap(vma, uaddr, pos, n, seg, huge);
 		pos += n;
 		uaddr += n;
 		left -= n;

@@ -106,7 +106,7 @@ static int whole(int fd)
 }
 
 /* One PT_LOAD's windows; 0, 1 when they differ, -1 on errors */
-static int windows(int fd, const Elf64_Phdr *ph, int *huge)
+static int map_windows(int fd, const Elf64_Phdr *ph, int *huge)
 {
 	/* a page into the PT_LOAD, at a page of the file and of old memory */
 	off_t off = (ph->p_offset & ~(PAGE - 1)) + PAGE;
@@ -121,7 +121,7 @@ static int windows(int fd, const Elf64_Phdr *ph, int *huge)
 		return -1;
 	/* touched before read() maps any of it for itself */
 	mid = ((unsigned long)map + PMD - 1) & ~(PMD - 1);
-	*(volatile char *)mid;
+	asm("" : : "r" (*(char *)mid));
 	*huge += pmd_mapped(mid);
 	at = differs(fd, map, off, len);
 	if (at >= 0) {
@@ -178,7 +178,7 @@ static int all_windows(int fd, int *loads, int *huge)
 			return -1;
 		if (ph.p_type != PT_LOAD || ph.p_filesz < WINDOW + 2 * PAGE)
 			continue;
-		ret = windows(fd, &ph, huge);
+		ret = map_windows(fd, &ph, huge);
 		if (ret)
 			return ret;
 		(*loads)++;
