@@ -86,6 +86,10 @@ E2E_KERNEL ?= patched
 E2E_OUT := $(OUT)/e2e/$(E2E_KERNEL)
 INITRAMFS := $(OUT)/initramfs/e2e.cpio.gz
 E2E_SCENARIOS ?=
+# Scenarios run side by side (e2e and e2e-debug): one TCG guest leaves
+# about a third of the two cores idle (booting is one vCPU's work, many
+# steps wait); E2E_JOBS=1 runs them one at a time
+E2E_JOBS ?= 2
 kernel-of = --kernel $(BUILD_$(1))/arch/x86/boot/bzImage \
 	--vmlinux $(BUILD_$(1))/vmlinux
 
@@ -192,7 +196,7 @@ e2e-debug: debug $(INITRAMFS)
 	@$(call e2e-modules,$(BUILD_DEBUG),$(TREE))
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,DEBUG) --kind patched \
 		--debug-reports --slow 3 --initramfs $(INITRAMFS) \
-		--out $(OUT)/e2e/debug \
+		--out $(OUT)/e2e/debug --jobs $(E2E_JOBS) \
 		$(DEBUG_SCENARIOS)
 
 e2e-debug-all:
@@ -323,7 +327,8 @@ e2e-modules = rm -rf $(1)/e2e-modules && mkdir -p $(1)/e2e-modules && \
 e2e: $(E2E_BUILD) $(INITRAMFS)
 	@$(call e2e-modules,$(BUILD_$(E2E_UPPER)),$(if $(filter baseline,$(E2E_KERNEL)),$(BASE),$(TREE)))
 	@python3 $(E2E_DIR)/e2e.py $(call kernel-of,$(E2E_UPPER)) \
-		--initramfs $(INITRAMFS) --out $(E2E_OUT) $(E2E_SCENARIOS)
+		--initramfs $(INITRAMFS) --out $(E2E_OUT) --jobs $(E2E_JOBS) \
+		$(E2E_SCENARIOS)
 
 demo: kernel $(INITRAMFS)
 	@python3 $(E2E_DIR)/demo.py $(call kernel-of,PATCHED) \

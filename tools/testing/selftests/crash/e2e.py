@@ -17,6 +17,7 @@ The control disk (the guest's /dev/vda), 4 MiB:
     2 MiB   a tar archive the guest may write for the host (e2e_output)
 """
 import argparse
+import concurrent.futures
 import io
 import os
 import re
@@ -296,6 +297,33 @@ def rerun_reason(sc, workdir, msg):
     return m.group(0).strip() if m else None
 
 
+def run_with_rerun(sc, kind, initrd, args):
+    """Run @sc, and once more if its first run failed for a reason outside
+    this project (rerun_reason()); (passed, its summary line)."""
+    ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
+                                 args.debug_reports, args.slow, args.vmlinux)
+    why = None if ok else rerun_reason(sc, os.path.join(args.out, sc.name),
+                                       msg)
+    if why:
+        first = os.path.join(args.out, sc.name + ".first")
+        shutil.rmtree(first, ignore_errors=True)
+        os.rename(os.path.join(args.out, sc.name), first)
+        first_msg = msg
+        ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
+                                     args.debug_reports, args.slow,
+                                     args.vmlinux)
+        msg = "%s; run again after \"%s\" (first run: %s, in %s)" % (
+            msg or "", why, first_msg, first)
+    if ok:
+        line = "PASS %-24s %5.1fs" % (sc.name, secs)
+        if why:
+            line += "  %s" % msg.lstrip("; ")
+    else:
+        line = "FAIL %-24s %5.1fs  %s (see %s)" % (
+            sc.name, secs, msg, os.path.join(args.out, sc.name))
+    return ok, line
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", required=True)
@@ -310,6 +338,8 @@ def main():
                     help="fail on lockdep, atomic-sleep and KASAN reports")
     ap.add_argument("--slow", type=int, default=1, metavar="N",
                     help="wait N times longer for every step (debug build)")
+    ap.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="run N scenarios at a time, each in its own QEMU")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
@@ -333,41 +363,25 @@ def main():
     if args.vmlinux:
         initrd = initrd_with_modules(initrd, os.path.dirname(args.vmlinux),
                                      args.out, args.arch)
-    print("e2e: %d scenario(s) on the %s kernel (%s)"
-          % (len(chosen), kind, args.kernel))
-    passed = failed = 0
-    lines = []
-    tails = []
-    for sc in chosen:
-        ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd, args.out,
-                                     args.debug_reports, args.slow,
-                                     args.vmlinux)
-        why = None if ok else rerun_reason(sc, os.path.join(args.out,
-                                                            sc.name), msg)
-        if why:
-            first = os.path.join(args.out, sc.name + ".first")
-            shutil.rmtree(first, ignore_errors=True)
-            os.rename(os.path.join(args.out, sc.name), first)
-            first_msg = msg
-            ok, msg, secs = run_scenario(sc, kind, args.kernel, initrd,
-                                         args.out, args.debug_reports,
-                                         args.slow, args.vmlinux)
-            msg = "%s; run again after \"%s\" (first run: %s, in %s)" % (
-                msg or "", why, first_msg, first)
-        if ok:
-            passed += 1
-            line = "PASS %-24s %5.1fs" % (sc.name, secs)
-            if why:
-                line += "  %s" % msg.lstrip("; ")
-        else:
-            failed += 1
-            line = "FAIL %-24s %5.1fs  %s (see %s)" % (
-                sc.name, secs, msg, os.path.join(args.out, sc.name))
-        print(line, flush=True)
-        lines.append(line)
-        if not ok:
-            tails.append((sc.name, console_tail(os.path.join(args.out,
-                                                             sc.name))))
+    print("e2e: %d scenario(s) on the %s kernel (%s)%s"
+          % (len(chosen), kind, args.kernel,
+             ", %d at a time" % args.jobs if args.jobs > 1 else ""))
+    results = {}
+    # Each scenario has its own QEMU, work directory, monitor socket and
+    # host-side servers (on ports the kernel picks), so several can run at
+    # once; the lines come as they finish, the summary in the usual order.
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        todo = {pool.submit(run_with_rerun, sc, kind, initrd, args): sc
+                for sc in chosen}
+        for done in concurrent.futures.as_completed(todo):
+            ok, line = done.result()
+            print(line, flush=True)
+            results[todo[done].name] = (ok, line)
+    lines = [results[sc.name][1] for sc in chosen]
+    passed = sum(results[sc.name][0] for sc in chosen)
+    failed = len(chosen) - passed
+    tails = [(sc.name, console_tail(os.path.join(args.out, sc.name)))
+             for sc in chosen if not results[sc.name][0]]
     # what each failed guest printed last, where a CI log's end shows it
     for name, tail in tails:
         print("%s, last console lines:" % name)

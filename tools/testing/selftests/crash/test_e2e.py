@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the end-to-end harness itself (no QEMU needed)."""
+import io
 import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -109,6 +113,42 @@ class Rerun(unittest.TestCase):
             with open(log, "w") as f:
                 f.write("[    1.9] reboot: Power down\nE2E: done\n")
             self.assertIsNone(e2e.rerun_reason(sc, d, hung))
+
+
+class Jobs(unittest.TestCase):
+    def test_scenarios_run_side_by_side_and_report_in_order(self):
+        """--jobs 2 runs two scenarios at once, never three, runs each
+        once, and the summary keeps the scenarios' order, whatever order
+        they finish in."""
+        names = ["chain-panic", "chain-oops", "pstore-panic", "mtdoops-panic"]
+        lock = threading.Lock()
+        state = {"now": 0, "most": 0, "ran": []}
+
+        def fake(sc, *args):
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+                state["ran"].append(sc.name)
+            # the first scenarios finish last
+            time.sleep(0.05 * (len(names) - names.index(sc.name)))
+            with lock:
+                state["now"] -= 1
+            return sc.name != "pstore-panic", "broke", 1.0
+
+        with tempfile.TemporaryDirectory() as out, \
+                mock.patch.object(e2e, "run_scenario", fake), \
+                mock.patch.object(sys, "argv", [
+                    "e2e.py", "--kernel", "k", "--initramfs", "i", "--out",
+                    out, "--jobs", "2"] + names), \
+                mock.patch("sys.stdout", new_callable=io.StringIO):
+            self.assertEqual(e2e.main(), 1)
+            with open(os.path.join(out, "summary.txt")) as f:
+                summary = f.read().splitlines()
+        self.assertEqual(state["most"], 2)
+        self.assertEqual(sorted(state["ran"]), sorted(names))
+        self.assertEqual([line.split()[1] for line in summary[:-1]], names)
+        self.assertTrue(summary[2].startswith("FAIL pstore-panic"))
+        self.assertEqual(summary[-1], "3 passed, 1 failed")
 
 
 if __name__ == "__main__":
