@@ -937,6 +937,16 @@ def dump_bytes(vmcore, paddr, size=4096):
     return None
 
 
+def built_without_dwarf(vmlinux):
+    """Whether the build of @vmlinux was configured without debug
+    information (CONFIG_DEBUG_INFO_NONE), so gdb cannot read its dumps."""
+    try:
+        with open(os.path.join(os.path.dirname(vmlinux), ".config")) as f:
+            return "\nCONFIG_DEBUG_INFO_NONE=y\n" in f.read()
+    except OSError:
+        return False
+
+
 def check_capture(run, panic_line, cpus=2, task=True, vmcore=None):
     """The dump on the disk (or the file @vmcore), read with readelf,
     makedumpfile and gdb; returns the crashed kernel's log from it.
@@ -975,6 +985,12 @@ def check_capture(run, panic_line, cpus=2, task=True, vmcore=None):
     offset = info.get("KERNELOFFSET", "0")
     vmlinux = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.dirname(run.kernel)))), "vmlinux")
+    if built_without_dwarf(vmlinux):
+        # the debug build (crash-debug.config); gdb reads the normal one's
+        with open(os.path.join(run.workdir, "gdb.out"), "w") as f:
+            f.write("not run: %s was built without debug information\n"
+                    % vmlinux)
+        return dmesg
     out = host(run, ["gdb", "-batch", "-nx",
                      "-ex", "symbol-file -o 0x%s %s" % (offset, vmlinux),
                      "-ex", "core-file %s" % vmcore,
