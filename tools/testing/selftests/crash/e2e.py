@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """End-to-end crash scenarios in QEMU.
 
-    e2e.py --kernel bzImage --initramfs e2e.cpio.gz --out DIR [NAME...]
+    e2e.py --kernel bzImage --initramfs e2e.cpio.gz --out DIR [--jobs N]
+           [NAME...]
 
 Boots the kernel once per scenario (TCG, -smp 2, -m 1G unless the
 scenario says otherwise), lets the guest run the scenario's steps across
 as many reboots as it causes, stops QEMU as soon as the guest has powered
-off (or the scenario's timeout passes), and checks what was captured.
+off (or the scenario's timeout passes), and checks what was captured;
+--jobs N runs N scenarios at a time.
 Prints one line per scenario and "N passed, N failed"; exits non-zero if
 any failed.  Each scenario's files are in DIR/NAME/.
 
