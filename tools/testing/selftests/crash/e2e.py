@@ -344,6 +344,8 @@ def main():
                     help="run N scenarios at a time, each in its own QEMU")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
+    if args.jobs < 1:
+        ap.error("--jobs needs at least 1")
 
     kind = args.kind or ("baseline" if "baseline" in args.kernel
                          else "patched")
@@ -354,7 +356,8 @@ def main():
         if unknown:
             sys.exit("e2e: no such %s scenario: %s (have: %s)"
                      % (args.arch, " ".join(unknown), " ".join(mine)))
-        chosen = [mine[n] for n in args.names]
+        # each once: a scenario's directory is its name
+        chosen = [mine[n] for n in dict.fromkeys(args.names)]
     if args.list:
         for sc in chosen:
             print("%-24s %s" % (sc.name, sc.doc))

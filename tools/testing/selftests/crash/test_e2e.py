@@ -118,8 +118,8 @@ class Rerun(unittest.TestCase):
 class Jobs(unittest.TestCase):
     def test_scenarios_run_side_by_side_and_report_in_order(self):
         """--jobs 2 runs two scenarios at once, never three, runs each
-        once, and the summary keeps the scenarios' order, whatever order
-        they finish in."""
+        once (named twice too), and the summary keeps the scenarios'
+        order, whatever order they finish in."""
         names = ["chain-panic", "chain-oops", "pstore-panic", "mtdoops-panic"]
         lock = threading.Lock()
         state = {"now": 0, "most": 0, "ran": []}
@@ -139,7 +139,7 @@ class Jobs(unittest.TestCase):
                 mock.patch.object(e2e, "run_scenario", fake), \
                 mock.patch.object(sys, "argv", [
                     "e2e.py", "--kernel", "k", "--initramfs", "i", "--out",
-                    out, "--jobs", "2"] + names), \
+                    out, "--jobs", "2"] + names + ["chain-oops"]), \
                 mock.patch("sys.stdout", new_callable=io.StringIO):
             self.assertEqual(e2e.main(), 1)
             with open(os.path.join(out, "summary.txt")) as f:
