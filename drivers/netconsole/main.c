@@ -36,10 +36,16 @@
  * sends what netpoll holds (a device that takes nothing costs each
  * message netpoll's one try, 4 ms at HZ=250).
  *
+ * A device going down (NETDEV_GOING_DOWN, rtnl held, process context) sends
+ * what netpoll holds for it first, for up to a second, as a reboot does
+ * for every device: netpoll's worker frees that queue silently once the
+ * device is not running.
+ *
  * /sys/kernel/debug/netconsole/stats counts, per target, the messages and
  * datagrams sent and the messages not sent because the device was down;
- * then the messages not sent because nc_lock was busy during a crash, and
- * the records printk dropped (overwrote before netconsole could send them)
+ * then the messages not sent because nc_lock was busy during a crash, the
+ * datagrams still queued when their device went down, and the records
+ * printk dropped (overwrote before netconsole could send them)
  * for the extended targets; plain targets get printk's own
  * "** N printk messages dropped **" line instead.
  */
@@ -91,11 +97,13 @@ DEFINE_MUTEX(nc_config_mutex);		/* configuration changes */
 static char nc_buf[NC_MAX_PAYLOAD];	/* datagrams are built here, nc_lock held */
 static char nc_sysbuf[NC_SYSDATA_MAX];	/* and a message's sysdata, the same */
 static atomic_long_t nc_busy;		/* messages not sent: nc_lock busy in a crash */
+static atomic_long_t nc_lost_down;	/* datagrams queued when their device went down */
 static bool nc_consoles_up;		/* after init: enabling registers netcon_ext */
 
 struct nc_msg {
 	const char *text;
 	size_t len;
+	struct net_device *dev;	/* flush: this device's targets only, or all */
 	int polled;
 	unsigned int queued;
 	unsigned int in_flight;
@@ -165,20 +173,23 @@ static void nc_drain(struct netpoll *np)
 		netpoll_send_skb(np, skb);
 }
 
-/* Datagrams netpoll holds for its worker. */
-static unsigned int nc_queued(struct nc_target *t)
+/* Datagrams netpoll holds for its worker, for all the targets on @dev. */
+static unsigned int nc_dev_queued(struct net_device *dev)
 {
 	struct netpoll_info *npinfo;
 	unsigned int n = 0;
 
-	if (!t->enabled || !t->np.dev)
-		return 0;
 	rcu_read_lock();
-	npinfo = rcu_dereference_bh(t->np.dev->npinfo);
+	npinfo = rcu_dereference(dev->npinfo);
 	if (npinfo)
 		n = skb_queue_len(&npinfo->txq);
 	rcu_read_unlock();
 	return n;
+}
+
+static unsigned int nc_queued(struct nc_target *t)
+{
+	return t->enabled && t->np.dev ? nc_dev_queued(t->np.dev) : 0;
 }
 
 /*
@@ -292,8 +303,16 @@ static unsigned int nc_in_flight(struct nc_target *t)
 	return n;
 }
 
+/*
+ * A device that is down sends nothing more, and its transmit completions
+ * are no longer reaped; what netpoll held for it was counted when it went
+ * down.
+ */
 static void nc_visit_flush(struct nc_target *t, struct nc_msg *m)
 {
+	if (!t->np.dev || !netif_running(t->np.dev) ||
+	    (m->dev && t->np.dev != m->dev))
+		return;
 	nc_visit_poll(t, m);
 	m->queued += nc_queued(t);
 	m->in_flight += nc_in_flight(t);
@@ -461,6 +480,41 @@ void nc_target_disable(struct nc_target *t)
 	netpoll_cleanup(&t->np);	/* under rtnl, if it holds a device */
 }
 
+/*
+ * @dev goes down (rtnl held; still running, but netpoll no longer polls
+ * it): netpoll's worker would free what it still holds for the device
+ * once it is not running, without a word.  Send that now, for up to a
+ * second, and count and name what is left.  What the device took is its
+ * driver's to send or drop as it stops; its completions are not reaped
+ * while netpoll may not poll, so its byte count is no measure here.  One
+ * queue per device, whatever the number of its targets.
+ */
+static void nc_going_down(struct net_device *dev)
+{
+	unsigned long end = jiffies + HZ;
+	unsigned int queued, waited = 0;
+	struct nc_msg m;
+
+	for (;;) {
+		m = (struct nc_msg){ .dev = dev };
+		nc_each_target(nc_visit_flush, &m, false);
+		if (!m.polled)
+			return;		/* no target sends through @dev */
+		queued = nc_dev_queued(dev);
+		if (!queued || time_after(jiffies, end))
+			break;
+		if (!waited++)
+			pr_info("netconsole: %s goes down: sending %u queued datagrams first\n",
+				dev->name, queued);
+		msleep(20);
+	}
+	if (!queued)
+		return;
+	atomic_long_add(queued, &nc_lost_down);
+	pr_warn("netconsole: %s went down with %u datagrams still queued: lost\n",
+		dev->name, queued);
+}
+
 /* The next target holding @dev, stopped; NULL when none is left. */
 static struct nc_target *nc_stop_one(struct net_device *dev)
 {
@@ -499,6 +553,10 @@ static int nc_netdev_event(struct notifier_block *nb, unsigned long event,
 		spin_unlock_irqrestore(&nc_lock, flags);
 		return NOTIFY_DONE;
 	}
+	if (event == NETDEV_GOING_DOWN) {
+		nc_going_down(dev);
+		return NOTIFY_DONE;
+	}
 	if (event != NETDEV_UNREGISTER && event != NETDEV_RELEASE &&
 	    event != NETDEV_JOIN)
 		return NOTIFY_DONE;
@@ -529,6 +587,8 @@ static int nc_stats_show(struct seq_file *m, void *v)
 	spin_unlock_irqrestore(&nc_lock, flags);
 	seq_printf(m, "messages not sent, target list busy in a crash: %ld\n",
 		   atomic_long_read(&nc_busy));
+	seq_printf(m, "datagrams lost, queued when their device went down: %ld\n",
+		   atomic_long_read(&nc_lost_down));
 	/* printk counts these under the console lock */
 	console_lock();
 	dropped = nc_console_ext.dropped;
