@@ -155,5 +155,33 @@ class Order(unittest.TestCase):
         self.assertEqual(calls, ["O", "U", "U", "O", "O", "U", "U", "O"])
 
 
+class VmcoreFigures(unittest.TestCase):
+    def text(self, passes):
+        lines = ["E2E: boot 2", "[  1.0] random kernel line"]
+        for read, mmap, zero in passes:
+            lines += ["E2E: result vmcore read=%s mmap=%s" % (read, mmap),
+                      "[  2.0] another line",
+                      "E2E: result zero read=%s mmap=1.0" % zero]
+        return "\n".join(lines + ["E2E: done", ""])
+
+    def test_medians_of_pairs(self):
+        # each fraction is over the /dev/zero read after its own pass
+        read, mmap, rfrac, mfrac = bench.vmcore_figures(self.text(
+            [(100, 800, 1000), (300, 400, 400), (200, 900, 1000)]))
+        self.assertEqual((read, mmap), (200, 800))
+        self.assertAlmostEqual(rfrac, 0.2)
+        self.assertAlmostEqual(mfrac, 0.9)
+
+    def test_no_mmap(self):
+        figures = bench.vmcore_figures(self.text([(100, "-", 1000)] * 3))
+        self.assertEqual(figures[1], 0)
+        self.assertEqual(figures[3], 0)
+
+    def test_passes_missing(self):
+        with self.assertRaisesRegex(bench.GuestError, "2 of 3"):
+            bench.vmcore_figures(self.text([(100, 800, 1000)] * 2))
+
+
+
 if __name__ == "__main__":
     unittest.main()
