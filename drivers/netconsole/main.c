@@ -303,10 +303,25 @@ static unsigned int nc_in_flight(struct nc_target *t)
 	return n;
 }
 
+/* Whether an enabled target before @t on the list sends through its device */
+static bool nc_dev_counted(struct nc_target *t)
+{
+	struct nc_target *o;
+
+	list_for_each_entry(o, &nc_targets, list) {
+		if (o == t)
+			return false;
+		if (o->enabled && o->np.dev == t->np.dev)
+			return true;
+	}
+	return false;
+}
+
 /*
  * A device that is down sends nothing more, and its transmit completions
  * are no longer reaped; what netpoll held for it was counted when it went
- * down.
+ * down.  The queue and the bytes in flight are the device's: counted once
+ * whatever the number of its targets.
  */
 static void nc_visit_flush(struct nc_target *t, struct nc_msg *m)
 {
@@ -314,6 +329,8 @@ static void nc_visit_flush(struct nc_target *t, struct nc_msg *m)
 	    (m->dev && t->np.dev != m->dev))
 		return;
 	nc_visit_poll(t, m);
+	if (nc_dev_counted(t))
+		return;
 	m->queued += nc_queued(t);
 	m->in_flight += nc_in_flight(t);
 }
