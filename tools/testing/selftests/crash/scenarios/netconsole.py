@@ -77,6 +77,19 @@ def body_with(msgs, prefix):
             if b.startswith(prefix.encode())]
 
 
+def expect_burst(msgs, prefix, n):
+    """Every one of e2e_kmsg_flood's @n messages "@prefix I" in @msgs."""
+    got = {int(b.split()[2]) for b in body_with(msgs, prefix + " ")}
+    lost = sorted(set(range(n)) - got)
+    if lost:
+        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+
+
+# One extended target and every record to the consoles
+ONE_EXT = receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
+                    target("+", 6666, "ext"))
+
+
 @scenario("netconsole-panic", net=True, timeout=180,
           setup=receivers(("plain", "ext"), ALL + "panic=1 netconsole=%s;%s"
                           % (target("", 6665, "plain"),
@@ -119,8 +132,7 @@ def netconsole_panic(run):
 
 
 @scenario("netconsole-flood", net=True, timeout=600,
-          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
-                          target("+", 6666, "ext")),
+          setup=ONE_EXT,
           teardown=stop_receivers, guest="""
 boot1() {
 	e2e_kmsg_flood "E2E-NC flood" %d
@@ -158,8 +170,7 @@ SLOW_FLOOD = 150
 
 
 @scenario("netconsole-slow-nic", net=SLOW_NIC, kernels=PATCHED,
-          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
-                          target("+", 6666, "ext")),
+          setup=ONE_EXT,
           teardown=stop_receivers, guest="""
 boot1() {
 	sleep 3		# the boot log replayed to the target goes out first
@@ -173,11 +184,7 @@ def netconsole_slow_nic(run):
     its worker, and netconsole sends it before the devices shut down, so
     every message arrives."""
     run.expect(r"^E2E: result flooded$")
-    got = {int(b.split()[2]) for b in body_with(extended(run, "ext"),
-                                                  "E2E-NC slow ")}
-    lost = sorted(set(range(SLOW_FLOOD)) - got)
-    if lost:
-        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+    expect_burst(extended(run, "ext"), "E2E-NC slow", SLOW_FLOOD)
     run.expect(r"netconsole: sending \d+ queued datagrams and \d+ bytes in "
                r"the devices before shutdown")
     run.expect_not(r"netconsole: .* at shutdown: lost")
@@ -192,8 +199,7 @@ DOWN_FLOOD = 250
 
 
 @scenario("netconsole-slow-nic-down", net=SLOW_NIC, kernels=PATCHED,
-          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
-                          target("+", 6666, "ext")),
+          setup=ONE_EXT,
           teardown=stop_receivers, guest="""
 boot1() {
 	sleep 3		# the boot log replayed to the target goes out first
@@ -209,11 +215,7 @@ def netconsole_slow_nic_down(run):
     stops, so every message arrives and none is counted lost."""
     run.expect(r"netconsole: eth0 goes down: sending [1-9]\d* queued "
                r"datagrams")
-    got = {int(b.split()[2]) for b in body_with(extended(run, "ext"),
-                                                  "E2E-NC slow ")}
-    lost = sorted(set(range(DOWN_FLOOD)) - got)
-    if lost:
-        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+    expect_burst(extended(run, "ext"), "E2E-NC slow", DOWN_FLOOD)
     run.expect(r"^E2E: stats datagrams lost, queued when their device went "
                r"down: 0$")
     run.expect_not(r"netconsole: eth0 went down with")
@@ -224,8 +226,7 @@ STUCK_NIC = "tx=timer,x-txtimer=1000000000,x-txburst=1"
 
 
 @scenario("netconsole-stuck-nic-down", net=STUCK_NIC, kernels=PATCHED,
-          setup=receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
-                          target("+", 6666, "ext")),
+          setup=ONE_EXT,
           teardown=stop_receivers, guest="""
 boot1() {
 	e2e_kmsg_flood "E2E-NC stuck" %d
@@ -293,10 +294,7 @@ def netconsole_slow_nic_panic(run):
     before the reboot all arrive, though netpoll still held datagrams for
     a worker that never runs."""
     msgs = extended(run, "ext")
-    got = {int(b.split()[2]) for b in body_with(msgs, "E2E-NC slow ")}
-    lost = sorted(set(range(SLOW_FLOOD)) - got)
-    if lost:
-        raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
+    expect_burst(msgs, "E2E-NC slow", SLOW_FLOOD)
     for what in ("Kernel panic - not syncing: dumptest",
                  "crash_chain: panic run: ", "Rebooting in "):
         if not body_with(msgs, what):
