@@ -85,6 +85,16 @@ def expect_burst(msgs, prefix, n):
         raise CheckFailed("%d lost (first %s)" % (len(lost), lost[:5]))
 
 
+# Guest: wait (up to 10 s) for netpoll's worker to send what the NIC
+# could not take at once, the boot log replayed at registration first
+# (stats' queued column; upstream has no stats file)
+QUEUE_SENT = r"""i=0
+	while [ $i -lt 100 ] && awk '/^cmdline/ && $7 > 0 { q = 1 } END { exit !q }' \
+			/sys/kernel/debug/netconsole/stats 2>/dev/null; do
+		sleep 0.1; i=$((i + 1))
+	done"""
+
+
 # One extended target and every record to the consoles
 ONE_EXT = receivers(("ext",), ALL + "printk.devkmsg=on netconsole=" +
                     target("+", 6666, "ext"))
@@ -202,13 +212,13 @@ DOWN_FLOOD = 250
           setup=ONE_EXT,
           teardown=stop_receivers, guest="""
 boot1() {
-	sleep 3		# the boot log replayed to the target goes out first
+	%s
 	e2e_kmsg_flood "E2E-NC slow" %d
 	ip link set eth0 down
 	sleep 1		# the frames the NIC took go out at its pace
 	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats
 }
-""" % DOWN_FLOOD)
+""" % (QUEUE_SENT, DOWN_FLOOD))
 def netconsole_slow_nic_down(run):
     """The slow NIC, a burst, and the link taken down right after it, with
     part of the burst still queued: netconsole sends it before the device
@@ -512,23 +522,16 @@ def netconsole_rsyslog(run):
           teardown=stop_receivers, guest="""
 boot1() {
 	echo "E2E-NC link up" > /dev/kmsg
-	# netpoll's worker sends what the NIC could not take at once (the
-	# boot log replayed at registration) later: the line above is only
-	# sent once that queue is empty (stats' last column; upstream has no
-	# stats file)
-	i=0
-	while [ $i -lt 100 ] && awk '/^cmdline/ && $7 > 0 { q = 1 } END { exit !q }' \
-			/sys/kernel/debug/netconsole/stats 2>/dev/null; do
-		sleep 0.1; i=$((i + 1))
-	done
-	[ -e /sys/kernel/debug/netconsole/stats ] || sleep 1
+	# the line above is only sent once netpoll's queue is empty
+	%s
+	[ -e /sys/kernel/debug/netconsole/stats ] || sleep 1	# upstream
 	ip link set eth0 down
 	echo "E2E-NC link down" > /dev/kmsg
 	sed 's/^/E2E: stats /' /sys/kernel/debug/netconsole/stats 2>/dev/null
 	e2e_crash PANIC
 }
 boot2() { :; }
-""")
+""" % QUEUE_SENT)
 def netconsole_link_down(run):
     """With one target nobody listens for and the device taken down, a
     panic still ends in the reboot; what was sent while the link was up
