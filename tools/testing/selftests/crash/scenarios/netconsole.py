@@ -200,7 +200,7 @@ def netconsole_slow_nic(run):
     run.expect_not(r"netconsole: .* at shutdown: lost")
 
 
-# The same NIC and a burst, most of it held by netpoll for its worker
+# The same NIC and a burst, much of it held by netpoll for its worker
 # when the link goes down (the byte queue limit stops the NIC's queue
 # after a few frames), which its worker frees silently once the device
 # has stopped: without netconsole's step, 22 of 400 arrived.  Sent in
